@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs every test against real services it starts itself: a throwaway PostgreSQL 15 cluster,
+# s3rver and azurite on 127.0.0.1. Prints `N passed, N failed, N skipped` and exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+. scripts/lib/postgres.sh
+. scripts/lib/emulators.sh
+
+work="$root/.local/test-run"
+rm -rf "$work"
+mkdir -p "$work"
+cleanup() {
+  pg_stop "$work/pg"
+  emulator_stop "$work/s3"
+  emulator_stop "$work/azurite"
+}
+trap cleanup EXIT
+
+pg_ensure_installed
+emulators_install
+
+pg_port=$(pg_free_port)
+pg_start "$work/pg" "$pg_port" fast
+export AIONIS_TEST_PG="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+
+s3_port=$(pg_free_port)
+s3rver_start "$work/s3" "$s3_port"
+export AIONIS_TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port"
+
+az_port=$(pg_free_port)
+azurite_start "$work/azurite" "$az_port"
+export AIONIS_TEST_AZURE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$az_port/devstoreaccount1;"
+
+echo "services: postgres 127.0.0.1:$pg_port, s3rver :$s3_port, azurite :$az_port" >&2
+
+dotnet build Aionis.sln -c Release -v q -nologo >&2
+status=0
+dotnet test tests/Aionis.Tests/Aionis.Tests.csproj -c Release --no-build -nologo \
+  --logger "trx;LogFileName=$work/results.trx" --logger "console;verbosity=normal" "$@" >&2 || status=$?
+
+python3 - "$work/results.trx" <<'PY'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except Exception as e:
+    print(f"no test results ({e})"); print("0 passed, 1 failed, 0 skipped"); sys.exit(0)
+ns = {"t": root.tag.split("}")[0].strip("{")}
+c = root.find(".//t:ResultSummary/t:Counters", ns).attrib
+failed = int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+skipped = int(c.get("notExecuted", 0)) + int(c.get("inconclusive", 0))
+for r in root.findall(".//t:UnitTestResult", ns):
+    if r.get("outcome") == "Failed":
+        print(f"FAILED {r.get('testName')}")
+print(f"{c.get('passed', 0)} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status

@@ -1,0 +1,215 @@
+using Aionis.Data.Model;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Aionis.Data.History;
+
+/// <summary>Writes and reads <c>worker.job_runs</c> and <c>worker.job_run_steps</c> with plain SQL (the hot path of every run).</summary>
+public sealed class RunHistoryStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns =
+        "run_id, task_id, job, trigger, dry_run, status, ok, exit_code, scheduled_for, started_at, finished_at, duration_ms, " +
+        "node, attempt, fire_instance_id, tenant_id, inputs, summary, planned_actions, error, artifacts, trace_id, registry_hash";
+
+    /// <summary>The row a run gets before its job starts (<c>status = running</c>).</summary>
+    public async Task StartAsync(JobRun run, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"INSERT INTO worker.job_runs ({Columns}) VALUES ({Parameters()})");
+        Bind(command, run);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Finishes a run in one statement. An upsert, so a record replayed from the spool lands whether or not its start row did.
+    /// </summary>
+    public async Task FinishAsync(JobRun run, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            INSERT INTO worker.job_runs ({Columns}) VALUES ({Parameters()})
+            ON CONFLICT (run_id) DO UPDATE SET
+              status = excluded.status, ok = excluded.ok, exit_code = excluded.exit_code,
+              finished_at = excluded.finished_at, duration_ms = excluded.duration_ms,
+              summary = excluded.summary, planned_actions = excluded.planned_actions,
+              error = excluded.error, artifacts = excluded.artifacts, tenant_id = excluded.tenant_id
+            """);
+        Bind(command, run);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task AddStepAsync(JobRunStep step, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO worker.job_run_steps (run_id, seq, name, status, started_at, finished_at, detail)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (run_id, seq) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, detail = excluded.detail
+            """);
+        command.Parameters.Add(new() { Value = step.RunId });
+        command.Parameters.Add(new() { Value = step.Seq });
+        command.Parameters.Add(new() { Value = step.Name });
+        command.Parameters.Add(new() { Value = step.Status });
+        command.Parameters.Add(new() { Value = step.StartedAt });
+        command.Parameters.Add(new() { Value = (object?)step.FinishedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = step.Detail, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>At start-up: this node's <c>running</c> rows belong to a process that died.</summary>
+    public async Task<int> AbandonRunningOfNodeAsync(string node, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE worker.job_runs
+               SET status = 'abandoned', finished_at = $2,
+                   duration_ms = (extract(epoch FROM $2 - started_at) * 1000)::bigint,
+                   error = coalesce(error, 'the process running it stopped before the run finished')
+             WHERE status = 'running' AND node = $1
+            """);
+        command.Parameters.Add(new() { Value = node });
+        command.Parameters.Add(new() { Value = now });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Rows of cluster nodes that stopped checking in with Quartz (no scheduler-state row newer than the grace).</summary>
+    public async Task<IReadOnlyList<JobRun>> AbandonRunningOfSilentNodesAsync(string schedulerName, TimeSpan grace, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE worker.job_runs r
+               SET status = 'abandoned', finished_at = $3,
+                   duration_ms = (extract(epoch FROM $3 - r.started_at) * 1000)::bigint,
+                   error = coalesce(r.error, 'node ' || r.node || ' stopped checking in before the run finished')
+             WHERE r.status = 'running'
+               AND r.started_at < $3 - $2
+               AND NOT EXISTS (
+                   SELECT 1 FROM worker.qrtz_scheduler_state s
+                    WHERE s.sched_name = $1
+                      AND s.instance_name LIKE r.node || '%'
+                      AND to_timestamp(s.last_checkin_time / 1e7 - 62135596800) > $3 - $2)
+            RETURNING {Columns}
+            """);
+        command.Parameters.Add(new() { Value = schedulerName });
+        command.Parameters.Add(new() { Value = grace });
+        command.Parameters.Add(new() { Value = now });
+        return await ReadRunsAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<JobRun>> ListAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM worker.job_runs
+             WHERE ($1::text IS NULL OR task_id = $1)
+               AND ($2::text IS NULL OR status = $2)
+               AND ($3::timestamptz IS NULL OR started_at >= $3)
+               AND ($4::text IS NULL OR job = $4)
+             ORDER BY started_at DESC
+             LIMIT $5
+            """);
+        command.Parameters.Add(new() { Value = (object?)query.TaskId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)query.Status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)query.Since ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)query.Job ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = query.Limit });
+        return await ReadRunsAsync(command, cancellationToken);
+    }
+
+    public async Task<JobRun?> GetAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM worker.job_runs WHERE run_id = $1");
+        command.Parameters.Add(new() { Value = runId });
+        var run = (await ReadRunsAsync(command, cancellationToken)).SingleOrDefault();
+        if (run is null) return null;
+
+        await using var steps = dataSource.CreateCommand(
+            "SELECT seq, name, status, started_at, finished_at, detail::text FROM worker.job_run_steps WHERE run_id = $1 ORDER BY seq");
+        steps.Parameters.Add(new() { Value = runId });
+        await using var reader = await steps.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            run.Steps.Add(new JobRunStep
+            {
+                RunId = runId,
+                Seq = reader.GetInt32(0),
+                Name = reader.GetString(1),
+                Status = reader.GetString(2),
+                StartedAt = reader.GetFieldValue<DateTimeOffset>(3),
+                FinishedAt = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+                Detail = reader.GetString(5),
+            });
+        }
+        return run;
+    }
+
+    private static string Parameters() => string.Join(", ", Enumerable.Range(1, 23).Select(i => i switch
+    {
+        17 or 18 or 19 or 21 => $"${i}::jsonb",
+        _ => $"${i}",
+    }));
+
+    private static void Bind(NpgsqlCommand command, JobRun run)
+    {
+        object Db(object? value) => value ?? DBNull.Value;
+        var p = command.Parameters;
+        p.Add(new() { Value = run.RunId });
+        p.Add(new() { Value = Db(run.TaskId), NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new() { Value = run.Job });
+        p.Add(new() { Value = run.Trigger });
+        p.Add(new() { Value = run.DryRun });
+        p.Add(new() { Value = run.Status });
+        p.Add(new() { Value = Db(run.Ok), NpgsqlDbType = NpgsqlDbType.Boolean });
+        p.Add(new() { Value = Db(run.ExitCode), NpgsqlDbType = NpgsqlDbType.Integer });
+        p.Add(new() { Value = Db(run.ScheduledFor), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new() { Value = run.StartedAt });
+        p.Add(new() { Value = Db(run.FinishedAt), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new() { Value = Db(run.DurationMs), NpgsqlDbType = NpgsqlDbType.Bigint });
+        p.Add(new() { Value = run.Node });
+        p.Add(new() { Value = run.Attempt });
+        p.Add(new() { Value = Db(run.FireInstanceId), NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new() { Value = Db(run.TenantId), NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new() { Value = run.Inputs, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new() { Value = Db(run.Summary), NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new() { Value = Db(run.PlannedActions), NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new() { Value = Db(run.Error), NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new() { Value = Db(run.Artifacts), NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new() { Value = Db(run.TraceId), NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new() { Value = Db(run.RegistryHash), NpgsqlDbType = NpgsqlDbType.Text });
+    }
+
+    private static async Task<IReadOnlyList<JobRun>> ReadRunsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var runs = new List<JobRun>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetValue(i).ToString();
+            DateTimeOffset? Time(int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);
+            runs.Add(new JobRun
+            {
+                RunId = reader.GetGuid(0),
+                TaskId = Text(1),
+                Job = reader.GetString(2),
+                Trigger = reader.GetString(3),
+                DryRun = reader.GetBoolean(4),
+                Status = reader.GetString(5),
+                Ok = reader.IsDBNull(6) ? null : reader.GetBoolean(6),
+                ExitCode = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                ScheduledFor = Time(8),
+                StartedAt = reader.GetFieldValue<DateTimeOffset>(9),
+                FinishedAt = Time(10),
+                DurationMs = reader.IsDBNull(11) ? null : reader.GetInt64(11),
+                Node = reader.GetString(12),
+                Attempt = reader.GetInt32(13),
+                FireInstanceId = Text(14),
+                TenantId = Text(15),
+                Inputs = Text(16) ?? "{}",
+                Summary = Text(17),
+                PlannedActions = Text(18),
+                Error = Text(19),
+                Artifacts = Text(20),
+                TraceId = Text(21),
+                RegistryHash = Text(22),
+            });
+        }
+        return runs;
+    }
+}
+
+/// <summary>Filters of <c>aionis history</c>.</summary>
+public sealed record RunQuery(string? TaskId = null, string? Status = null, DateTimeOffset? Since = null, string? Job = null, int Limit = 50);

@@ -1,0 +1,31 @@
+namespace Aionis.Data.Model;
+
+/// <summary>One run of a job: <c>worker.job_runs</c>. Written <c>running</c> before the job starts and finished in one update.</summary>
+public sealed class JobRun
+{
+    public Guid RunId { get; set; }
+    public string? TaskId { get; set; }
+    public required string Job { get; set; }
+    public required string Trigger { get; set; }
+    public bool DryRun { get; set; }
+    public required string Status { get; set; }
+    public bool? Ok { get; set; }
+    public int? ExitCode { get; set; }
+    public DateTimeOffset? ScheduledFor { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public long? DurationMs { get; set; }
+    public required string Node { get; set; }
+    public int Attempt { get; set; } = 1;
+    public string? FireInstanceId { get; set; }
+    public string? TenantId { get; set; }
+    public string Inputs { get; set; } = "{}";
+    public string? Summary { get; set; }
+    public string? PlannedActions { get; set; }
+    public string? Error { get; set; }
+    public string? Artifacts { get; set; }
+    public string? TraceId { get; set; }
+    public string? RegistryHash { get; set; }
+
+    public List<JobRunStep> Steps { get; set; } = [];
+}

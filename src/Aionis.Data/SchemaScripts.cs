@@ -1,0 +1,39 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Quartz;
+
+namespace Aionis.Data;
+
+/// <summary>SQL the migrations run that EF does not model: Quartz's own tables, the views, the control-plane tables.</summary>
+public static class SchemaScripts
+{
+    public const string QuartzTablePrefix = "worker.qrtz_";
+
+    /// <summary>Quartz's PostgreSQL DDL (shipped inside Quartz.dll), with our prefix. Idempotent.</summary>
+    public static IEnumerable<string> QuartzTables()
+    {
+        using var stream = typeof(IScheduler).Assembly.GetManifestResourceStream("Quartz.Impl.AdoJobStore.Schema.create_postgres.sql")
+            ?? throw new InvalidOperationException("Quartz.dll carries no PostgreSQL schema");
+        var script = new StreamReader(stream).ReadToEnd()
+            .Replace("{0}", QuartzTablePrefix, StringComparison.Ordinal)
+            .Replace("{1}", "qrtz_", StringComparison.Ordinal);
+        return Split(script);
+    }
+
+    public static IEnumerable<string> WorkerViews() => Split(Embedded("worker_views.sql"));
+
+    /// <summary>The Aionis control-plane tables (reference §2) in <c>public</c>, for standalone and demo databases. Idempotent.</summary>
+    public static IEnumerable<string> ControlPlaneTables() => Split(Embedded("control_plane.sql"));
+
+    private static string Embedded(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Aionis.Data.Sql.{name}")
+            ?? throw new InvalidOperationException($"missing embedded script {name}");
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    /// <summary>Statements are separated by a line reading exactly <c>--;;</c> (Quartz's convention, kept for ours).</summary>
+    private static IEnumerable<string> Split(string script) =>
+        Regex.Split(script.Replace("\r\n", "\n"), @"^--;;[ \t]*$", RegexOptions.Multiline).Select(s => s.Trim())
+            .Where(s => s.Split('\n').Any(line => line.Trim() is { Length: > 0 } l && !l.StartsWith("--", StringComparison.Ordinal)));
+}

@@ -1,0 +1,59 @@
+namespace Aionis.Jobs.Framework;
+
+/// <summary>Everything a job may use of its run: identity, clock, dry-run flag, output folder, cancellation and recorders.</summary>
+public sealed class JobContext
+{
+    public required Guid RunId { get; init; }
+
+    /// <summary>Registry task id; null for ad-hoc <c>aionis job</c> runs.</summary>
+    public string? TaskId { get; init; }
+
+    /// <summary>Tenant of this run (per-tenant jobs and fan-out steps), used by the <c>{tenant_id}</c> placeholder.</summary>
+    public string? TenantId { get; init; }
+
+    /// <summary>In a dry run a job reads everything, writes only its own output files and mutates nothing.</summary>
+    public bool DryRun { get; init; }
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Where relative output paths resolve (<c>Worker:ArtifactsRoot</c>).</summary>
+    public string ArtifactsRoot { get; init; } = Directory.GetCurrentDirectory();
+
+    public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>What the run did, or in a dry run would have done; stored in <c>worker.job_runs.planned_actions</c>.</summary>
+    public ActionRecorder Actions { get; init; } = new();
+
+    /// <summary>Named steps of a multi-step run (<c>worker.job_run_steps</c>).</summary>
+    public IStepRecorder Steps { get; init; } = StepRecorder.None;
+
+    /// <summary>Artifacts (paths and URIs) produced by the run; stored in <c>worker.job_runs.artifacts</c>.</summary>
+    public ArtifactList Artifacts { get; init; } = new();
+
+    /// <summary>Progress lines for long work; they go to stderr and the log, never to stdout.</summary>
+    public Action<string> Progress { get; init; } = _ => { };
+
+    public DateTimeOffset Now => Clock.GetUtcNow();
+
+    /// <summary>
+    /// Resolves an output path: relative paths go under <see cref="ArtifactsRoot"/>; <c>{run_id}</c>, <c>{task_id}</c>,
+    /// <c>{tenant_id}</c> and <c>{date}</c> are replaced so scheduled runs don't overwrite each other.
+    /// </summary>
+    public string ResolvePath(string path) => OutputPaths.Resolve(path, ArtifactsRoot, RunId, TaskId, TenantId, Now);
+
+    /// <summary>A context for one step of this run (fan-out over tenants, or a nested job of a bundle).</summary>
+    public JobContext ForTenant(string tenantId) => new()
+    {
+        RunId = RunId,
+        TaskId = TaskId,
+        TenantId = tenantId,
+        DryRun = DryRun,
+        Clock = Clock,
+        ArtifactsRoot = ArtifactsRoot,
+        CancellationToken = CancellationToken,
+        Actions = Actions,
+        Steps = Steps,
+        Artifacts = Artifacts,
+        Progress = Progress,
+    };
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aionis.Jobs.Framework;
+
+public static class JobServices
+{
+    /// <summary>The job catalog and every area's <see cref="IServiceModule"/>.</summary>
+    public static IServiceCollection AddAionisJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(JobCatalog.Default);
+        var modules = typeof(JobServices).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IServiceModule).IsAssignableFrom(t))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(t => (IServiceModule)Activator.CreateInstance(t)!);
+        foreach (var module in modules)
+        {
+            module.Register(services, configuration);
+        }
+        return services;
+    }
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+
+namespace Aionis.Jobs.Framework;
+
+/// <summary>
+/// Binds raw option values (CLI strings, or YAML scalars from the registry) onto a job's options class.
+/// Every problem is collected and reported at once; nothing is clamped silently.
+/// </summary>
+public static class OptionBinder
+{
+    /// <param name="values">Option name (CLI or registry spelling) → raw value: a string, long, double, bool or list of strings.</param>
+    /// <param name="defaults">Looks up a configuration default named by <see cref="OptionAttribute.DefaultFrom"/>.</param>
+    public static JobOptions Bind(JobDescriptor job, IEnumerable<KeyValuePair<string, object?>> values, Func<string, string?>? defaults = null)
+    {
+        var options = job.CreateOptions();
+        var errors = new List<OptionError>();
+        var given = new HashSet<OptionDescriptor>();
+
+        foreach (var (name, raw) in values)
+        {
+            var option = job.FindOption(name);
+            if (option is null)
+            {
+                errors.Add(new OptionError(name.TrimStart('-').Replace('_', '-'), null, $"is not an option of {job.Name}"));
+                continue;
+            }
+            if (TryConvert(option, raw, out var value, out var problem))
+            {
+                option.Property.SetValue(options, value);
+                given.Add(option);
+            }
+            else
+            {
+                errors.Add(new OptionError(option.Name, OptionDescriptor.FormatValue(raw), problem!));
+            }
+        }
+
+        foreach (var option in job.Options.Where(o => !given.Contains(o)))
+        {
+            if (option.Attribute.DefaultFrom is { } key && defaults?.Invoke(key) is { Length: > 0 } configured)
+            {
+                if (TryConvert(option, configured, out var value, out var problem))
+                {
+                    option.Property.SetValue(options, value);
+                }
+                else
+                {
+                    errors.Add(new OptionError(option.Name, configured, $"{problem} (from {key})"));
+                }
+            }
+        }
+
+        foreach (var option in job.Options.Where(o => o.Attribute.Required))
+        {
+            if (option.Property.GetValue(options) is null or "")
+            {
+                errors.Add(new OptionError(option.Name, null, "is required"));
+            }
+        }
+
+        if (errors.Count == 0)
+        {
+            errors.AddRange(options.Validate());
+        }
+        if (errors.Count > 0)
+        {
+            throw new OptionBindingException(errors);
+        }
+        options.ApplyDerivedLimits();
+        return options;
+    }
+
+    private static bool TryConvert(OptionDescriptor option, object? raw, out object? value, out string? problem)
+    {
+        value = null;
+        problem = null;
+        var type = option.Type;
+
+        if (type == typeof(bool))
+        {
+            switch (raw)
+            {
+                case null: value = true; return true;
+                case bool b: value = b; return true;
+                case string s when bool.TryParse(s, out var parsed): value = parsed; return true;
+                default: problem = "expected true or false"; return false;
+            }
+        }
+        if (raw is null)
+        {
+            problem = "needs a value";
+            return false;
+        }
+        if (type == typeof(string[]))
+        {
+            var items = raw as IEnumerable<string> ?? [Text(raw)];
+            value = option.Attribute.CommaSeparated ? items.SelectMany(SplitList).ToArray() : items.ToArray();
+            return true;
+        }
+        if (raw is IEnumerable<string>)
+        {
+            problem = $"expected a single {option.TypeName}, not a list";
+            return false;
+        }
+        if (type == typeof(string))
+        {
+            var text = Text(raw);
+            if (option.Attribute.Allowed.Length > 0 && !option.Attribute.Allowed.Contains(text, StringComparer.Ordinal))
+            {
+                problem = $"allowed: {string.Join(", ", option.Attribute.Allowed)}";
+                return false;
+            }
+            value = text;
+            return true;
+        }
+
+        double number;
+        if (raw is long or int or double)
+        {
+            number = Convert.ToDouble(raw, CultureInfo.InvariantCulture);
+        }
+        else if (raw is string s && double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && !string.IsNullOrWhiteSpace(s))
+        {
+            number = parsed;
+        }
+        else
+        {
+            problem = $"expected {(type == typeof(double) ? "a number" : "a whole number")}{RangeSuffix(option)}";
+            return false;
+        }
+
+        if (!double.IsFinite(number) || (type != typeof(double) && number != Math.Truncate(number)))
+        {
+            problem = $"expected {(type == typeof(double) ? "a finite number" : "a whole number")}{RangeSuffix(option)}";
+            return false;
+        }
+        var min = option.Attribute.Min;
+        var max = option.Attribute.Max;
+        if ((!double.IsNaN(min) && number < min) || (!double.IsNaN(max) && number > max))
+        {
+            problem = $"out of range, allowed {option.RangeText}";
+            return false;
+        }
+        value = type == typeof(int) ? (object)(int)number : type == typeof(long) ? (long)number : number;
+        return true;
+    }
+
+    private static string RangeSuffix(OptionDescriptor option) => option.RangeText is { } r ? $" in {r}" : "";
+
+    private static string Text(object raw) => raw is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : raw.ToString() ?? "";
+
+    private static IEnumerable<string> SplitList(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

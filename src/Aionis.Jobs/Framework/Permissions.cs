@@ -1,0 +1,22 @@
+namespace Aionis.Jobs.Framework;
+
+/// <summary>What a job touches; a registry task must grant every permission its job needs (contract §3).</summary>
+public static class Permissions
+{
+    public const string ReadControlPlane = "read:control_plane";
+    public const string DeleteTelemetry = "delete:telemetry";
+    public const string DeleteHistory = "delete:history";
+    public const string WriteAlertDeliveries = "write:alert_deliveries";
+    public const string SendAlerts = "send:alerts";
+    public const string WritePublishQueue = "write:publish_queue";
+    public const string WriteAudit = "write:audit";
+    public const string UploadObjectStorage = "upload:object_storage";
+    public const string RunPgDump = "run:pg_dump";
+    public const string WriteScratchDatabase = "write:scratch_database";
+
+    public static readonly string[] All =
+    [
+        ReadControlPlane, DeleteTelemetry, DeleteHistory, WriteAlertDeliveries, SendAlerts,
+        WritePublishQueue, WriteAudit, UploadObjectStorage, RunPgDump, WriteScratchDatabase,
+    ];
+}

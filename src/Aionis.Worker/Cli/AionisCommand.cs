@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Aionis.Jobs.Framework;
+using Aionis.Worker.Hosting;
+using Aionis.Worker.Running;
+
+namespace Aionis.Worker.Cli;
+
+/// <summary>The <c>aionis</c> command line.</summary>
+public static class AionisCommand
+{
+    public static RootCommand Create()
+    {
+        var catalog = JobCatalog.Default;
+        var root = new RootCommand("""
+            Aionis Worker: runs the Aionis control plane's operational jobs on the schedule in task_registry.yml,
+            records every run in PostgreSQL (worker.job_runs) and lets anyone run any task by hand, in --dry-run if wanted.
+            Exit codes: 0 done, 1 runtime error, 2 --strict gate not ok, 64 usage/validation error, 75 database unreachable.
+            """)
+        {
+            CliServices.ConfigOption,
+        };
+        root.Subcommands.Add(JobCommand.Create(catalog));
+        root.Subcommands.Add(JobsCommand.Create(catalog));
+        root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(HistoryCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var parse = Create().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Console.Error.WriteLine($"aionis: {error.Message}");
+            }
+            Console.Error.WriteLine("aionis: see 'aionis --help' (or 'aionis COMMAND --help')");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (ConfigurationException e)
+        {
+            Console.Error.WriteLine($"aionis: configuration: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (DatabaseNotConfiguredException e)
+        {
+            return RunOutput.Fail(ExitCodes.Usage, e.Message);
+        }
+        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+        {
+            return RunOutput.Fail(ExitCodes.DatabaseUnavailable, $"could not reach the database: {JobRunner.ErrorText(e)}");
+        }
+        catch (Exception e)
+        {
+            return RunOutput.Fail(ExitCodes.RuntimeError, JobRunner.ErrorText(e));
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Aionis.Worker.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aionis.Worker.Cli;
+
+/// <summary>Builds configuration and services for one command invocation (cheap: no host, no scheduler).</summary>
+public static class CliServices
+{
+    /// <summary><c>--config KEY=VALUE</c>, on every command: the last configuration source.</summary>
+    public static readonly Option<string[]> ConfigOption = new("--config", "-c")
+    {
+        Description = "Configuration override KEY=VALUE (e.g. Worker:NodeName=node-a); repeatable; wins over files and environment",
+        Recursive = true,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static IConfigurationRoot Configuration(ParseResult parse) => WorkerConfiguration.Build(parse.GetValue(ConfigOption));
+
+    public static ServiceProvider Build(ParseResult parse, Action<IServiceCollection>? extra = null)
+    {
+        var services = new ServiceCollection();
+        services.AddWorker(Configuration(parse));
+        extra?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+}

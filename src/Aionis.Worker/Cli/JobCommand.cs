@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Aionis.Jobs.Framework;
+using Aionis.Worker.Running;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aionis.Worker.Cli;
+
+/// <summary><c>aionis job JOB [options] [--dry-run]</c>: run a job type directly with the reference's option names.</summary>
+public static class JobCommand
+{
+    public static readonly Option<bool> DryRunOption = new("--dry-run")
+    {
+        Description = "Read everything, change nothing: print and record what the run would do",
+    };
+
+    public static Command Create(JobCatalog catalog)
+    {
+        var command = new Command("job", "Run a job type now with explicit options (aionis jobs lists them)");
+        foreach (var job in catalog.All)
+        {
+            command.Subcommands.Add(CreateFor(job));
+        }
+        return command;
+    }
+
+    private static Command CreateFor(JobDescriptor job)
+    {
+        var command = new Command(job.Name, Help.JobDescription(job));
+        var options = job.Options.Select(o => (Descriptor: o, Option: ToCliOption(o))).ToList();
+        foreach (var (_, option) in options)
+        {
+            command.Options.Add(option);
+        }
+        command.Options.Add(DryRunOption);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var given = options
+                .Where(o => parse.GetResult(o.Option) is { Implicit: false })
+                .Select(o => new KeyValuePair<string, object?>(o.Descriptor.Name, ValueOf(parse, o.Option)));
+            using var services = CliServices.Build(parse);
+            var configuration = services.GetRequiredService<IConfiguration>();
+            JobOptions bound;
+            try
+            {
+                bound = OptionBinder.Bind(job, given, key => configuration[key]);
+            }
+            catch (OptionBindingException e)
+            {
+                return RunOutput.OptionErrors(job.Name, e);
+            }
+            var runner = services.GetRequiredService<JobRunner>();
+            var result = await runner.RunAsync(new RunRequest(job, bound) { DryRun = parse.GetValue(DryRunOption) }, cancellationToken);
+            return RunOutput.Print(result);
+        });
+        return command;
+    }
+
+    private static object? ValueOf(ParseResult parse, Option option) => option switch
+    {
+        Option<bool> flag => parse.GetValue(flag),
+        Option<string[]> list => parse.GetValue(list),
+        Option<string> text => parse.GetValue(text),
+        _ => throw new ArgumentOutOfRangeException(nameof(option)),
+    };
+
+    /// <summary>CLI values stay text so the binder can name a bad value and its range (exit 64) instead of a parser error.</summary>
+    private static Option ToCliOption(OptionDescriptor descriptor)
+    {
+        var name = "--" + descriptor.Name;
+        var aliases = descriptor.Attribute.Aliases.Select(a => "--" + a).ToArray();
+        var description = Help.OptionLine(descriptor);
+        Option option = descriptor switch
+        {
+            { IsFlag: true } => new Option<bool>(name, aliases) { Description = description },
+            { IsList: true } => new Option<string[]>(name, aliases) { Description = description, AllowMultipleArgumentsPerToken = false },
+            _ => new Option<string>(name, aliases) { Description = description },
+        };
+        return option;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using Aionis.Jobs.Framework;
+using Aionis.Worker.Running;
+
+namespace Aionis.Worker.Cli;
+
+/// <summary>stdout carries the summary only (indented JSON); failures are one JSON line on stderr.</summary>
+public static class RunOutput
+{
+    public static int Print(RunResult result)
+    {
+        if (result.Summary is not null)
+        {
+            Console.Out.WriteLine(JobJson.Serialize(result.Summary));
+        }
+        if (result.Error is not null)
+        {
+            Console.Error.WriteLine(JsonSerializer.Serialize(new { ok = false, error = result.Error, run_id = result.RunId, status = result.Status }));
+        }
+        return result.ExitCode;
+    }
+
+    public static int Fail(int exitCode, string error)
+    {
+        Console.Error.WriteLine(JsonSerializer.Serialize(new { ok = false, error }));
+        return exitCode;
+    }
+
+    /// <summary>Option errors: one line each, naming the option, the value and what is allowed.</summary>
+    public static int OptionErrors(string job, OptionBindingException e)
+    {
+        foreach (var error in e.Errors)
+        {
+            Console.Error.WriteLine($"aionis {job}: {error}");
+        }
+        return ExitCodes.Usage;
+    }
+}

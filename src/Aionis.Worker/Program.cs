@@ -1,0 +1,3 @@
+using Aionis.Worker.Cli;
+
+return await AionisCommand.InvokeAsync(args);

@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using Aionis.Data.History;
+using Aionis.Data.Model;
+using Aionis.Jobs.Framework;
+using Aionis.Worker.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Aionis.Worker.Running;
+
+/// <summary>
+/// Runs any job for the CLI and the scheduler alike: writes the history row before the job starts, fans out over
+/// tenants, enforces the timeout, maps the outcome to a status and exit code, and finishes the row in one update.
+/// </summary>
+public sealed class JobRunner(
+    IServiceProvider services,
+    RunRecorder recorder,
+    TimeProvider clock,
+    IOptions<WorkerOptions> worker,
+    ILogger<JobRunner> logger)
+{
+    public const string AllTenants = "*";
+
+    public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var job = request.Job;
+        if (job.NeedsDatabase && !recorder.Enabled)
+        {
+            throw new DatabaseNotConfiguredException();
+        }
+
+        var tenant = (request.Options as ITenantOptions)?.TenantId;
+        var run = new JobRun
+        {
+            RunId = request.RunId,
+            TaskId = request.TaskId,
+            Job = job.Name,
+            Trigger = request.Trigger,
+            DryRun = request.DryRun,
+            Status = RunStatus.Running,
+            ScheduledFor = request.ScheduledFor,
+            StartedAt = clock.GetUtcNow(),
+            Node = worker.Value.NodeName,
+            Attempt = request.Attempt,
+            FireInstanceId = request.FireInstanceId,
+            TenantId = tenant,
+            Inputs = Secrets.RedactedInputs(job, request.Options).ToJsonString(),
+            RegistryHash = request.RegistryHash,
+        };
+
+        using var activity = WorkerTelemetry.ActivitySource.StartActivity($"job {request.TaskId ?? job.Name}");
+        activity?.SetTag("aionis.task", request.TaskId);
+        activity?.SetTag("aionis.job", job.Name);
+        activity?.SetTag("aionis.dry_run", request.DryRun);
+        activity?.SetTag("aionis.tenant", tenant);
+        activity?.SetTag("aionis.run_id", run.RunId.ToString());
+        run.TraceId = activity?.TraceId.ToString();
+
+        await recorder.StartAsync(run, cancellationToken);
+
+        using var timeout = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        if (request.Timeout is { } limit)
+        {
+            timeout.CancelAfter(limit);
+        }
+
+        var context = new JobContext
+        {
+            RunId = run.RunId,
+            TaskId = request.TaskId,
+            TenantId = tenant == AllTenants ? null : tenant,
+            DryRun = request.DryRun,
+            Clock = clock,
+            ArtifactsRoot = worker.Value.ArtifactsRoot,
+            CancellationToken = linked.Token,
+            Steps = recorder.StepsFor(run),
+            Progress = line => Console.Error.WriteLine(line),
+        };
+
+        var stopwatch = Stopwatch.StartNew();
+        RunResult result;
+        try
+        {
+            var summary = tenant == AllTenants && job.PerTenant
+                ? await FanOutAsync(request, context)
+                : await RunOnceAsync(job, request.Options, context);
+            if (request.Options is ISummaryFileOptions { Out: { Length: > 0 } outPath })
+            {
+                var path = context.ResolvePath(outPath);
+                await JobJson.WriteFileAsync(path, summary, CancellationToken.None);
+                context.Artifacts.Add("summary_json", path);
+            }
+            var strict = request.Options is IStrictOptions { Strict: true };
+            var gateFailed = strict && !summary.Ok;
+            result = new RunResult(run.RunId, gateFailed ? RunStatus.GateFailed : RunStatus.Succeeded,
+                gateFailed ? ExitCodes.GateFailed : ExitCodes.Ok, summary.Ok, summary, null);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            result = new RunResult(run.RunId, RunStatus.TimedOut, ExitCodes.RuntimeError, null, null, $"timed out after {request.Timeout}");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            result = new RunResult(run.RunId, RunStatus.Cancelled, ExitCodes.RuntimeError, null, null, "cancelled (shutdown or interrupt)");
+        }
+        catch (OptionBindingException e)
+        {
+            result = new RunResult(run.RunId, RunStatus.Failed, ExitCodes.Usage, null, null, e.Message);
+        }
+        catch (Exception e)
+        {
+            var unreachable = DatabaseFailures.IsUnreachable(e);
+            logger.LogError(e, "run {RunId} of {Job} failed", run.RunId, job.Name);
+            result = new RunResult(run.RunId, RunStatus.Failed,
+                unreachable ? ExitCodes.DatabaseUnavailable : ExitCodes.RuntimeError, null, null, ErrorText(e));
+        }
+        stopwatch.Stop();
+
+        run.Status = result.Status;
+        run.Ok = result.Ok;
+        run.ExitCode = result.ExitCode;
+        run.FinishedAt = clock.GetUtcNow();
+        run.DurationMs = stopwatch.ElapsedMilliseconds;
+        run.Summary = result.Summary is null ? null : JobJson.SerializeCompact(result.Summary);
+        run.PlannedActions = JobJson.SerializeCompact(context.Actions.ToList());
+        run.Artifacts = JobJson.SerializeCompact(context.Artifacts.ToDictionary());
+        run.Error = result.Error;
+        await recorder.FinishAsync(run, CancellationToken.None);
+
+        activity?.SetTag("aionis.status", result.Status);
+        if (result.Status is RunStatus.Failed or RunStatus.TimedOut)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+        }
+        var tags = new TagList { { "task", request.TaskId ?? "" }, { "job", job.Name }, { "status", result.Status } };
+        WorkerTelemetry.Runs.Add(1, tags);
+        WorkerTelemetry.Duration.Record(stopwatch.Elapsed.TotalSeconds, tags);
+        return result;
+    }
+
+    private async Task<IJobSummary> RunOnceAsync(JobDescriptor job, JobOptions options, JobContext context)
+    {
+        var instance = ActivatorUtilities.CreateInstance(services, job.JobType);
+        try
+        {
+            return await job.RunAsync(instance, options, context);
+        }
+        finally
+        {
+            (instance as IDisposable)?.Dispose();
+        }
+    }
+
+    private async Task<IJobSummary> FanOutAsync(RunRequest request, JobContext context)
+    {
+        var tenants = await services.GetRequiredService<TenantDirectory>().ActiveTenantsAsync(context.CancellationToken);
+        var outcomes = new List<TenantOutcome>();
+        foreach (var tenant in tenants)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            var started = clock.GetUtcNow();
+            var options = request.Options.CloneFor(tenant);
+            TenantOutcome outcome;
+            try
+            {
+                var summary = await RunOnceAsync(request.Job, options, context.ForTenant(tenant));
+                outcome = new TenantOutcome(tenant, summary.Ok, RunStatus.Succeeded, summary, null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                outcome = new TenantOutcome(tenant, false, RunStatus.Failed, null, ErrorText(e));
+            }
+            outcomes.Add(outcome);
+            context.Progress($"[{request.TaskId ?? request.Job.Name}] tenant {tenant}: {(outcome.Ok ? "ok" : outcome.Error ?? "not ok")}");
+            await context.Steps.RecordAsync(new JobStep($"tenant:{tenant}", outcome.Status, started, clock.GetUtcNow(), outcome), context.CancellationToken);
+        }
+        var failed = outcomes.Where(o => o.Status == RunStatus.Failed).ToList();
+        if (failed.Count > 0 && failed.Count == outcomes.Count)
+        {
+            throw new InvalidOperationException($"every tenant failed: {failed[0].TenantId}: {failed[0].Error}");
+        }
+        return new FanOutSummary(
+            Ok: outcomes.All(o => o.Ok),
+            Strict: request.Options is IStrictOptions { Strict: true },
+            TenantCount: outcomes.Count,
+            NotOkTenants: outcomes.Where(o => !o.Ok).Select(o => o.TenantId).ToList(),
+            Tenants: outcomes);
+    }
+
+    /// <summary>The reference's formatError: the message, else nested errors, else the type name; secrets never included.</summary>
+    public static string ErrorText(Exception e) => e switch
+    {
+        AggregateException { InnerExceptions.Count: > 0 } a => string.Join(" | ", a.InnerExceptions.Select(ErrorText)),
+        _ when !string.IsNullOrWhiteSpace(e.Message) => e.Message,
+        _ => e.GetType().Name,
+    };
+}

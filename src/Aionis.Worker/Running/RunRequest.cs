@@ -1,0 +1,23 @@
+using Aionis.Data.History;
+using Aionis.Jobs.Framework;
+
+namespace Aionis.Worker.Running;
+
+/// <summary>What to run and why: the job with bound options, plus the scheduling facts history records.</summary>
+public sealed record RunRequest(JobDescriptor Job, JobOptions Options)
+{
+    public Guid RunId { get; init; } = Guid.CreateVersion7();
+    public string? TaskId { get; init; }
+    public string Trigger { get; init; } = RunTrigger.Manual;
+    public bool DryRun { get; init; }
+    public DateTimeOffset? ScheduledFor { get; init; }
+    public int Attempt { get; init; } = 1;
+    public string? FireInstanceId { get; init; }
+    public string? RegistryHash { get; init; }
+
+    /// <summary>Cancels the job's token when exceeded; the run ends <c>timed_out</c>.</summary>
+    public TimeSpan? Timeout { get; init; }
+}
+
+/// <summary>How a run ended. <see cref="ExitCode"/> is what the CLI exits with.</summary>
+public sealed record RunResult(Guid RunId, string Status, int ExitCode, bool? Ok, object? Summary, string? Error);
