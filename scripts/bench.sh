@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs a benchmark (or `all`) against a PostgreSQL 15 of its own (and the emulators when it needs them).
+# Prints a table per benchmark: figure, target, PASS/FAIL; exits 1 when a target is missed.
+#   scripts/bench.sh list | NAME | all
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+. scripts/lib/postgres.sh
+. scripts/lib/emulators.sh
+
+if [ "${1:-list}" = "list" ]; then
+  exec dotnet run -c Release --project bench/Aionis.Bench -- list
+fi
+
+work="$root/.local/bench-run"
+rm -rf "$work"; mkdir -p "$work"
+cleanup() { pg_stop "$work/pg"; emulator_stop "$work/s3"; }
+trap cleanup EXIT
+
+pg_ensure_installed
+port=$(pg_free_port)
+pg_start "$work/pg" "$port" fast
+export AIONIS_BENCH_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+export AIONIS_BENCH_WORK="$work"
+
+emulators_install
+s3_port=$(pg_free_port)
+s3rver_start "$work/s3" "$s3_port"
+export AIONIS_BENCH_S3_ENDPOINT="http://127.0.0.1:$s3_port"
+
+dotnet build -c Release -v q -nologo bench/Aionis.Bench >&2
+dotnet bench/Aionis.Bench/bin/Release/net10.0/Aionis.Bench.dll "$@"
