@@ -23,11 +23,12 @@ public static class AionisCommand
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(JobCommand.Create(catalog));
         root.Subcommands.Add(JobsCommand.Create(catalog));
-        root.Subcommands.Add(DbCommand.Create());
         root.Subcommands.Add(RegistryCommand.Create());
         root.Subcommands.Add(HistoryCommand.Create());
         root.Subcommands.Add(PauseCommands.Pause());
         root.Subcommands.Add(PauseCommands.Resume());
+        root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
 
