@@ -51,6 +51,9 @@ public static class CronSchedule
                 return string.Join(' ', fields);
             case 5:
                 var (minute, hour, dom, month, dow) = (fields[0], fields[1], fields[2], fields[3], fields[4]);
+                problem = OutOfRange(minute, "minute", 0, 59) ?? OutOfRange(hour, "hour", 0, 23) ?? OutOfRange(dom, "day of month", 1, 31)
+                    ?? OutOfRange(month, "month", 1, 12) ?? OutOfRange(dow, "day of week", 0, 7);
+                if (problem is not null) return null;
                 if (dom != "*" && dom != "?" && dow != "*" && dow != "?")
                 {
                     problem = "give either a day of month or a day of week, not both (Quartz cannot combine them)";
@@ -63,6 +66,19 @@ public static class CronSchedule
                 problem = $"expected 5 fields (or 6/7 for Quartz cron), found {fields.Length}";
                 return null;
         }
+    }
+
+    /// <summary>Quartz lets some out-of-range numbers through (hour 99); catch them in the 5-field form.</summary>
+    private static string? OutOfRange(string field, string name, int min, int max)
+    {
+        foreach (var token in field.Split([',', '-', '/']))
+        {
+            if (int.TryParse(token, out var n) && (n < min || n > max) && !field.Contains($"/{token}", StringComparison.Ordinal))
+            {
+                return $"{name} {n} is out of range {min}-{max}";
+            }
+        }
+        return null;
     }
 
     /// <summary>cron numbers days 0-7 from Sunday; Quartz 1-7. Names avoid the ambiguity.</summary>
