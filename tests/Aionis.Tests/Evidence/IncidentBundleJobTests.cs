@@ -40,10 +40,7 @@ public sealed class IncidentBundleJobTests
         await _db.AddKeyAsync("acme", "ak_live_acme02", Now.AddDays(-40), status: "revoked");
         await _db.AddRotationAuditAsync("acme", Now.AddDays(-2));
         await _db.AddQuotaAsync("acme", recallRps: 12.5, recallBurst: 25);
-        for (var i = 0; i < 205; i++)
-        {
-            await _db.AddAuditEventAsync("acme", "tenant.update", Now.AddMinutes(-300 + i), $$"""{"seq": {{i}}}""");
-        }
+        await _db.AddAuditEventsAsync("acme", "tenant.update", count: 205, firstAt: Now.AddMinutes(-300));
         await _db.AddAuditEventAsync("other", "tenant.update", Now.AddMinutes(-1));
     }
 
@@ -336,6 +333,31 @@ public sealed class IncidentBundleJobTests
             foreach (var file in Directory.EnumerateFiles(bundle, "*", SearchOption.AllDirectories))
             {
                 Assert.That(File.ReadAllText(file), Does.Not.Contain(SigningKey), file);
+            }
+        });
+    }
+
+    [Test]
+    public async Task Every_active_tenant_gets_its_own_bundle_with_the_proposed_registry_inputs()
+    {
+        await _db.AddKeyAsync("globex", "ak_live_globex1", Now.AddDays(-1));
+
+        var result = await _worker.RunAsync("incident-bundle-hosted", new Dictionary<string, object?>
+        {
+            ["tenant-id"] = "*", ["window-hours"] = 24, ["out-dir"] = "artifacts/hosted_incident_bundle/{tenant_id}/{run_id}",
+        });
+
+        var runFolder = result.RunId.ToString("N");
+        var tenants = await _db.RowsAsync("SELECT name, status FROM worker.job_run_steps WHERE run_id = $1 AND name LIKE 'tenant:%' ORDER BY seq", result.RunId);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Ok), result.Error);
+            Assert.That(tenants.Select(t => t["name"]), Is.EqualTo(new[] { "tenant:acme", "tenant:globex" }));
+            foreach (var tenant in new[] { "acme", "globex" })
+            {
+                var bundle = Path.Combine(_worker.ArtifactsRoot, "artifacts", "hosted_incident_bundle", tenant, runFolder);
+                Assert.That(ReadJson(Path.Combine(bundle, "summary.json")).GetProperty("target").GetProperty("tenant_id").GetString(), Is.EqualTo(tenant));
+                Assert.That(File.Exists(Path.Combine(bundle, "evidence_index.json.sig")), Is.True);
             }
         });
     }

@@ -15,7 +15,7 @@ public sealed class IncidentVerifyJobTests
     private string _root = null!;
     private string _original = null!;
     private string _publicPem = null!;
-    private string _otherPublicPem = null!;
+    private string _otherPrivatePem = null!;
     private string _bundle = null!;
     private WorkerHarness _offline = null!;
 
@@ -24,7 +24,7 @@ public sealed class IncidentVerifyJobTests
     {
         _root = Directory.CreateTempSubdirectory("aionis-verify-").FullName;
         var (privatePem, publicPem) = await EvidenceTools.NewP256KeyPairAsync(_root, "bundle");
-        (_, _otherPublicPem) = await EvidenceTools.NewP256KeyPairAsync(_root, "other");
+        (_otherPrivatePem, _) = await EvidenceTools.NewP256KeyPairAsync(_root, "other");
         _publicPem = publicPem;
         _original = Path.Combine(_root, "original");
 
@@ -207,9 +207,13 @@ public sealed class IncidentVerifyJobTests
     }
 
     [Test]
-    public async Task A_signature_checked_with_another_ecdsa_key_is_a_mismatch()
+    public async Task A_signature_made_by_another_ecdsa_key_is_a_mismatch()
     {
-        var (result, summary) = await VerifyAsync(publicKey: _otherPublicPem);
+        var resigned = await EvidenceTools.RunAsync("openssl", _bundle,
+            "dgst", "-sha256", "-sign", _otherPrivatePem, "-out", "evidence_index.json.sig", "evidence_index.json");
+        Assert.That(resigned.ExitCode, Is.EqualTo(0), resigned.Stderr);
+
+        var (result, summary) = await VerifyAsync();
 
         var ecdsa = summary.GetProperty("ecdsa_signature");
         Assert.Multiple(() =>

@@ -3,11 +3,19 @@ namespace Aionis.Tests.Support;
 /// <summary>Control-plane rows an evidence bundle reads: audit events of any kind and a tenant's quota.</summary>
 public static class EvidenceRows
 {
-    public static Task AddAuditEventAsync(this TestDatabase db, string tenantId, string action, DateTimeOffset at, string detailsJson = "{}") =>
+    public static Task AddAuditEventAsync(this TestDatabase db, string tenantId, string action, DateTimeOffset at) =>
         db.ExecuteAsync("""
             INSERT INTO control_audit_events (action, resource_type, resource_id, tenant_id, details, created_at)
-            VALUES ($2, 'tenant', $1, $1, $3::jsonb, $4)
-            """, tenantId, action, detailsJson, at);
+            VALUES ($2, 'tenant', $1, $1, '{}'::jsonb, $3)
+            """, tenantId, action, at);
+
+    /// <summary><paramref name="count"/> events one minute apart from <paramref name="firstAt"/>, details <c>{"seq": 0..count-1}</c>.</summary>
+    public static Task AddAuditEventsAsync(this TestDatabase db, string tenantId, string action, int count, DateTimeOffset firstAt) =>
+        db.ExecuteAsync("""
+            INSERT INTO control_audit_events (action, resource_type, resource_id, tenant_id, details, created_at)
+            SELECT $2, 'tenant', $1, $1, jsonb_build_object('seq', i), $4::timestamptz + i * interval '1 minute'
+              FROM generate_series(0, $3 - 1) AS i
+            """, tenantId, action, count, firstAt);
 
     public static Task AddQuotaAsync(this TestDatabase db, string tenantId, double recallRps = 10, int recallBurst = 20) =>
         db.ExecuteAsync("""
