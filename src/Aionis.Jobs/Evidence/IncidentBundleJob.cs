@@ -60,8 +60,8 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
                 context.CancellationToken);
             return new StepOutcome(true, $"files={seal.FileCount}");
         });
-        var verify = new Dictionary<string, object?> { ["bundle-dir"] = bundleDir, ["strict"] = true };
-        if (options.SigningKey is { Length: > 0 } key) verify["signing-key"] = key;
+        // The bundle's own key, even when empty: verify must not fall back to another one.
+        var verify = new Dictionary<string, object?> { ["bundle-dir"] = bundleDir, ["strict"] = true, ["signing-key"] = options.SigningKey ?? "" };
         await steps.RunJobAsync("evidence_verify", BundleFiles.VerifyLog, "hosted-incident-verify", verify, context.DryRun);
 
         var published = await BundlePublishStep.RunAsync(steps, options, runId, bundleDir, seal?.FileCount ?? 0, context);

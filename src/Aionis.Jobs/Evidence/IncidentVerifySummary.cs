@@ -1,3 +1,5 @@
+using Aionis.Jobs.Framework;
+
 namespace Aionis.Jobs.Evidence;
 
 public sealed record MissingFile(string Path);
@@ -36,4 +38,4 @@ public sealed record IncidentVerifySummary(
     IReadOnlyList<InvalidPath> InvalidPath,
     IReadOnlyList<UnindexedFile> Unindexed,
     SignatureCheck Signature,
-    SignatureCheck EcdsaSignature) : Framework.IJobSummary;
+    SignatureCheck EcdsaSignature) : IJobSummary;
