@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Aionis.Jobs.Evidence;
+
+/// <summary>The files of a bundle folder as the evidence index sees them, and their names.</summary>
+public static class BundleFiles
+{
+    public const string Index = "evidence_index.json";
+    public const string HmacSignature = "evidence_index.sig.json";
+    public const string EcdsaSignature = "evidence_index.json.sig";
+    public const string Sha256Sums = "SHA256SUMS";
+    public const string Summary = "summary.json";
+    public const string VerifyLog = "09_evidence_verify.log";
+    public const string PublishLog = "10_publish_bundle.log";
+    public const string PublishAttestation = "publish_attestation.json";
+    public const string PublishEnqueue = "publish_enqueue.json";
+
+    /// <summary>
+    /// The bundle's own metadata at its root: written after the index (or being the index), so never indexed, and not
+    /// reported as unindexed by verify (contract §8).
+    /// </summary>
+    public static readonly IReadOnlySet<string> Metadata = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Index, HmacSignature, EcdsaSignature, Sha256Sums, Summary, VerifyLog, PublishLog, PublishAttestation, PublishEnqueue,
+    };
+
+    /// <summary>
+    /// Every file below <paramref name="bundleDir"/> except the root metadata, as paths relative to it, sorted byte-wise
+    /// like <c>LC_ALL=C sort</c>. Hidden files are included: an added dotfile is evidence of tampering too.
+    /// </summary>
+    public static IReadOnlyList<string> List(string bundleDir) =>
+        Directory.EnumerateFiles(bundleDir, "*", new EnumerationOptions
+            {
+                RecurseSubdirectories = true,
+                AttributesToSkip = 0,
+                IgnoreInaccessible = false,
+            })
+            .Select(file => Path.GetRelativePath(bundleDir, file))
+            .Where(path => !Metadata.Contains(path))
+            .Order(ByteOrder)
+            .ToList();
+
+    /// <summary>Lowercase hex SHA-256 of a file's bytes, as <c>sha256sum</c> prints it.</summary>
+    public static async Task<string> Sha256HexAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, useAsync: true);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+    }
+
+    /// <summary>Byte-wise order of the UTF-8 names (the C locale's sort).</summary>
+    public static IComparer<string> ByteOrder { get; } = Comparer<string>.Create((a, b) =>
+        Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b)));
+}

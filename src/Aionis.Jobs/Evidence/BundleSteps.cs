@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Aionis.Jobs.Framework;
+
+namespace Aionis.Jobs.Evidence;
+
+/// <summary>How a step ended: ok or not, and the reference's note (<c>exit_code=0</c>, <c>skipped</c>, …).</summary>
+public sealed record StepOutcome(bool Ok, string Note);
+
+/// <summary>
+/// The bundle's steps in order. Each gets its log file in the bundle, an entry in <c>summary.json</c>, a row in
+/// <c>worker.job_run_steps</c> and a progress line. Nested jobs run in-process through <see cref="NestedJobRunner"/>.
+/// </summary>
+public sealed class BundleSteps(string bundleDir, JobContext context, NestedJobRunner jobs)
+{
+    public const string NotAvailable = "not_available";
+    public const string Skipped = "skipped";
+
+    private readonly List<BundleStepEntry> _entries = [];
+
+    public IReadOnlyList<BundleStepEntry> Entries => _entries;
+
+    public IReadOnlyList<string> FailReasons => _entries.Where(e => !e.Ok).Select(e => e.Name).ToList();
+
+    /// <summary>A step that does not run: ok, no log file written.</summary>
+    public Task SkipAsync(string name, string logFile, string note = Skipped) =>
+        RecordAsync(name, logFile, context.Now, new StepOutcome(true, note), "skipped");
+
+    /// <summary>Runs a step with its log open; an exception fails the step (its message is the note), it does not end the bundle.</summary>
+    public async Task RunAsync(string name, string logFile, Func<StepLog, Task<StepOutcome>> body)
+    {
+        var started = context.Now;
+        StepOutcome outcome;
+        await using (var log = StepLog.Open(Path.Combine(bundleDir, logFile)))
+        {
+            try
+            {
+                outcome = await body(log);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.WriteLine(JsonSerializer.Serialize(new { ok = false, error = e.Message }));
+                outcome = new StepOutcome(false, $"error={e.Message}");
+            }
+        }
+        await RecordAsync(name, logFile, started, outcome, outcome.Ok ? "succeeded" : "failed");
+    }
+
+    /// <summary>
+    /// Runs a job type as a step: its summary (what it would print) and exit code go to the log, ok iff exit code 0.
+    /// A job type that is not in the catalog is recorded as skipped with note <c>not_available</c> and gives null.
+    /// </summary>
+    /// <param name="noteWhenOk">Reads a successful result (e.g. a publish's URI) and gives the step's note.</param>
+    public async Task<NestedJobResult?> RunJobAsync(string name, string logFile, string job, IReadOnlyDictionary<string, object?> options,
+        bool dryRun, Func<NestedJobResult, Task<string>>? noteWhenOk = null)
+    {
+        if (!jobs.IsAvailable(job))
+        {
+            await SkipAsync(name, logFile, NotAvailable);
+            return null;
+        }
+        NestedJobResult? result = null;
+        await RunAsync(name, logFile, async log =>
+        {
+            result = (await jobs.RunAsync(job, options, Nested(dryRun, log)))!;
+            if (result.Summary is not null) log.WriteLine(JobJson.Serialize(result.Summary));
+            if (result.Error is not null) log.WriteLine(JsonSerializer.Serialize(new { ok = false, error = result.Error }));
+            log.WriteLine($"exit_code={result.ExitCode}");
+            var ok = result.ExitCode == NestedJobRunner.Ok;
+            return new StepOutcome(ok, ok && noteWhenOk is not null ? await noteWhenOk(result) : $"exit_code={result.ExitCode}");
+        });
+        return result;
+    }
+
+    /// <summary>The bundle's context for a nested job: same run, clock and plan; its progress goes to the step's log.</summary>
+    private JobContext Nested(bool dryRun, StepLog log) => new()
+    {
+        RunId = context.RunId,
+        TaskId = context.TaskId,
+        TenantId = context.TenantId,
+        DryRun = dryRun,
+        Clock = context.Clock,
+        ArtifactsRoot = context.ArtifactsRoot,
+        CancellationToken = context.CancellationToken,
+        Actions = context.Actions,
+        Progress = log.WriteLine,
+    };
+
+    private async Task RecordAsync(string name, string logFile, DateTimeOffset started, StepOutcome outcome, string status)
+    {
+        var path = Path.Combine(bundleDir, logFile);
+        _entries.Add(new BundleStepEntry(name, outcome.Ok, path, outcome.Note));
+        context.Progress($"[incident-bundle-hosted] {name}: {outcome.Note}");
+        await context.Steps.RecordAsync(new JobStep(name, status, started, context.Now, new { ok = outcome.Ok, log_file = path, note = outcome.Note }),
+            context.CancellationToken);
+    }
+}

@@ -1,0 +1,15 @@
+using Aionis.Jobs.Framework;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aionis.Jobs.Evidence;
+
+internal sealed class EvidenceModule : IServiceModule
+{
+    public void Register(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<EvidenceSettings>(configuration.GetSection(EvidenceSettings.Section));
+        services.AddSingleton<NestedJobRunner>();
+        services.AddTransient<AuditSnapshotReader>();
+    }
+}

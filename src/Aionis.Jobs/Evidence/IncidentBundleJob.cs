@@ -1,0 +1,158 @@
+using System.Globalization;
+using Aionis.Jobs.Framework;
+using Microsoft.Extensions.Options;
+
+namespace Aionis.Jobs.Evidence;
+
+/// <summary>
+/// An incident evidence bundle for one tenant (reference §10, contract §8): gate commands, the SLA, timeseries,
+/// key-usage, publish-SLO and alert jobs run in-process, an audit snapshot from the database, then the sealed index
+/// (SHA256SUMS, HMAC, ECDSA), its verification and the publish. Every step has a log in the bundle and a history row.
+/// </summary>
+[Job("incident-bundle-hosted", "Incident evidence bundle: job reports, audit snapshot, signed evidence index, verification and publish",
+    Permissions = [Permissions.ReadControlPlane], PerTenant = true)]
+public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader audit, IOptions<EvidenceSettings> settings)
+    : IJob<IncidentBundleOptions, IncidentBundleSummary>
+{
+    public async Task<IncidentBundleSummary> RunAsync(IncidentBundleOptions options, JobContext context)
+    {
+        var runId = options.RunId ?? context.Now.UtcDateTime.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+        var bundleDir = context.ResolvePath(options.OutDir ?? $"artifacts/hosted_incident_bundle/{runId}");
+        using var signingKey = settings.Value.SigningKeyPemFile is { Length: > 0 } pem
+            ? EcdsaPem.LoadPrivate(pem, "Evidence:SigningKeyPemFile")
+            : null;
+        CreateEmptyFolder(bundleDir);
+        context.Artifacts.Add("bundle_dir", bundleDir);
+
+        var steps = new BundleSteps(bundleDir, context, jobs);
+        var window = options.WindowHours;
+        var tenant = options.TenantId;
+
+        await RunGateCommandsAsync(steps, options, runId, bundleDir, context);
+        await JobStepAsync(options.SkipKeySla, "key_rotation_sla", "03_key_rotation_sla.log", "hosted-key-rotation-sla",
+            new() { ["strict"] = true, ["out"] = Path.Combine(bundleDir, "key_rotation_sla.json") });
+        await JobStepAsync(options.SkipTimeseries, "tenant_timeseries_export", "04_timeseries.log", "hosted-tenant-timeseries-export",
+            new() { ["tenant-id"] = tenant, ["window-hours"] = window, ["out-dir"] = Path.Combine(bundleDir, "timeseries") });
+        await JobStepAsync(options.SkipKeyUsage, "key_usage_anomaly", "05_key_usage_anomaly.log", "hosted-key-usage-anomaly",
+            new() { ["tenant-id"] = tenant, ["window-hours"] = window, ["baseline-hours"] = 4 * window, ["strict"] = true,
+                ["out"] = Path.Combine(bundleDir, "key_usage_anomaly.json") });
+        await JobStepAsync(options.SkipIncidentSlo, "incident_publish_slo", "05b_incident_publish_slo.log", "hosted-incident-publish-slo",
+            new() { ["tenant-id"] = tenant, ["window-hours"] = window, ["baseline-hours"] = 4 * window, ["strict"] = true,
+                ["out"] = Path.Combine(bundleDir, "incident_publish_slo.json") });
+        var live = options.AlertDispatchLive && !context.DryRun;
+        var dispatch = new Dictionary<string, object?> { ["tenant-id"] = tenant, ["out"] = Path.Combine(bundleDir, "alert_dispatch.json") };
+        if (live) dispatch["strict"] = true;
+        await JobStepAsync(!options.DispatchAlerts, "alert_dispatch", "06_alert_dispatch.log", "hosted-alert-dispatch", dispatch, dryRun: !live);
+
+        if (options.SkipAuditSnapshot)
+        {
+            await steps.SkipAsync("audit_snapshot", "07_audit_snapshot.log");
+        }
+        else
+        {
+            await steps.RunAsync("audit_snapshot", "07_audit_snapshot.log", log => WriteAuditSnapshotAsync(tenant, bundleDir, log, context));
+        }
+
+        SealedBundle? seal = null;
+        await steps.RunAsync("evidence_index", "08_evidence_index.log", async _ =>
+        {
+            seal = await BundleSealer.SealAsync(new SealRequest(bundleDir, runId, context.Now, context.DryRun, options.SigningKey, signingKey),
+                context.CancellationToken);
+            return new StepOutcome(true, $"files={seal.FileCount}");
+        });
+        // The bundle's own key, even when empty: verify must not fall back to another one.
+        var verify = new Dictionary<string, object?> { ["bundle-dir"] = bundleDir, ["strict"] = true, ["signing-key"] = options.SigningKey ?? "" };
+        await steps.RunJobAsync("evidence_verify", BundleFiles.VerifyLog, "hosted-incident-verify", verify, context.DryRun);
+
+        var published = await BundlePublishStep.RunAsync(steps, options, runId, bundleDir, seal?.FileCount ?? 0, context);
+
+        var summaryFile = Path.Combine(bundleDir, BundleFiles.Summary);
+        var summary = new IncidentBundleSummary(
+            Ok: steps.FailReasons.Count == 0,
+            RunId: runId,
+            Target: new BundleTarget(options.Scope, tenant, window),
+            Strict: options.Strict,
+            DryRun: context.DryRun,
+            Steps: steps.Entries,
+            FailReasons: steps.FailReasons,
+            Artifacts: new BundleArtifacts(
+                OutDir: bundleDir,
+                SummaryJson: summaryFile,
+                EvidenceIndexJson: seal?.IndexFile ?? "",
+                EvidenceSignatureJson: seal?.HmacSignatureFile ?? "",
+                EvidenceEcdsaSignature: seal?.EcdsaSignatureFile ?? "",
+                Sha256Sums: seal?.Sha256SumsFile ?? "",
+                PublishTarget: options.PublishTarget ?? "",
+                PublishAsync: options.PublishAsync,
+                PublishJobId: published.JobId,
+                PublishAdapter: published.Adapter,
+                PublishAttestationJson: published.AttestationJson,
+                PublishedUri: published.PublishedUri),
+            Evidence: new BundleEvidence(seal?.HmacSignatureFile is not null, seal?.EcdsaSignatureFile is not null, seal?.FileCount ?? 0));
+        await JobJson.WriteFileAsync(summaryFile, summary, context.CancellationToken);
+        context.Artifacts.Add("summary_json", summaryFile);
+        return summary;
+
+        Task JobStepAsync(bool skip, string name, string logFile, string job, Dictionary<string, object?> values, bool? dryRun = null) =>
+            skip ? steps.SkipAsync(name, logFile) : steps.RunJobAsync(name, logFile, job, values, dryRun ?? context.DryRun);
+    }
+
+    /// <summary>Steps 1–2 of the reference: here any number of <c>--gate-command</c>s. A dry run runs none of them.</summary>
+    private static async Task RunGateCommandsAsync(BundleSteps steps, IncidentBundleOptions options, string runId, string bundleDir, JobContext context)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AIONIS_BUNDLE_DIR"] = bundleDir,
+            ["AIONIS_BUNDLE_RUN_ID"] = runId,
+            ["AIONIS_TENANT_ID"] = options.TenantId,
+            ["AIONIS_SCOPE"] = options.Scope,
+            ["AIONIS_WINDOW_HOURS"] = options.WindowHours.ToString(CultureInfo.InvariantCulture),
+        };
+        for (var i = 0; i < options.GateCommand.Length; i++)
+        {
+            var command = options.GateCommand[i];
+            var name = $"gate_command_{i + 1}";
+            var logFile = $"01_{name}.log";
+            if (options.SkipCoreGate)
+            {
+                await steps.SkipAsync(name, logFile);
+            }
+            else if (context.DryRun)
+            {
+                context.Actions.Record("run_gate_command", command);
+                await steps.SkipAsync(name, logFile, "dry_run");
+            }
+            else
+            {
+                await steps.RunAsync(name, logFile, async log =>
+                {
+                    var exitCode = await GateCommand.RunAsync(command, bundleDir, environment, log, context.CancellationToken);
+                    log.WriteLine($"exit_code={exitCode}");
+                    return new StepOutcome(exitCode == 0, $"exit_code={exitCode}");
+                });
+            }
+        }
+    }
+
+    private async Task<StepOutcome> WriteAuditSnapshotAsync(string tenant, string bundleDir, StepLog log, JobContext context)
+    {
+        var events = await audit.ReadAuditEventsAsync(tenant, context.CancellationToken);
+        await JobJson.WriteFileAsync(Path.Combine(bundleDir, "audit_events.json"), events, context.CancellationToken);
+        log.WriteLine($"audit_events.json: {events.Count} events of tenant {tenant} (newest {AuditSnapshotReader.EventLimit} at most)");
+
+        var dashboard = await audit.ReadDashboardAsync(tenant, context.Now, context.CancellationToken);
+        await JobJson.WriteFileAsync(Path.Combine(bundleDir, "dashboard_summary.json"), dashboard, context.CancellationToken);
+        log.WriteLine($"dashboard_summary.json: tenant {(dashboard.Tenant is null ? "not found" : dashboard.Tenant.Status)}, " +
+            $"{dashboard.ApiKeys.Active} active and {dashboard.ApiKeys.Revoked} revoked keys, quota {(dashboard.Quota is null ? "none" : "set")}");
+        return new StepOutcome(true, dashboard.Tenant is null ? "ok,tenant_not_found" : "ok");
+    }
+
+    private static void CreateEmptyFolder(string bundleDir)
+    {
+        if (Directory.Exists(bundleDir) && Directory.EnumerateFileSystemEntries(bundleDir).Any())
+        {
+            throw new InvalidOperationException($"--out-dir '{bundleDir}' already holds files: a bundle folder must be new or empty");
+        }
+        Directory.CreateDirectory(bundleDir);
+    }
+}

@@ -1,0 +1,41 @@
+using Aionis.Jobs.Framework;
+
+namespace Aionis.Jobs.Evidence;
+
+public sealed record MissingFile(string Path);
+
+public sealed record DigestMismatch(string Path, string Expected, string Actual);
+
+public sealed record SizeMismatch(string Path, long Expected, long Actual);
+
+/// <summary>An index path that is absolute or climbs out of the bundle (contract §9.7); the file is not read.</summary>
+public sealed record InvalidPath(string Path, string Reason);
+
+/// <summary>A file in the bundle that the index does not list (and that is not the bundle's own metadata).</summary>
+public sealed record UnindexedFile(string Path, long SizeBytes);
+
+/// <summary>One signature's check: <c>valid</c> is null when no key was given to check it.</summary>
+public sealed record SignatureCheck(bool Checked, bool FilePresent, bool? Valid, string? Error);
+
+/// <summary>Reference §9's summary plus the checks of contract §8/§9.7 (invalid paths, unknown sizes, unindexed files, ECDSA).</summary>
+public sealed record IncidentVerifySummary(
+    bool Ok,
+    bool Strict,
+    DateTimeOffset CheckedAt,
+    string BundleDir,
+    string IndexFile,
+    int FilesIndexed,
+    int MissingCount,
+    int DigestMismatchCount,
+    int SizeMismatchCount,
+    int SizeUnknownCount,
+    int InvalidPathCount,
+    int UnindexedCount,
+    IReadOnlyList<MissingFile> Missing,
+    IReadOnlyList<DigestMismatch> DigestMismatch,
+    IReadOnlyList<SizeMismatch> SizeMismatch,
+    IReadOnlyList<MissingFile> SizeUnknown,
+    IReadOnlyList<InvalidPath> InvalidPath,
+    IReadOnlyList<UnindexedFile> Unindexed,
+    SignatureCheck Signature,
+    SignatureCheck EcdsaSignature) : IJobSummary;
