@@ -29,7 +29,8 @@ public sealed class AlertDeliveryStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = routeId });
         command.Parameters.Add(new NpgsqlParameter { Value = dedupeKey });
         command.Parameters.Add(new NpgsqlParameter { Value = since });
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTimeOffset at ? at : null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? reader.GetFieldValue<DateTimeOffset>(0) : null;
     }
 
     /// <param name="requestId">The worker run that made the delivery, so deliveries join to <c>worker.job_runs</c>.</param>

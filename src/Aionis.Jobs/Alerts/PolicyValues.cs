@@ -36,5 +36,7 @@ internal static class PolicyValues
             : null;
 
     public static double PayloadNumber(JsonObject payload, string name) =>
-        payload[name] is JsonValue value && value.TryGetValue<double>(out var number) ? number : 0;
+        payload[name] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
+            ? double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture)
+            : 0;
 }
