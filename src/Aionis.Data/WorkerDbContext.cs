@@ -19,6 +19,7 @@ public sealed partial class WorkerDbContext(DbContextOptions<WorkerDbContext> op
     public DbSet<JobRunStep> JobRunSteps => Set<JobRunStep>();
     public DbSet<RegistrySync> RegistrySyncs => Set<RegistrySync>();
     public DbSet<TaskPause> TaskPauses => Set<TaskPause>();
+    public DbSet<OperatorAlert> OperatorAlerts => Set<OperatorAlert>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -59,6 +60,12 @@ public sealed partial class WorkerDbContext(DbContextOptions<WorkerDbContext> op
         {
             pause.ToTable("task_pauses");
             pause.HasKey(p => p.TaskId);
+        });
+
+        model.Entity<OperatorAlert>(alert =>
+        {
+            alert.ToTable("operator_alerts");
+            alert.HasKey(a => new { a.TaskId, a.Kind });
         });
 
         foreach (var entity in model.Model.GetEntityTypes())

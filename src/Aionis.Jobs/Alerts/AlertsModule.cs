@@ -1,0 +1,34 @@
+using Aionis.Jobs.Framework;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aionis.Jobs.Alerts;
+
+internal sealed class AlertsModule : IServiceModule
+{
+    public void Register(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(AlertSettings.From(configuration));
+        services.AddSingleton<AlertTargetGuard>();
+        services.AddSingleton(_ => OperatorChannelSet.Load(configuration));
+        services.AddHttpClient(AlertSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var guard = sp.GetRequiredService<AlertTargetGuard>();
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    UseProxy = false,
+                    ConnectCallback = (connection, cancellationToken) => guard.ConnectAsync(connection.DnsEndPoint, cancellationToken),
+                };
+            });
+        services.AddSingleton<AlertSender>();
+        services.AddTransient<AlertRouteReader>();
+        services.AddTransient<AlertDeliveryStore>();
+        services.AddTransient<RouteDispatcher>();
+        services.AddTransient<CatalogJobReader>();
+        services.AddTransient<AlertEventDetector>();
+        services.AddSingleton<OperatorAlertStore>();
+        services.AddSingleton<OperatorAlerts>();
+    }
+}

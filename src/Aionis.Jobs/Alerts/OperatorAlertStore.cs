@@ -1,0 +1,109 @@
+using Npgsql;
+
+namespace Aionis.Jobs.Alerts;
+
+/// <summary>The kinds of operator alert episodes a task can have open at once.</summary>
+public static class OperatorAlertKind
+{
+    public const string Failure = "failure";
+    public const string GateFailed = "gate_failed";
+    public const string Overdue = "overdue";
+
+    public static readonly string[] All = [Failure, GateFailed, Overdue];
+}
+
+/// <summary>An operator alert episode as stored; <see cref="Due"/> says whether this occurrence should be sent.</summary>
+public sealed record OperatorAlertEpisode(string TaskId, string Kind, string DedupKey, string Severity, DateTimeOffset OpenedAt,
+    DateTimeOffset? LastSentAt, int Occurrences, bool Due);
+
+/// <summary>
+/// <c>worker.operator_alerts</c> in plain SQL: one row per task and kind, open until resolved. An occurrence is due when
+/// it opens an episode, when nothing has been sent yet (an earlier send failed), or when the re-notify window has passed.
+/// </summary>
+public sealed class OperatorAlertStore(NpgsqlDataSource dataSource)
+{
+    /// <param name="renotifyAfter">null: alert once per episode (overdue); else again after this long (failures).</param>
+    public async Task<OperatorAlertEpisode> RecordOccurrenceAsync(string taskId, string kind, string severity, DateTimeOffset now,
+        Guid? runId, string? error, TimeSpan? renotifyAfter, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        OperatorAlertEpisode? open = null;
+        await using (var read = new NpgsqlCommand("""
+            SELECT dedup_key, severity, opened_at, last_sent_at, occurrences FROM worker.operator_alerts
+             WHERE task_id = $1 AND kind = $2 AND resolved_at IS NULL FOR UPDATE
+            """, connection, transaction))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = taskId });
+            read.Parameters.Add(new NpgsqlParameter { Value = kind });
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                open = new OperatorAlertEpisode(taskId, kind, reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2),
+                    reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4), Due: false);
+            }
+        }
+        var episode = open is null
+            ? new OperatorAlertEpisode(taskId, kind, $"aionis-worker:{taskId}:{kind}", severity, now, null, 1, Due: true)
+            : open with
+            {
+                Occurrences = open.Occurrences + 1,
+                Due = open.LastSentAt is not { } sent || (renotifyAfter is { } window && sent <= now - window),
+            };
+        await using (var write = new NpgsqlCommand("""
+            INSERT INTO worker.operator_alerts AS a
+              (task_id, kind, dedup_key, severity, opened_at, last_sent_at, resolved_at, occurrences, last_run_id, last_error)
+            VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9)
+            ON CONFLICT (task_id, kind) DO UPDATE SET
+              dedup_key = EXCLUDED.dedup_key, severity = EXCLUDED.severity, opened_at = EXCLUDED.opened_at,
+              last_sent_at = EXCLUDED.last_sent_at, resolved_at = NULL, occurrences = EXCLUDED.occurrences,
+              last_run_id = COALESCE(EXCLUDED.last_run_id, a.last_run_id), last_error = COALESCE(EXCLUDED.last_error, a.last_error)
+            """, connection, transaction))
+        {
+            write.Parameters.Add(new NpgsqlParameter { Value = taskId });
+            write.Parameters.Add(new NpgsqlParameter { Value = kind });
+            write.Parameters.Add(new NpgsqlParameter { Value = episode.DedupKey });
+            write.Parameters.Add(new NpgsqlParameter { Value = severity });
+            write.Parameters.Add(new NpgsqlParameter { Value = episode.OpenedAt });
+            write.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = episode.LastSentAt });
+            write.Parameters.Add(new NpgsqlParameter { Value = episode.Occurrences });
+            write.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = runId });
+            write.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = error });
+            await write.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return episode;
+    }
+
+    public async Task MarkSentAsync(string taskId, string kind, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE worker.operator_alerts SET last_sent_at = $3 WHERE task_id = $1 AND kind = $2 AND resolved_at IS NULL");
+        command.Parameters.Add(new NpgsqlParameter { Value = taskId });
+        command.Parameters.Add(new NpgsqlParameter { Value = kind });
+        command.Parameters.Add(new NpgsqlParameter { Value = at });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Closes the task's open episodes of these kinds and returns them (the ones that alerted need a resolve).</summary>
+    public async Task<List<OperatorAlertEpisode>> ResolveAsync(string taskId, IReadOnlyList<string> kinds, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE worker.operator_alerts SET resolved_at = $3
+             WHERE task_id = $1 AND kind = ANY($2) AND resolved_at IS NULL
+            RETURNING kind, dedup_key, severity, opened_at, last_sent_at, occurrences
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = taskId });
+        command.Parameters.Add(new NpgsqlParameter { Value = kinds.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = at });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var resolved = new List<OperatorAlertEpisode>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            resolved.Add(new OperatorAlertEpisode(taskId, reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+                reader.GetInt32(5), Due: !reader.IsDBNull(4)));
+        }
+        return resolved;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Text.Json.Nodes;
+using Aionis.Data.History;
+using Microsoft.Extensions.Logging;
+
+namespace Aionis.Jobs.Alerts;
+
+/// <summary>
+/// The worker's own alerts to operators (registry <c>notify:</c>): a run that ends failed, timed out or abandoned after
+/// its last attempt (<c>on_failure</c>), a gate verdict (<c>on_gate_failed</c>), and the dead-man switch (overdue tasks).
+/// A failing task alerts once per dedupe window; a later success resolves every open episode of the task (PagerDuty
+/// <c>resolve</c> with the same dedup key, a "recovered" message elsewhere). The scheduler calls this service.
+/// </summary>
+public sealed class OperatorAlerts(
+    OperatorAlertStore store,
+    OperatorChannelSet channels,
+    AlertSender sender,
+    TimeProvider clock,
+    ILogger<OperatorAlerts> logger)
+{
+    public static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(8);
+    private const int ErrorTextLimit = 1000;
+
+    public async Task RunFinishedAsync(RunFinishedNotice notice, NotifyPolicy policy, CancellationToken cancellationToken)
+    {
+        if (RunStatus.IsFailure(notice.Status))
+        {
+            if (policy.OnFailure && notice.Attempt >= notice.MaxAttempts)
+            {
+                await RaiseAsync(notice.TaskId, OperatorAlertKind.Failure, policy, policy.DedupeWindow, notice, RunAlert(notice), cancellationToken);
+            }
+        }
+        else if (notice.Status == RunStatus.GateFailed)
+        {
+            if (policy.OnGateFailed)
+            {
+                await RaiseAsync(notice.TaskId, OperatorAlertKind.GateFailed, policy, policy.DedupeWindow, notice, RunAlert(notice), cancellationToken);
+            }
+        }
+        else if (notice.Status == RunStatus.Succeeded)
+        {
+            await ResolveAsync(notice.TaskId, OperatorAlertKind.All, policy, $"run {notice.RunId} succeeded", cancellationToken);
+        }
+    }
+
+    /// <summary>The dead-man switch: alerts once per overdue episode; resolves when the task has succeeded again.</summary>
+    public async Task CheckOverdueAsync(IReadOnlyList<OverdueCandidate> tasks, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var task in tasks)
+        {
+            if ((task.LastSuccessAt ?? task.Since) is not { } reference)
+            {
+                continue;
+            }
+            if (now - reference > task.OverdueAfter)
+            {
+                var summary = task.LastSuccessAt is { } last
+                    ? $"task {task.TaskId} is overdue: last success {IsoTime.Format(last)}, expected within {task.OverdueAfter}"
+                    : $"task {task.TaskId} is overdue: no success since {IsoTime.Format(reference)}, expected within {task.OverdueAfter}";
+                var payload = new JsonObject
+                {
+                    ["task_id"] = task.TaskId,
+                    ["last_success_at"] = task.LastSuccessAt is { } at ? IsoTime.Format(at) : null,
+                    ["expected_period_seconds"] = task.ExpectedPeriod.TotalSeconds,
+                    ["overdue_after_seconds"] = task.OverdueAfter.TotalSeconds,
+                };
+                await RaiseAsync(task.TaskId, OperatorAlertKind.Overdue, task.Policy, renotifyAfter: null, notice: null,
+                    ("job_overdue", summary, payload), cancellationToken);
+            }
+            else
+            {
+                await ResolveAsync(task.TaskId, [OperatorAlertKind.Overdue], task.Policy, "succeeded again", cancellationToken);
+            }
+        }
+    }
+
+    private static (string EventType, string Summary, JsonObject Payload) RunAlert(RunFinishedNotice notice)
+    {
+        var error = notice.Error is { Length: > ErrorTextLimit } long_ ? long_[..ErrorTextLimit] + "…" : notice.Error;
+        var eventType = notice.Status == RunStatus.GateFailed ? "job_gate_failed" : "job_failed";
+        var summary = $"task {notice.TaskId} ({notice.Job}) {notice.Status} after attempt {notice.Attempt}/{notice.MaxAttempts}"
+            + (error is null ? "" : $": {error.Split('\n')[0]}");
+        return (eventType, summary, new JsonObject
+        {
+            ["task_id"] = notice.TaskId,
+            ["job"] = notice.Job,
+            ["run_id"] = notice.RunId.ToString(),
+            ["status"] = notice.Status,
+            ["attempt"] = notice.Attempt,
+            ["max_attempts"] = notice.MaxAttempts,
+            ["error"] = error,
+            ["finished_at"] = IsoTime.Format(notice.FinishedAt),
+            ["history_command"] = $"aionis history show {notice.RunId}",
+        });
+    }
+
+    private async Task RaiseAsync(string taskId, string kind, NotifyPolicy policy, TimeSpan? renotifyAfter, RunFinishedNotice? notice,
+        (string EventType, string Summary, JsonObject Payload) alert, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var episode = await store.RecordOccurrenceAsync(taskId, kind, policy.Severity, now, notice?.RunId, notice?.Error, renotifyAfter, cancellationToken);
+        if (!episode.Due)
+        {
+            return;
+        }
+        alert.Payload["occurrences"] = episode.Occurrences;
+        alert.Payload["open_since"] = IsoTime.Format(episode.OpenedAt);
+        var message = new AlertMessage(alert.EventType, null, policy.Severity, alert.Summary, alert.Payload, episode.DedupKey);
+        if (await SendAsync(message, policy, cancellationToken))
+        {
+            await store.MarkSentAsync(taskId, kind, now, cancellationToken);
+        }
+    }
+
+    private async Task ResolveAsync(string taskId, IReadOnlyList<string> kinds, NotifyPolicy policy, string reason, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var episode in await store.ResolveAsync(taskId, kinds, now, cancellationToken))
+        {
+            if (!episode.Due)
+            {
+                continue;
+            }
+            var payload = new JsonObject
+            {
+                ["task_id"] = taskId,
+                ["kind"] = episode.Kind,
+                ["open_since"] = IsoTime.Format(episode.OpenedAt),
+                ["recovered_at"] = IsoTime.Format(now),
+                ["occurrences"] = episode.Occurrences,
+            };
+            var message = new AlertMessage($"job_{episode.Kind}_recovered", null, episode.Severity,
+                $"recovered: task {taskId} {reason} ({episode.Kind} open since {IsoTime.Format(episode.OpenedAt)})",
+                payload, episode.DedupKey, Resolve: true);
+            await SendAsync(message, policy, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends to the policy's channels; true when at least one took it.</summary>
+    private async Task<bool> SendAsync(AlertMessage message, NotifyPolicy policy, CancellationToken cancellationToken)
+    {
+        var targets = policy.Channels.Count > 0 ? channels.Named(policy.Channels) : channels.ForSeverity(policy.Severity);
+        if (targets.Count == 0)
+        {
+            logger.LogWarning("operator alert {EventType} has no channel (severity {Severity}, channels [{Channels}])",
+                message.EventType, policy.Severity, string.Join(",", policy.Channels));
+            return false;
+        }
+        var anySent = false;
+        foreach (var channel in targets)
+        {
+            var outcome = await sender.DeliverAsync(channel.ToTarget(), message, DeliveryTimeout, cancellationToken);
+            anySent |= outcome.IsSent;
+            logger.Log(outcome.IsSent ? LogLevel.Information : LogLevel.Warning,
+                "operator alert {EventType} via {Channel} ({Type}): {Status} {Code} {Error}",
+                message.EventType, channel.Id, channel.Type, outcome.Status, outcome.ResponseCode, outcome.Error);
+        }
+        return anySent;
+    }
+}
