@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Aionis.Data;
+using Aionis.Jobs.Alerts;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
@@ -28,6 +29,14 @@ public static class ServeCommand
             var worker = WorkerOptions.From(configuration);
             var database = new DatabaseSettings(DatabaseConnection.Resolve(configuration));
             database.Require();
+            try
+            {
+                OperatorChannelSet.Validate(configuration);
+            }
+            catch (AlertConfigurationException e)
+            {
+                throw new ConfigurationException(e.Message);
+            }
 
             builder.Services.AddWorker(builder.Configuration);
             builder.Services.AddSystemd();
@@ -35,6 +44,8 @@ public static class ServeCommand
             builder.Services.AddSingleton(new RegistryFile(RegistryOptions.PathOf(parse, registry, configuration)));
             builder.Services.AddSingleton<RegistrySyncService>();
             builder.Services.AddScheduling(database, worker, worker.NodeName);
+            builder.Services.AddSingleton<OperatorNotifications>();
+            builder.Services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<OperatorNotifications>());
             builder.Services.AddHostedService<WorkerStartup>();
             builder.Services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
             builder.Services.AddHostedService<RegistryReloader>();

@@ -10,12 +10,14 @@ namespace Aionis.Worker.Hosting;
 
 /// <summary>
 /// The worker's own housekeeping while <c>serve</c> runs: write spooled run records once the database is back, lift
-/// expired pauses, and mark runs of cluster nodes that stopped checking in as <c>abandoned</c>.
+/// expired pauses, mark runs of cluster nodes that stopped checking in as <c>abandoned</c>, and check for overdue tasks.
 /// </summary>
 public sealed class WorkerMaintenance(
     RunHistoryStore history,
     RunSpool spool,
     TaskPauses pauses,
+    RegistryFile registry,
+    OperatorNotifications notifications,
     ISchedulerFactory schedulers,
     TimeProvider clock,
     IOptions<WorkerOptions> worker,
@@ -56,9 +58,15 @@ public sealed class WorkerMaintenance(
             logger.LogInformation("pause of {Task} expired; resumed", task);
         }
         var grace = worker.Value.ClusterCheckinInterval * 4;
-        foreach (var run in await history.AbandonRunningOfSilentNodesAsync(QuartzSetup.SchedulerName, grace, clock.GetUtcNow(), cancellationToken))
+        var abandoned = await history.AbandonRunningOfSilentNodesAsync(QuartzSetup.SchedulerName, grace, clock.GetUtcNow(), cancellationToken);
+        foreach (var run in abandoned)
         {
             logger.LogWarning("run {RunId} of {Task} on silent node {Node} marked abandoned", run.RunId, run.TaskId ?? run.Job, run.Node);
+        }
+        await notifications.RunsAbandonedAsync(scheduler, abandoned, cancellationToken);
+        if (registry.LastGood is { } tasks)
+        {
+            await notifications.CheckOverdueAsync(tasks, cancellationToken);
         }
     }
 }

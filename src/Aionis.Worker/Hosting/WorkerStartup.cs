@@ -1,9 +1,11 @@
 using Aionis.Data;
 using Aionis.Data.History;
 using Aionis.Worker.Running;
+using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace Aionis.Worker.Hosting;
 
@@ -16,6 +18,8 @@ public sealed class WorkerStartup(
     RunHistoryStore history,
     RunSpool spool,
     RegistrySyncService registry,
+    OperatorNotifications notifications,
+    ISchedulerFactory schedulers,
     TimeProvider clock,
     IOptions<WorkerOptions> worker,
     ILogger<WorkerStartup> logger) : IHostedService
@@ -25,15 +29,16 @@ public sealed class WorkerStartup(
         await WaitForDatabaseAsync(cancellationToken);
         var interrupted = (await history.RunningOnNodeAsync(worker.Value.NodeName, cancellationToken))
             .Where(run => !CliRunIdentity.IsLive(run.FireInstanceId))
-            .Select(run => run.RunId)
             .ToList();
-        var abandoned = await history.AbandonAsync(interrupted, $"node {worker.Value.NodeName} stopped before the run finished", clock.GetUtcNow(), cancellationToken);
+        var abandoned = await history.AbandonAsync(interrupted.Select(r => r.RunId).ToList(),
+            $"node {worker.Value.NodeName} stopped before the run finished", clock.GetUtcNow(), cancellationToken);
         if (abandoned > 0)
         {
             logger.LogWarning("{Count} run(s) of node {Node} were interrupted by its last stop; marked abandoned", abandoned, worker.Value.NodeName);
         }
         await spool.ReplayAsync(history, cancellationToken);
         await registry.SyncAsync(cancellationToken);
+        await notifications.RunsAbandonedAsync(await schedulers.GetScheduler(cancellationToken), interrupted, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -66,6 +66,9 @@ public sealed record TaskDefinition(
 
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 
+    /// <summary>Whether the task declared a <c>notify</c> block at all.</summary>
+    public bool HasNotify => NotifyOnFailure || NotifyOnGateFailed || OverdueAfterSeconds is not null || NotifyChannels.Count > 0;
+
     /// <summary>Inputs as the binder takes them: JSON values back to long, double, bool, text or text lists.</summary>
     public IEnumerable<KeyValuePair<string, object?>> BindableInputs() => Inputs.Select(i => KeyValuePair.Create(i.Key, Plain(i.Value)));
 

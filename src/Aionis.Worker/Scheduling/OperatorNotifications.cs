@@ -1,0 +1,69 @@
+using Aionis.Data.Model;
+using Aionis.Jobs.Alerts;
+using Npgsql;
+using Quartz;
+
+namespace Aionis.Worker.Scheduling;
+
+/// <summary>
+/// Connects the schedule to operator alerts (registry <c>notify:</c>): finished runs, runs found abandoned, and the
+/// dead-man switch over every task that declares a <c>notify</c> block.
+/// </summary>
+public sealed class OperatorNotifications(OperatorAlerts alerts, NpgsqlDataSource dataSource, TimeProvider clock) : IRunObserver
+{
+    public Task OnRunFinishedAsync(TaskRunFinished run, CancellationToken cancellationToken) =>
+        run.Definition.HasNotify
+            ? alerts.RunFinishedAsync(
+                new RunFinishedNotice(run.TaskId, run.Job, run.RunId, run.Status, run.Attempt, run.MaxAttempts, run.Error, run.FinishedAt),
+                PolicyOf(run.Definition), cancellationToken)
+            : Task.CompletedTask;
+
+    /// <summary>An abandoned run is a failure of its last attempt: nothing will retry it.</summary>
+    public async Task RunsAbandonedAsync(IScheduler scheduler, IEnumerable<JobRun> runs, CancellationToken cancellationToken)
+    {
+        foreach (var run in runs.Where(r => r.TaskId is not null))
+        {
+            if (await scheduler.GetJobDetail(ScheduleKeys.Job(run.TaskId!), cancellationToken) is not { } job) continue;
+            var definition = TaskDefinition.FromJson(job.JobDataMap.GetString(ScheduleKeys.Definition)!);
+            await OnRunFinishedAsync(new TaskRunFinished(run.TaskId!, run.Job, run.RunId, Aionis.Data.History.RunStatus.Abandoned,
+                run.Attempt, run.Attempt, run.Error, clock.GetUtcNow(), definition), cancellationToken);
+        }
+    }
+
+    /// <summary>Tasks whose last success is older than twice their period (or <c>overdue_after</c>) raise <c>overdue</c>.</summary>
+    public async Task CheckOverdueAsync(TaskRegistry registry, CancellationToken cancellationToken)
+    {
+        var watched = registry.Tasks.Where(t => t.Enabled && TaskDefinition.From(t).HasNotify).ToList();
+        if (watched.Count == 0) return;
+        var lastSuccess = await ReadAsync("SELECT task_id, last_success_at FROM worker.task_status WHERE NOT paused", cancellationToken);
+        var since = await ReadAsync("SELECT unnest(added), min(at) FROM worker.registry_syncs WHERE accepted GROUP BY 1", cancellationToken);
+        var now = clock.GetUtcNow();
+        var candidates = watched
+            .Where(t => lastSuccess.ContainsKey(t.Id))
+            .Select(t => new OverdueCandidate(t.Id, lastSuccess[t.Id], CronSchedule.Period(t.QuartzCron, TimeZoneInfo.FindSystemTimeZoneById(t.TimeZone), now),
+                PolicyOf(TaskDefinition.From(t))) { Since = since.GetValueOrDefault(t.Id) })
+            .ToList();
+        await alerts.CheckOverdueAsync(candidates, cancellationToken);
+    }
+
+    private static NotifyPolicy PolicyOf(TaskDefinition definition) => new()
+    {
+        OnFailure = definition.NotifyOnFailure,
+        OnGateFailed = definition.NotifyOnGateFailed,
+        Severity = definition.NotifySeverity,
+        Channels = definition.NotifyChannels,
+        OverdueAfter = definition.OverdueAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
+    };
+
+    private async Task<Dictionary<string, DateTimeOffset?>> ReadAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
+        }
+        return rows;
+    }
+}

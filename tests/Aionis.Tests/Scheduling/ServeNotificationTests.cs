@@ -1,0 +1,63 @@
+using Aionis.Tests.Support;
+using Npgsql;
+
+namespace Aionis.Tests.Scheduling;
+
+/// <summary>Registry <c>notify:</c> through a running daemon: a task failing on every fire pages once; a success resolves.</summary>
+public sealed class ServeNotificationTests
+{
+    [Test]
+    public async Task A_task_failing_every_fire_alerts_once_and_its_recovery_sends_one_resolve()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var receiver = await AlertReceiver.StartAsync();
+        var dir = Directory.CreateTempSubdirectory("aionis-notify-").FullName;
+        var registry = Path.Combine(dir, "task_registry.yml");
+        await File.WriteAllTextAsync(registry, """
+            version: 1
+            tasks:
+              - id: key_rotation_sla
+                job: hosted-key-rotation-sla
+                owner: security-ops
+                description: Stale keys
+                schedule: "0/2 * * * * ?"
+                timeout: 1s
+                overlap: allow
+                permissions: [read:control_plane]
+                notify: { on_failure: true, severity: warning }
+            """);
+        // Every run blocks on this lock and times out after 1 s: a task that fails on every fire.
+        var blocker = new NpgsqlConnection(db.ConnectionString);
+        await blocker.OpenAsync();
+        var tx = await blocker.BeginTransactionAsync();
+        await using (var lockKeys = new NpgsqlCommand("LOCK TABLE control_api_keys IN ACCESS EXCLUSIVE MODE", blocker, tx))
+        {
+            await lockKeys.ExecuteNonQueryAsync();
+        }
+
+        await using var serve = ServeProcess.Start(db, registry, "node-a", dir, new Dictionary<string, string?>
+        {
+            ["Alerts__AllowInsecureTargets"] = "true",
+            ["AIONIS_ALERT_CHANNELS"] = $$"""[{"id":"ops","type":"generic_webhook","url":"{{receiver.Url("/ops")}}"}]""",
+        });
+        await serve.WaitUntilAsync(async () => await db.ScalarAsync<long>(
+            "SELECT count(*) FROM worker.job_runs WHERE task_id = 'key_rotation_sla' AND status = 'timed_out'") >= 3,
+            TimeSpan.FromSeconds(60), "three timed-out runs");
+        var alertsWhileFailing = receiver.Requests.Count;
+
+        await tx.RollbackAsync();
+        await blocker.DisposeAsync();
+        await serve.WaitUntilAsync(() => Task.FromResult(receiver.Requests.Count >= 2), TimeSpan.FromSeconds(30), "the resolve");
+        await Task.Delay(TimeSpan.FromSeconds(4));
+
+        var bodies = receiver.Requests.Select(r => r.Body).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(alertsWhileFailing, Is.EqualTo(1), "one alert per dedupe window, however often the task fails");
+            Assert.That(bodies, Has.Count.EqualTo(2), string.Join("\n", bodies));
+            Assert.That(bodies[0], Does.Contain("key_rotation_sla"));
+            Assert.That(bodies[0], Does.Contain("aionis history show"));
+            Assert.That(bodies[1], Does.Contain("recovered").IgnoreCase.Or.Contain("resolve"));
+        });
+    }
+}
