@@ -1,0 +1,13 @@
+using Aionis.Jobs.Framework;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aionis.Jobs.Publishing;
+
+internal sealed class PublishingModule : IServiceModule
+{
+    public void Register(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<IPublisherFactory, PublisherFactory>();
+    }
+}
