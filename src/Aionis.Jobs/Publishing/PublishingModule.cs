@@ -8,6 +8,7 @@ internal sealed class PublishingModule : IServiceModule
 {
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddHttpClient(PublisherFactory.GcsHttpClient, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<IPublisherFactory, PublisherFactory>();
     }
 }
