@@ -10,5 +10,7 @@ internal sealed class PublishingModule : IServiceModule
     {
         services.AddHttpClient(PublisherFactory.GcsHttpClient, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<IPublisherFactory, PublisherFactory>();
+        services.AddTransient<PublishQueue>();
+        services.AddTransient<PublishSloReader>();
     }
 }

@@ -20,7 +20,13 @@ public sealed class PublishingGcsFake : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Bucket, string Name), StoredObject> _objects = new();
     private long _generation = 1_700_000_000_000_000;
 
-    private PublishingGcsFake(WebApplication app) => _app = app;
+    private readonly TimeSpan _responseDelay;
+
+    private PublishingGcsFake(WebApplication app, TimeSpan responseDelay)
+    {
+        _app = app;
+        _responseDelay = responseDelay;
+    }
 
     public string Endpoint { get; private set; } = "";
 
@@ -29,13 +35,14 @@ public sealed class PublishingGcsFake : IAsyncDisposable
 
     public IReadOnlyCollection<(string Bucket, string Name)> Keys => _objects.Keys.ToList();
 
-    public static async Task<PublishingGcsFake> StartAsync()
+    /// <param name="responseDelay">Each upload answers only after this long (to exceed a publish timeout).</param>
+    public static async Task<PublishingGcsFake> StartAsync(TimeSpan responseDelay = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var fake = new PublishingGcsFake(app);
+        var fake = new PublishingGcsFake(app, responseDelay);
         app.MapPost("/upload/storage/v1/b/{bucket}/o", fake.UploadAsync);
         app.MapGet("/storage/v1/b/{bucket}/o", fake.List);
         app.MapGet("/storage/v1/b/{bucket}/o/{**name}", fake.GetAsync);
@@ -49,6 +56,7 @@ public sealed class PublishingGcsFake : IAsyncDisposable
         if (request.Query["uploadType"] != "media" || request.Query["name"] is not { Count: 1 } name) return Results.BadRequest();
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body);
+        await Task.Delay(_responseDelay, request.HttpContext.RequestAborted);
         Interlocked.Increment(ref UploadCount);
         var stored = new StoredObject(name[0]!, body.ToArray(), Interlocked.Increment(ref _generation), DateTimeOffset.UtcNow);
         _objects[(bucket, stored.Name)] = stored;
