@@ -15,23 +15,19 @@ public sealed class AzureBlobPublisher(PublishTarget target, BlobContainerClient
 
     public async Task<PublishResult> PublishDirectoryAsync(PublishRequest request, CancellationToken cancellationToken)
     {
-        var files = BundleFiles.List(request.SourceDirectory);
         var destPath = Target.RunPrefix(request.RunId);
-        var results = await BundleFiles.ForEachAsync(files, request.MaxParallelUploads, async (file, ct) =>
+        var uploads = await AttestedUploads.RunAsync<AzureBlobAttestation, BlobWarning>(request, destPath, async (key, file, ct) =>
         {
-            var blob = container.GetBlobClient(destPath + "/" + file.RelativePath);
+            var blob = container.GetBlobClient(key);
             await using (var content = ObjectPaths.OpenRead(file.FullPath))
             {
                 await blob.UploadAsync(content, overwrite: true, ct);
             }
             return await AttestAsync(blob, ct);
         }, cancellationToken);
-        var attestation = new AzureAttestation(
-            Target.Kind == PublishTargetKind.AzureAccount ? "account" : "connection_string",
-            Target.Account, Target.Container, destPath, files.Count,
-            results.Select(r => r.Object).OfType<AzureBlobAttestation>().Take(PublishAttestation.SampleLimit).ToList(),
-            results.Select(r => r.Warning).OfType<BlobWarning>().ToList());
-        return new PublishResult(true, Target.Adapter, Target.Original, request.RunId, Target.PublishedUri(request.RunId), attestation);
+        var mode = Target.Kind == PublishTargetKind.AzureAccount ? "account" : "connection_string";
+        return PublishResult.For(Target, request.RunId,
+            new AzureAttestation(mode, Target.Account, Target.Container, destPath, uploads.ObjectCount, uploads.Sample, uploads.Warnings));
     }
 
     private static async Task<(AzureBlobAttestation? Object, BlobWarning? Warning)> AttestAsync(BlobClient blob, CancellationToken cancellationToken)

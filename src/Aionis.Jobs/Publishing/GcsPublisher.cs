@@ -15,18 +15,14 @@ public sealed class GcsPublisher(PublishTarget target, GcsApi api) : IPublisher
 
     public async Task<PublishResult> PublishDirectoryAsync(PublishRequest request, CancellationToken cancellationToken)
     {
-        var files = BundleFiles.List(request.SourceDirectory);
         var runPrefix = Target.RunPrefix(request.RunId);
-        var results = await BundleFiles.ForEachAsync(files, request.MaxParallelUploads, async (file, ct) =>
+        var uploads = await AttestedUploads.RunAsync<GcsObjectAttestation, KeyWarning>(request, runPrefix, async (key, file, ct) =>
         {
-            var key = runPrefix + "/" + file.RelativePath;
             await UploadAsync(key, file.FullPath, ct);
             return await AttestAsync(key, ct);
         }, cancellationToken);
-        var attestation = new GcsAttestation("json_api", Target.Container, runPrefix, files.Count,
-            results.Select(r => r.Object).OfType<GcsObjectAttestation>().Take(PublishAttestation.SampleLimit).ToList(),
-            results.Select(r => r.Warning).OfType<KeyWarning>().ToList());
-        return new PublishResult(true, Target.Adapter, Target.Original, request.RunId, Target.PublishedUri(request.RunId), attestation);
+        return PublishResult.For(Target, request.RunId,
+            new GcsAttestation("json_api", Target.Container, runPrefix, uploads.ObjectCount, uploads.Sample, uploads.Warnings));
     }
 
     private async Task UploadAsync(string key, string filePath, CancellationToken cancellationToken)

@@ -10,20 +10,15 @@ namespace Aionis.Jobs.Publishing;
 /// </summary>
 public sealed class PublishSloReader(NpgsqlDataSource dataSource)
 {
-    private const string CountsSql = """
-        SELECT count(*) FILTER (WHERE in_current AND status = 'succeeded')   AS current_succeeded,
-               count(*) FILTER (WHERE in_current AND status = 'failed')      AS current_failed,
-               count(*) FILTER (WHERE in_current AND status = 'dead_letter') AS current_dead_letter,
-               count(*) FILTER (WHERE in_baseline AND status = 'succeeded')   AS baseline_succeeded,
-               count(*) FILTER (WHERE in_baseline AND status = 'failed')      AS baseline_failed,
-               count(*) FILTER (WHERE in_baseline AND status = 'dead_letter') AS baseline_dead_letter,
-               count(*) FILTER (WHERE status IN ('pending', 'processing', 'failed')) AS open_backlog,
-               count(*) FILTER (WHERE status = 'dead_letter')                 AS dead_letter_backlog
-          FROM (SELECT status,
-                       updated_at >  $2::timestamptz - $3::interval AND updated_at <= $2 AS in_current,
-                       updated_at >  $2::timestamptz - $4::interval AND updated_at <= $2::timestamptz - $3::interval AS in_baseline
-                  FROM control_incident_publish_jobs
-                 WHERE tenant_id = $1) jobs
+    /// <summary>The one statement behind the report (public so the benchmark can compare it with alternatives).</summary>
+    public const string CountsSql = """
+        SELECT status,
+               count(*) FILTER (WHERE updated_at > $2::timestamptz - $3::interval AND updated_at <= $2) AS in_current,
+               count(*) FILTER (WHERE updated_at > $2::timestamptz - $4::interval AND updated_at <= $2::timestamptz - $3::interval) AS in_baseline,
+               count(*) AS all_time
+          FROM control_incident_publish_jobs
+         WHERE tenant_id = $1
+         GROUP BY status
         """;
 
     public async Task<PublishSloReport> ReadAsync(string tenantId, PublishSloThresholds thresholds, DateTimeOffset anchor, CancellationToken cancellationToken)
@@ -35,12 +30,23 @@ public sealed class PublishSloReader(NpgsqlDataSource dataSource)
             command.Parameters.Add(new NpgsqlParameter { Value = anchor });
             command.Parameters.Add(new NpgsqlParameter { Value = TimeSpan.FromHours(thresholds.WindowHours) });
             command.Parameters.Add(new NpgsqlParameter { Value = TimeSpan.FromHours(thresholds.BaselineHours) });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            var current = Metrics(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
-            var baseline = Metrics(reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
-            var backlog = new PublishBacklog(reader.GetInt64(6), reader.GetInt64(7));
-            return Evaluate(tenantId, thresholds, anchor, current, baseline, backlog);
+            var current = new Dictionary<string, long>();
+            var baseline = new Dictionary<string, long>();
+            var allTime = new Dictionary<string, long>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var status = reader.GetString(0);
+                    current[status] = reader.GetInt64(1);
+                    baseline[status] = reader.GetInt64(2);
+                    allTime[status] = reader.GetInt64(3);
+                }
+            }
+            var backlog = new PublishBacklog(
+                allTime.GetValueOrDefault("pending") + allTime.GetValueOrDefault("processing") + allTime.GetValueOrDefault("failed"),
+                allTime.GetValueOrDefault("dead_letter"));
+            return Evaluate(tenantId, thresholds, anchor, Metrics(current), Metrics(baseline), backlog);
         }
         catch (Exception e) when (PostgresErrors.IsUndefinedTable(e))
         {
@@ -83,6 +89,9 @@ public sealed class PublishSloReader(NpgsqlDataSource dataSource)
             CriticalSignals = criticals,
         };
     }
+
+    private static PublishWindowMetrics Metrics(Dictionary<string, long> byStatus) =>
+        Metrics(byStatus.GetValueOrDefault("succeeded"), byStatus.GetValueOrDefault("failed"), byStatus.GetValueOrDefault("dead_letter"));
 
     /// <summary>The reference's buildMetrics: rates over succeeded+failed+dead_letter, rounded to 6 decimals before use.</summary>
     public static PublishWindowMetrics Metrics(long succeeded, long failed, long deadLetter)

@@ -11,18 +11,13 @@ public sealed class S3Publisher(PublishTarget target, IAmazonS3 client) : IPubli
 
     public async Task<PublishResult> PublishDirectoryAsync(PublishRequest request, CancellationToken cancellationToken)
     {
-        var files = BundleFiles.List(request.SourceDirectory);
         var runPrefix = Target.RunPrefix(request.RunId);
-        var results = await BundleFiles.ForEachAsync(files, request.MaxParallelUploads, async (file, ct) =>
+        var uploads = await AttestedUploads.RunAsync<S3ObjectAttestation, KeyWarning>(request, runPrefix, async (key, file, ct) =>
         {
-            var key = runPrefix + "/" + file.RelativePath;
             await UploadAsync(client, Target.Container, key, file.FullPath, ct);
             return await AttestAsync(key, ct);
         }, cancellationToken);
-        var attestation = new S3Attestation(Target.Container, runPrefix, files.Count,
-            results.Select(r => r.Object).OfType<S3ObjectAttestation>().Take(PublishAttestation.SampleLimit).ToList(),
-            results.Select(r => r.Warning).OfType<KeyWarning>().ToList());
-        return new PublishResult(true, Target.Adapter, Target.Original, request.RunId, Target.PublishedUri(request.RunId), attestation);
+        return PublishResult.For(Target, request.RunId, new S3Attestation(Target.Container, runPrefix, uploads.ObjectCount, uploads.Sample, uploads.Warnings));
     }
 
     /// <summary>

@@ -112,7 +112,7 @@ public sealed class IncidentPublishJobTests
     {
         var options = new Dictionary<string, object?> { ["tenant-id"] = "acme", ["run-id"] = "r", ["target"] = "s3://b/p", [option] = value };
 
-        var error = Assert.ThrowsAsync<OptionBindingException>(() => _worker.RunAsync("hosted-incident-publish-enqueue", options));
+        var error = await Assert.ThrowsAsync<OptionBindingException>(async () => await _worker.RunAsync("hosted-incident-publish-enqueue", options));
 
         Assert.That(error!.Errors.Select(e => e.Option), Is.EqualTo(new[] { option }));
     }
