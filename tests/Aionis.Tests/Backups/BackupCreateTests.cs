@@ -2,48 +2,24 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aionis.Tests.Support;
 using Aionis.Worker.Running;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Aionis.Tests.Backups;
 
 /// <summary>backup-create's choices: dry run, --keep, table selection, copies at several targets, bad options.</summary>
-public sealed class BackupCreateTests
+public sealed class BackupCreateTests : BackupsFixture
 {
-    private static readonly DateTimeOffset Night = new(2026, 11, 20, 2, 0, 0, TimeSpan.Zero);
-    private TestDatabase _db = null!;
-    private FakeTimeProvider _clock = null!;
-    private WorkerHarness _worker = null!;
-    private string _target = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync();
-        await _db.AddBackupWorthyRowsAsync(Night);
-        _clock = new FakeTimeProvider(Night);
-        _worker = new WorkerHarness(_db, clock: _clock);
-        _target = Path.Combine(_worker.ArtifactsRoot, "eu-backups");
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _worker.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
     [Test]
     public async Task A_dry_run_lists_tables_counts_and_target_paths_and_writes_no_dump()
     {
-        var before = await _db.ControlPlaneFingerprintAsync();
+        var before = await Db.ControlPlaneFingerprintAsync();
 
-        var result = await _worker.RunAsync("backup-create", new Dictionary<string, object?> { ["target"] = _target }, dryRun: true);
+        var result = await Worker.RunAsync("backup-create", new Dictionary<string, object?> { ["target"] = Target }, dryRun: true);
 
         var summary = WorkerHarness.SummaryJson(result);
         var backupId = summary.GetProperty("backup_id").GetString()!;
-        var actions = JsonNode.Parse(await _db.ScalarAsync<string>("SELECT planned_actions::text FROM worker.job_runs WHERE run_id = $1", result.RunId))!.AsArray();
+        var actions = JsonNode.Parse(await Db.ScalarAsync<string>("SELECT planned_actions::text FROM worker.job_runs WHERE run_id = $1", result.RunId))!.AsArray();
         var upload = actions.Single(a => (string)a!["action"]! == "upload")!;
-        var after = await _db.ControlPlaneFingerprintAsync();
+        var after = await Db.ControlPlaneFingerprintAsync();
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Ok), result.Error);
@@ -51,9 +27,9 @@ public sealed class BackupCreateTests
             Assert.That(summary.GetProperty("dump_sha256").ValueKind, Is.EqualTo(JsonValueKind.Null));
             Assert.That(summary.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("table").GetString() == "control_api_keys")
                 .GetProperty("rows").GetInt64(), Is.EqualTo(3));
-            Assert.That((string)upload["target"]!, Is.EqualTo(Path.Combine(_target, backupId)));
-            Assert.That(Directory.Exists(_target), Is.False, "nothing uploaded");
-            Assert.That(Directory.GetFiles(_worker.ArtifactsRoot, "*.dump", SearchOption.AllDirectories), Is.Empty, "no dump written");
+            Assert.That((string)upload["target"]!, Is.EqualTo(Path.Combine(Target, backupId)));
+            Assert.That(Directory.Exists(Target), Is.False, "nothing uploaded");
+            Assert.That(Directory.GetFiles(Worker.ArtifactsRoot, "*.dump", SearchOption.AllDirectories), Is.Empty, "no dump written");
             Assert.That(after, Is.EqualTo(before));
         });
     }
@@ -64,32 +40,32 @@ public sealed class BackupCreateTests
         var ids = new List<string>();
         for (var night = 0; night < 3; night++)
         {
-            ids.Add(WorkerHarness.SummaryJson(await _worker.RunAsync("backup-create",
-                new Dictionary<string, object?> { ["target"] = _target })).GetProperty("backup_id").GetString()!);
-            _clock.Advance(TimeSpan.FromDays(1));
+            ids.Add(WorkerHarness.SummaryJson(await Worker.RunAsync("backup-create",
+                new Dictionary<string, object?> { ["target"] = Target })).GetProperty("backup_id").GetString()!);
+            Clock.Advance(TimeSpan.FromDays(1));
         }
 
-        var rehearsal = WorkerHarness.SummaryJson(await _worker.RunAsync("backup-create",
-            new Dictionary<string, object?> { ["target"] = _target, ["keep"] = "2" }, dryRun: true));
-        var afterRehearsal = BackupsRows.BackupIdsAt(_target);
-        var real = WorkerHarness.SummaryJson(await _worker.RunAsync("backup-create",
-            new Dictionary<string, object?> { ["target"] = _target, ["keep"] = "2" }));
+        var rehearsal = WorkerHarness.SummaryJson(await Worker.RunAsync("backup-create",
+            new Dictionary<string, object?> { ["target"] = Target, ["keep"] = "2" }, dryRun: true));
+        var afterRehearsal = BackupsRows.BackupIdsAt(Target);
+        var real = WorkerHarness.SummaryJson(await Worker.RunAsync("backup-create",
+            new Dictionary<string, object?> { ["target"] = Target, ["keep"] = "2" }));
 
         Assert.Multiple(() =>
         {
             Assert.That(rehearsal.GetProperty("pruned")[0].GetProperty("backup_ids").EnumerateArray().Select(e => e.GetString()),
                 Is.EqualTo(ids.Take(2)));
             Assert.That(afterRehearsal, Is.EqualTo(ids), "a dry run deletes nothing");
-            Assert.That(BackupsRows.BackupIdsAt(_target), Is.EqualTo(new[] { ids[2], real.GetProperty("backup_id").GetString() }));
+            Assert.That(BackupsRows.BackupIdsAt(Target), Is.EqualTo(new[] { ids[2], real.GetProperty("backup_id").GetString() }));
         });
     }
 
     [Test]
     public async Task Exclude_table_leaves_telemetry_out_and_the_backup_still_drills_ok()
     {
-        var created = WorkerHarness.SummaryJson(await _worker.RunAsync("backup-create",
-            new Dictionary<string, object?> { ["target"] = _target, ["exclude-table"] = "memory_request_telemetry,worker.qrtz_*" }));
-        var drill = WorkerHarness.SummaryJson(await _worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = _target }));
+        var created = WorkerHarness.SummaryJson(await Worker.RunAsync("backup-create",
+            new Dictionary<string, object?> { ["target"] = Target, ["exclude-table"] = "memory_request_telemetry,worker.qrtz_*" }));
+        var drill = WorkerHarness.SummaryJson(await Worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = Target }));
 
         var tables = created.GetProperty("tables").EnumerateArray().Select(t => $"{t.GetProperty("schema")}.{t.GetProperty("table")}").ToList();
         Assert.Multiple(() =>
@@ -104,9 +80,9 @@ public sealed class BackupCreateTests
     [Test]
     public async Task Tables_backs_up_the_rows_of_matching_tables_only_and_the_drill_restores_them()
     {
-        var created = WorkerHarness.SummaryJson(await _worker.RunAsync("backup-create",
-            new Dictionary<string, object?> { ["target"] = _target, ["tables"] = "public.control_*" }));
-        var drill = WorkerHarness.SummaryJson(await _worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = _target }));
+        var created = WorkerHarness.SummaryJson(await Worker.RunAsync("backup-create",
+            new Dictionary<string, object?> { ["target"] = Target, ["tables"] = "public.control_*" }));
+        var drill = WorkerHarness.SummaryJson(await Worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = Target }));
 
         Assert.Multiple(() =>
         {
@@ -121,19 +97,19 @@ public sealed class BackupCreateTests
     [Test]
     public async Task Repeated_targets_each_get_a_copy_under_the_backup_id()
     {
-        var second = Path.Combine(_worker.ArtifactsRoot, "us-backups");
+        var second = Path.Combine(Worker.ArtifactsRoot, "us-backups");
 
-        var result = await _worker.RunAsync("backup-create", new Dictionary<string, object?> { ["target"] = new[] { _target, "file://" + second } });
+        var result = await Worker.RunAsync("backup-create", new Dictionary<string, object?> { ["target"] = new[] { Target, "file://" + second } });
 
         var summary = WorkerHarness.SummaryJson(result);
         var backupId = summary.GetProperty("backup_id").GetString()!;
-        var artifacts = await _db.ScalarAsync<string>("SELECT artifacts::text FROM worker.job_runs WHERE run_id = $1", result.RunId);
+        var artifacts = await Db.ScalarAsync<string>("SELECT artifacts::text FROM worker.job_runs WHERE run_id = $1", result.RunId);
         Assert.Multiple(() =>
         {
             Assert.That(summary.GetProperty("published").EnumerateArray().Select(p => p.GetProperty("published_uri").GetString()),
-                Is.EqualTo(new[] { Path.Combine(_target, backupId), Path.Combine(second, backupId) }));
+                Is.EqualTo(new[] { Path.Combine(Target, backupId), Path.Combine(second, backupId) }));
             Assert.That(File.ReadAllBytes(Path.Combine(second, backupId, "database.dump")),
-                Is.EqualTo(File.ReadAllBytes(Path.Combine(_target, backupId, "database.dump"))));
+                Is.EqualTo(File.ReadAllBytes(Path.Combine(Target, backupId, "database.dump"))));
             Assert.That(artifacts, Does.Contain(Path.Combine(second, backupId)));
         });
     }
@@ -142,7 +118,7 @@ public sealed class BackupCreateTests
     [TestCase("target", "ftp://host/backups", "--target 'ftp://host/***': publish target")]
     public async Task A_bad_selection_or_target_is_a_usage_error_naming_the_option(string option, string value, string expected)
     {
-        var options = new Dictionary<string, object?> { ["target"] = _target, [option] = value };
+        var options = new Dictionary<string, object?> { ["target"] = Target, [option] = value };
 
         var error = await BindOrRunErrorAsync(options);
 
@@ -153,7 +129,7 @@ public sealed class BackupCreateTests
     {
         try
         {
-            var result = await _worker.RunAsync("backup-create", options);
+            var result = await Worker.RunAsync("backup-create", options);
             Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage));
             return result.Error!;
         }

@@ -4,46 +4,22 @@ using System.Text.Json.Nodes;
 using Aionis.Data.History;
 using Aionis.Tests.Support;
 using Aionis.Worker.Running;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Aionis.Tests.Backups;
 
 /// <summary>backup-create then backup-drill against the real server, real pg_dump and pg_restore, a local target.</summary>
-public sealed class BackupDrillTests
+public sealed class BackupDrillTests : BackupsFixture
 {
-    private static readonly DateTimeOffset BackupTime = new(2026, 11, 20, 2, 0, 0, TimeSpan.Zero);
-    private TestDatabase _db = null!;
-    private FakeTimeProvider _clock = null!;
-    private WorkerHarness _worker = null!;
-    private string _target = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync();
-        await _db.AddBackupWorthyRowsAsync(BackupTime);
-        _clock = new FakeTimeProvider(BackupTime);
-        _worker = new WorkerHarness(_db, clock: _clock);
-        _target = Path.Combine(_worker.ArtifactsRoot, "offsite");
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _worker.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
     [Test]
     public async Task A_backup_restores_with_equal_counts_and_the_drill_records_rto_and_rpo()
     {
         var backup = await CreateBackupAsync();
-        _clock.Advance(TimeSpan.FromHours(6));
+        Clock.Advance(TimeSpan.FromHours(6));
 
-        var drill = await _worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = "file://" + _target, ["strict"] = null });
+        var drill = await Worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = "file://" + Target, ["strict"] = null });
 
         var summary = WorkerHarness.SummaryJson(drill);
-        var row = (await _db.RowsAsync("""
+        var row = (await Db.RowsAsync("""
             SELECT status, exit_code, (summary->>'rto_seconds')::float8 AS rto, (summary->>'rpo_seconds')::float8 AS rpo,
                    (SELECT string_agg(name || ':' || status, ',' ORDER BY seq) FROM worker.job_run_steps s WHERE s.run_id = r.run_id) AS steps
               FROM worker.job_runs r WHERE run_id = $1
@@ -66,7 +42,7 @@ public sealed class BackupDrillTests
             Assert.That(row["rto"], Is.GreaterThan(0.0));
             Assert.That(row["steps"], Is.EqualTo("fetch:succeeded,verify:succeeded,restore:succeeded,compare:succeeded,drop:succeeded"));
         });
-        Assert.That(await _db.ScratchDatabasesAsync(), Is.Empty, "the scratch database is dropped after a successful drill");
+        Assert.That(await Db.ScratchDatabasesAsync(), Is.Empty, "the scratch database is dropped after a successful drill");
     }
 
     [Test]
@@ -74,7 +50,7 @@ public sealed class BackupDrillTests
     {
         var backup = await CreateBackupAsync();
 
-        var folder = Path.Combine(_target, backup.GetProperty("backup_id").GetString()!);
+        var folder = Path.Combine(Target, backup.GetProperty("backup_id").GetString()!);
         var manifest = BackupsRows.ReadManifest(folder);
         var dump = Path.Combine(folder, (string)manifest["dump_file"]!);
         var tables = manifest["tables"]!.AsArray().ToDictionary(t => $"{t!["schema"]}.{t["table"]}", t => (long)t!["rows"]!);
@@ -83,13 +59,13 @@ public sealed class BackupDrillTests
             Assert.That(File.ReadAllBytes(dump).AsSpan(0, 5).ToArray(), Is.EqualTo("PGDMP"u8.ToArray()), "pg_dump custom format");
             Assert.That((string)manifest["dump_sha256"]!, Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(dump)))));
             Assert.That((long)manifest["dump_size_bytes"]!, Is.EqualTo(new FileInfo(dump).Length));
-            Assert.That((string)manifest["database"]!, Is.EqualTo(_db.Name));
+            Assert.That((string)manifest["database"]!, Is.EqualTo(Db.Name));
             Assert.That((string)manifest["server_version"]!, Does.StartWith("15"));
             Assert.That(tables["public.control_tenants"], Is.EqualTo(3));
             Assert.That(tables["public.memory_request_telemetry"], Is.EqualTo(150));
             Assert.That(tables, Does.ContainKey("worker.job_runs"));
             Assert.That(backup.GetProperty("published")[0].GetProperty("attestation").GetProperty("provider").GetString(), Is.EqualTo("local_fs"));
-            Assert.That(Directory.GetFiles(_worker.ArtifactsRoot, "*.dump", SearchOption.AllDirectories), Is.EqualTo(new[] { dump }),
+            Assert.That(Directory.GetFiles(Worker.ArtifactsRoot, "*.dump", SearchOption.AllDirectories), Is.EqualTo(new[] { dump }),
                 "the local staging copy is removed after publishing");
         });
     }
@@ -98,15 +74,15 @@ public sealed class BackupDrillTests
     public async Task A_dump_with_one_byte_changed_fails_on_the_checksum_before_anything_is_restored()
     {
         var backup = await CreateBackupAsync();
-        var dump = Path.Combine(_target, backup.GetProperty("backup_id").GetString()!, "database.dump");
+        var dump = Path.Combine(Target, backup.GetProperty("backup_id").GetString()!, "database.dump");
         var bytes = File.ReadAllBytes(dump);
         bytes[bytes.Length / 2] ^= 0xFF;
         File.WriteAllBytes(dump, bytes);
 
-        var drill = await _worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = _target, ["strict"] = null });
+        var drill = await Worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = Target, ["strict"] = null });
 
         var summary = WorkerHarness.SummaryJson(drill);
-        var actions = await _db.ScalarAsync<string>("SELECT planned_actions::text FROM worker.job_runs WHERE run_id = $1", drill.RunId);
+        var actions = await Db.ScalarAsync<string>("SELECT planned_actions::text FROM worker.job_runs WHERE run_id = $1", drill.RunId);
         Assert.Multiple(() =>
         {
             Assert.That(drill.ExitCode, Is.EqualTo(ExitCodes.GateFailed));
@@ -123,13 +99,13 @@ public sealed class BackupDrillTests
     public async Task A_manifest_whose_counts_disagree_with_the_dump_names_the_table()
     {
         var backup = await CreateBackupAsync();
-        var folder = Path.Combine(_target, backup.GetProperty("backup_id").GetString()!);
+        var folder = Path.Combine(Target, backup.GetProperty("backup_id").GetString()!);
         var manifest = BackupsRows.ReadManifest(folder);
         var tenants = manifest["tables"]!.AsArray().Single(t => (string)t!["table"]! == "control_tenants")!;
         tenants["rows"] = 4;
         BackupsRows.WriteManifest(folder, manifest);
 
-        var drill = await _worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = _target });
+        var drill = await Worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = Target });
 
         var summary = WorkerHarness.SummaryJson(drill);
         var mismatch = summary.GetProperty("mismatches").EnumerateArray().Single();
@@ -144,14 +120,14 @@ public sealed class BackupDrillTests
             Assert.That(mismatch.GetProperty("restored").GetInt64(), Is.EqualTo(3));
             Assert.That(summary.GetProperty("reasons")[0].GetString(), Does.Contain("public.control_tenants"));
         });
-        Assert.That(await _db.ScratchDatabasesAsync(), Is.Empty);
+        Assert.That(await Db.ScratchDatabasesAsync(), Is.Empty);
     }
 
     [Test]
     public async Task A_restore_that_fails_still_drops_the_scratch_database()
     {
         var backup = await CreateBackupAsync();
-        var folder = Path.Combine(_target, backup.GetProperty("backup_id").GetString()!);
+        var folder = Path.Combine(Target, backup.GetProperty("backup_id").GetString()!);
         var dump = Path.Combine(folder, "database.dump");
         var truncated = File.ReadAllBytes(dump)[..(int)(new FileInfo(dump).Length * 2 / 3)];
         File.WriteAllBytes(dump, truncated);
@@ -160,10 +136,10 @@ public sealed class BackupDrillTests
         manifest["dump_size_bytes"] = truncated.Length;
         BackupsRows.WriteManifest(folder, manifest);
 
-        var drill = await _worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = _target, ["strict"] = null });
+        var drill = await Worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = Target, ["strict"] = null });
 
         var summary = WorkerHarness.SummaryJson(drill);
-        var steps = await _db.ScalarAsync<string>("SELECT string_agg(name || ':' || status, ',' ORDER BY seq) FROM worker.job_run_steps WHERE run_id = $1", drill.RunId);
+        var steps = await Db.ScalarAsync<string>("SELECT string_agg(name || ':' || status, ',' ORDER BY seq) FROM worker.job_run_steps WHERE run_id = $1", drill.RunId);
         Assert.Multiple(() =>
         {
             Assert.That(drill.ExitCode, Is.EqualTo(ExitCodes.GateFailed), drill.Error);
@@ -173,16 +149,16 @@ public sealed class BackupDrillTests
             Assert.That(summary.GetProperty("scratch_dropped").GetBoolean(), Is.True);
             Assert.That(steps, Does.EndWith("restore:failed,drop:succeeded"));
         });
-        Assert.That(await _db.ScratchDatabasesAsync(), Is.Empty, "the scratch database is dropped after a failed restore");
+        Assert.That(await Db.ScratchDatabasesAsync(), Is.Empty, "the scratch database is dropped after a failed restore");
     }
 
     [Test]
     public async Task A_backup_older_than_the_rpo_target_is_not_ok_and_says_why()
     {
         await CreateBackupAsync();
-        _clock.Advance(TimeSpan.FromDays(2));
+        Clock.Advance(TimeSpan.FromDays(2));
 
-        var drill = await _worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = _target, ["strict"] = null });
+        var drill = await Worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = Target, ["strict"] = null });
 
         var summary = WorkerHarness.SummaryJson(drill);
         Assert.Multiple(() =>
@@ -201,11 +177,11 @@ public sealed class BackupDrillTests
     public async Task The_drill_takes_the_newest_backup_unless_one_is_named()
     {
         var first = (await CreateBackupAsync()).GetProperty("backup_id").GetString();
-        _clock.Advance(TimeSpan.FromHours(24));
+        Clock.Advance(TimeSpan.FromHours(24));
         var second = (await CreateBackupAsync()).GetProperty("backup_id").GetString();
 
-        var newest = WorkerHarness.SummaryJson(await _worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = _target }));
-        var named = WorkerHarness.SummaryJson(await _worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = _target, ["backup"] = first }));
+        var newest = WorkerHarness.SummaryJson(await Worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = Target }));
+        var named = WorkerHarness.SummaryJson(await Worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = Target, ["backup"] = first }));
 
         Assert.Multiple(() =>
         {
@@ -219,13 +195,13 @@ public sealed class BackupDrillTests
     public async Task A_dry_run_drill_says_what_it_would_restore_and_where_and_touches_nothing()
     {
         var backup = await CreateBackupAsync();
-        var listing = Directory.GetFiles(_target, "*", SearchOption.AllDirectories).Order().ToList();
+        var listing = Directory.GetFiles(Target, "*", SearchOption.AllDirectories).Order().ToList();
 
-        var drill = await _worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = _target }, dryRun: true);
+        var drill = await Worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = Target }, dryRun: true);
 
         var summary = WorkerHarness.SummaryJson(drill);
-        var actions = JsonNode.Parse(await _db.ScalarAsync<string>("SELECT planned_actions::text FROM worker.job_runs WHERE run_id = $1", drill.RunId))!.AsArray();
-        var steps = await _db.ScalarAsync<long>("SELECT count(*) FROM worker.job_run_steps WHERE run_id = $1", drill.RunId);
+        var actions = JsonNode.Parse(await Db.ScalarAsync<string>("SELECT planned_actions::text FROM worker.job_runs WHERE run_id = $1", drill.RunId))!.AsArray();
+        var steps = await Db.ScalarAsync<long>("SELECT count(*) FROM worker.job_run_steps WHERE run_id = $1", drill.RunId);
         Assert.Multiple(() =>
         {
             Assert.That(summary.GetProperty("dry_run").GetBoolean(), Is.True);
@@ -233,15 +209,8 @@ public sealed class BackupDrillTests
             Assert.That(summary.GetProperty("scratch_database").GetString(), Does.StartWith("aionis_drill_"));
             Assert.That(summary.GetProperty("restored").ValueKind, Is.EqualTo(JsonValueKind.Null));
             Assert.That(actions.Select(a => (string)a!["action"]!), Is.EqualTo(new[] { "download", "create_database", "pg_restore", "drop_database" }));
-            Assert.That(Directory.GetFiles(_target, "*", SearchOption.AllDirectories).Order().ToList(), Is.EqualTo(listing));
+            Assert.That(Directory.GetFiles(Target, "*", SearchOption.AllDirectories).Order().ToList(), Is.EqualTo(listing));
             Assert.That(steps, Is.Zero);
         });
-    }
-
-    private async Task<JsonElement> CreateBackupAsync()
-    {
-        var result = await _worker.RunAsync("backup-create", new Dictionary<string, object?> { ["target"] = _target });
-        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Ok), result.Error);
-        return WorkerHarness.SummaryJson(result);
     }
 }
