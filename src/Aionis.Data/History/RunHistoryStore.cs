@@ -53,18 +53,28 @@ public sealed class RunHistoryStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>At start-up: this node's <c>running</c> rows belong to a process that died.</summary>
-    public async Task<int> AbandonRunningOfNodeAsync(string node, DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <summary>Rows still <c>running</c> on a node (at start-up: candidates for <c>abandoned</c>).</summary>
+    public async Task<IReadOnlyList<JobRun>> RunningOnNodeAsync(string node, CancellationToken cancellationToken = default)
     {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM worker.job_runs WHERE status = 'running' AND node = $1");
+        command.Parameters.Add(new() { Value = node });
+        return await ReadRunsAsync(command, cancellationToken);
+    }
+
+    /// <summary>Marks runs whose process is known to be gone as <c>abandoned</c>, saying why.</summary>
+    public async Task<int> AbandonAsync(IReadOnlyCollection<Guid> runIds, string reason, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (runIds.Count == 0) return 0;
         await using var command = dataSource.CreateCommand("""
             UPDATE worker.job_runs
                SET status = 'abandoned', finished_at = $2,
                    duration_ms = (extract(epoch FROM $2 - started_at) * 1000)::bigint,
-                   error = coalesce(error, 'the process running it stopped before the run finished')
-             WHERE status = 'running' AND node = $1
+                   error = coalesce(error, $3)
+             WHERE status = 'running' AND run_id = ANY($1)
             """);
-        command.Parameters.Add(new() { Value = node });
+        command.Parameters.Add(new() { Value = runIds.ToArray() });
         command.Parameters.Add(new() { Value = now });
+        command.Parameters.Add(new() { Value = reason });
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -77,11 +87,12 @@ public sealed class RunHistoryStore(NpgsqlDataSource dataSource)
                    duration_ms = (extract(epoch FROM $3 - r.started_at) * 1000)::bigint,
                    error = coalesce(r.error, 'node ' || r.node || ' stopped checking in before the run finished')
              WHERE r.status = 'running'
+               AND coalesce(r.fire_instance_id, '') NOT LIKE 'cli:%'
                AND r.started_at < $3 - $2
                AND NOT EXISTS (
                    SELECT 1 FROM worker.qrtz_scheduler_state s
                     WHERE s.sched_name = $1
-                      AND s.instance_name LIKE r.node || '%'
+                      AND s.instance_name = r.node
                       AND to_timestamp(s.last_checkin_time / 1e7 - 62135596800) > $3 - $2)
             RETURNING {Columns}
             """);

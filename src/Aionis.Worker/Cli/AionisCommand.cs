@@ -19,10 +19,16 @@ public static class AionisCommand
         {
             CliServices.ConfigOption,
         };
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(JobCommand.Create(catalog));
         root.Subcommands.Add(JobsCommand.Create(catalog));
-        root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(RegistryCommand.Create());
         root.Subcommands.Add(HistoryCommand.Create());
+        root.Subcommands.Add(PauseCommands.Pause());
+        root.Subcommands.Add(PauseCommands.Resume());
+        root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
 

@@ -29,6 +29,15 @@ public sealed class WorkerOptions
     /// <summary>After `serve` starts, enqueue one dry run of every enabled task, so a newcomer sees history at once.</summary>
     public bool DemoKickoff { get; set; }
 
+    /// <summary>The <c>Worker</c> section, bound and validated; a bad value stops the process naming the key.</summary>
+    public static WorkerOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var worker = new WorkerOptions();
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(Section), worker);
+        var problems = worker.Validate().ToList();
+        return problems.Count == 0 ? worker : throw new ConfigurationException(string.Join("; ", problems));
+    }
+
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(ArtifactsRoot)) yield return "Worker:ArtifactsRoot '' must be a folder path";

@@ -16,13 +16,7 @@ public static class WorkerServices
 {
     public static IServiceCollection AddWorker(this IServiceCollection services, IConfiguration configuration)
     {
-        var worker = new WorkerOptions();
-        configuration.GetSection(WorkerOptions.Section).Bind(worker);
-        var problems = worker.Validate().ToList();
-        if (problems.Count > 0)
-        {
-            throw new ConfigurationException(string.Join("; ", problems));
-        }
+        var worker = WorkerOptions.From(configuration);
 
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton(Options.Create(worker));

@@ -31,24 +31,7 @@ public sealed class JobRunner(
         }
 
         var tenant = (request.Options as ITenantOptions)?.TenantId;
-        var run = new JobRun
-        {
-            RunId = request.RunId,
-            TaskId = request.TaskId,
-            Job = job.Name,
-            Trigger = request.Trigger,
-            DryRun = request.DryRun,
-            Status = RunStatus.Running,
-            ScheduledFor = request.ScheduledFor,
-            StartedAt = clock.GetUtcNow(),
-            Node = worker.Value.NodeName,
-            Attempt = request.Attempt,
-            FireInstanceId = request.FireInstanceId,
-            TenantId = tenant,
-            Inputs = Secrets.RedactedInputs(job, request.Options).ToJsonString(),
-            RegistryHash = request.RegistryHash,
-        };
-
+        var run = NewRecord(request, tenant);
         using var activity = WorkerTelemetry.ActivitySource.StartActivity($"job {request.TaskId ?? job.Name}");
         activity?.SetTag("aionis.task", request.TaskId);
         activity?.SetTag("aionis.job", job.Name);
@@ -83,6 +66,10 @@ public sealed class JobRunner(
         RunResult result;
         try
         {
+            if (request.SetupError is { } problem)
+            {
+                throw new OptionBindingException([new OptionError("inputs", null, problem)]);
+            }
             var summary = tenant == AllTenants && job.PerTenant
                 ? await FanOutAsync(request, context)
                 : await RunOnceAsync(job, request.Options, context);
@@ -139,6 +126,38 @@ public sealed class JobRunner(
         WorkerTelemetry.Duration.Record(stopwatch.Elapsed.TotalSeconds, tags);
         return result;
     }
+
+    /// <summary>A fire that did not run (overlap: skip): one finished row with status <c>skipped</c>.</summary>
+    public async Task<RunResult> RecordSkippedAsync(RunRequest request, string reason, CancellationToken cancellationToken)
+    {
+        var run = NewRecord(request, (request.Options as ITenantOptions)?.TenantId);
+        run.Status = RunStatus.Skipped;
+        run.ExitCode = ExitCodes.Ok;
+        run.FinishedAt = run.StartedAt;
+        run.DurationMs = 0;
+        run.Error = reason;
+        await recorder.FinishAsync(run, cancellationToken);
+        WorkerTelemetry.Runs.Add(1, new TagList { { "task", request.TaskId ?? "" }, { "job", request.Job.Name }, { "status", RunStatus.Skipped } });
+        return new RunResult(run.RunId, RunStatus.Skipped, ExitCodes.Ok, null, null, reason);
+    }
+
+    private JobRun NewRecord(RunRequest request, string? tenant) => new()
+    {
+        RunId = request.RunId,
+        TaskId = request.TaskId,
+        Job = request.Job.Name,
+        Trigger = request.Trigger,
+        DryRun = request.DryRun,
+        Status = RunStatus.Running,
+        ScheduledFor = request.ScheduledFor,
+        StartedAt = clock.GetUtcNow(),
+        Node = worker.Value.NodeName,
+        Attempt = request.Attempt,
+        FireInstanceId = request.FireInstanceId,
+        TenantId = tenant,
+        Inputs = Secrets.RedactedInputs(request.Job, request.Options).ToJsonString(),
+        RegistryHash = request.RegistryHash,
+    };
 
     private async Task<IJobSummary> RunOnceAsync(JobDescriptor job, JobOptions options, JobContext context)
     {

@@ -17,6 +17,9 @@ public sealed record RunRequest(JobDescriptor Job, JobOptions Options)
 
     /// <summary>Cancels the job's token when exceeded; the run ends <c>timed_out</c>.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Why the run cannot start (e.g. its persisted inputs no longer bind); recorded as a failed run.</summary>
+    public string? SetupError { get; init; }
 }
 
 /// <summary>How a run ended. <see cref="ExitCode"/> is what the CLI exits with.</summary>

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Globalization;
+using Aionis.Jobs.Framework;
+using Aionis.Worker.Running;
+using Aionis.Worker.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aionis.Worker.Cli;
+
+/// <summary><c>aionis pause TASK --reason R [--until TIME]</c> and <c>aionis resume TASK</c>: persisted, cluster-wide.</summary>
+public static class PauseCommands
+{
+    public static Command Pause()
+    {
+        var task = new Argument<string>("task") { Description = "Registry task id" };
+        var reason = new Option<string>("--reason") { Description = "Why (recorded in worker.task_pauses)", Required = true };
+        var until = new Option<string?>("--until") { Description = "Resume by itself at this time (ISO-8601, e.g. 2026-11-24T06:00Z) or after this duration (e.g. 2h)" };
+        var command = new Command("pause", "Stop a task from firing until resumed (maintenance windows: --until)") { task, reason, until };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            DateTimeOffset? end = null;
+            if (parse.GetValue(until) is { } text)
+            {
+                if (DurationText.TryParse(text, out var after)) end = DateTimeOffset.UtcNow + after;
+                else if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) end = at;
+                else return RunOutput.Fail(ExitCodes.Usage, $"--until '{text}': expected an ISO-8601 time or a duration like 2h");
+            }
+            await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
+            var by = $"{Environment.UserName}@{client.NodeName}";
+            try
+            {
+                await client.Services.GetRequiredService<TaskPauses>().PauseAsync(client.Scheduler, parse.GetValue(task)!, parse.GetValue(reason)!, end, by, cancellationToken);
+            }
+            catch (InvalidOperationException e)
+            {
+                return RunOutput.Fail(ExitCodes.Usage, e.Message);
+            }
+            Console.Error.WriteLine($"paused {parse.GetValue(task)}{(end is { } e2 ? $" until {e2.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}" : " until resumed")}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command Resume()
+    {
+        var task = new Argument<string>("task") { Description = "Registry task id" };
+        var command = new Command("resume", "Let a paused task fire again") { task };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
+            var resumed = await client.Services.GetRequiredService<TaskPauses>().ResumeAsync(client.Scheduler, parse.GetValue(task)!, cancellationToken);
+            Console.Error.WriteLine(resumed ? $"resumed {parse.GetValue(task)}" : $"{parse.GetValue(task)} was not paused");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Text.Json;
+using Aionis.Jobs.Framework;
+using Aionis.Worker.Running;
+using Aionis.Worker.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aionis.Worker.Cli;
+
+/// <summary><c>aionis run TASK [--dry-run] [--set key=value]… [--enqueue] [--json]</c>: run one registry task now.</summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var task = new Argument<string>("task") { Description = "Registry task id (aionis registry list shows them)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Read everything, change nothing: print and record what the run would do" };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "Override one of the task's inputs, e.g. --set max_age_days=14 (repeatable; permissions still apply)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var enqueue = new Option<bool>("--enqueue") { Description = "Hand the run to the persisted scheduler: any running node executes it (trigger 'enqueued')" };
+        var json = new Option<bool>("--json") { Description = "Print {run_id, status, exit_code, summary} instead of the summary alone" };
+        var registry = RegistryOptions.Create();
+        var command = new Command("run", "Run one registry task now, in this process, with its inputs") { task, dryRun, set, enqueue, json, registry };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var configuration = CliServices.Configuration(parse);
+            TaskRegistry loaded;
+            try
+            {
+                loaded = RegistryOptions.Load(RegistryOptions.PathOf(parse, registry, configuration), configuration);
+            }
+            catch (RegistryInvalidException e)
+            {
+                return RegistryOptions.PrintErrors(e);
+            }
+            var id = parse.GetValue(task)!;
+            if (loaded.Find(id) is not { } definition)
+            {
+                return RunOutput.Fail(ExitCodes.Usage, $"no task '{id}' in {loaded.Path}; known: {string.Join(", ", loaded.Tasks.Select(t => t.Id))}");
+            }
+            var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in parse.GetValue(set) ?? [])
+            {
+                var at = pair.IndexOf('=');
+                if (at <= 0) return RunOutput.Fail(ExitCodes.Usage, $"--set '{pair}': expected key=value");
+                overrides[pair[..at].Trim().Replace('-', '_')] = pair[(at + 1)..];
+            }
+
+            JobOptions options;
+            try
+            {
+                var inputs = definition.Inputs.Where(i => !overrides.ContainsKey(i.Key))
+                    .Concat(overrides.Select(o => KeyValuePair.Create(o.Key, (object?)o.Value)));
+                options = OptionBinder.Bind(definition.Job, inputs, key => configuration[key]);
+            }
+            catch (OptionBindingException e)
+            {
+                return RunOutput.OptionErrors(id, e);
+            }
+            var missing = definition.Job.RequiredPermissions(options).Except(definition.Permissions).ToList();
+            if (missing.Count > 0)
+            {
+                return RunOutput.Fail(ExitCodes.Usage, $"task '{id}' with these inputs needs {string.Join(", ", missing)}, which the registry does not grant");
+            }
+
+            var dry = parse.GetValue(dryRun) || definition.DryRun;
+            if (parse.GetValue(enqueue))
+            {
+                await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
+                var key = await client.Services.GetRequiredService<TaskEnqueuer>().EnqueueAsync(client.Scheduler, id, dry, overrides, cancellationToken);
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { enqueued = true, task_id = id, dry_run = dry, trigger = key.ToString() }, JobJson.Options));
+                return ExitCodes.Ok;
+            }
+
+            using var services = CliServices.Build(parse);
+            var result = await services.GetRequiredService<JobRunner>().RunAsync(new RunRequest(definition.Job, options)
+            {
+                TaskId = id,
+                DryRun = dry,
+                Timeout = definition.Timeout,
+                RegistryHash = loaded.Hash,
+                FireInstanceId = CliRunIdentity.Current,
+            }, cancellationToken);
+            if (!parse.GetValue(json))
+            {
+                return RunOutput.Print(result);
+            }
+            Console.Out.WriteLine(JsonSerializer.Serialize(
+                new { run_id = result.RunId, task_id = id, status = result.Status, exit_code = result.ExitCode, ok = result.Ok, error = result.Error, summary = result.Summary },
+                JobJson.Options));
+            return result.ExitCode;
+        });
+        return command;
+    }
+}

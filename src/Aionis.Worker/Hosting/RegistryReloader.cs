@@ -1,0 +1,53 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Aionis.Worker.Hosting;
+
+/// <summary>Re-syncs the registry on SIGHUP and when the file changes (debounced); a bad edit is rejected and logged.</summary>
+public sealed class RegistryReloader(RegistryFile file, RegistrySyncService sync, ILogger<RegistryReloader> logger) : BackgroundService
+{
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(500);
+    private readonly SemaphoreSlim _signal = new(0);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            logger.LogInformation("SIGHUP: reloading {Path}", file.Path);
+            _signal.Release();
+        });
+        using var watcher = Watch();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await _signal.WaitAsync(stoppingToken);
+            await Task.Delay(Debounce, stoppingToken);
+            while (_signal.CurrentCount > 0) await _signal.WaitAsync(stoppingToken);
+            try
+            {
+                await sync.SyncAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "registry reload failed; the schedule is unchanged");
+            }
+        }
+    }
+
+    private FileSystemWatcher? Watch()
+    {
+        var directory = Path.GetDirectoryName(file.Path);
+        if (directory is null || !Directory.Exists(directory)) return null;
+        var watcher = new FileSystemWatcher(directory, Path.GetFileName(file.Path))
+        {
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+        };
+        FileSystemEventHandler changed = (_, _) => _signal.Release();
+        watcher.Changed += changed;
+        watcher.Created += changed;
+        watcher.Renamed += (_, _) => _signal.Release();
+        watcher.EnableRaisingEvents = true;
+        return watcher;
+    }
+}

@@ -1,0 +1,64 @@
+using Aionis.Data.History;
+using Aionis.Worker.Running;
+using Aionis.Worker.Scheduling;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace Aionis.Worker.Hosting;
+
+/// <summary>
+/// The worker's own housekeeping while <c>serve</c> runs: write spooled run records once the database is back, lift
+/// expired pauses, and mark runs of cluster nodes that stopped checking in as <c>abandoned</c>.
+/// </summary>
+public sealed class WorkerMaintenance(
+    RunHistoryStore history,
+    RunSpool spool,
+    TaskPauses pauses,
+    ISchedulerFactory schedulers,
+    TimeProvider clock,
+    IOptions<WorkerOptions> worker,
+    ILogger<WorkerMaintenance> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, clock);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+            {
+                logger.LogWarning("maintenance skipped: database unreachable ({Error})", e.Message);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "maintenance pass failed");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        if (spool.Count > 0)
+        {
+            await spool.ReplayAsync(history, cancellationToken);
+        }
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        foreach (var task in await pauses.ResumeExpiredAsync(scheduler, cancellationToken))
+        {
+            logger.LogInformation("pause of {Task} expired; resumed", task);
+        }
+        var grace = worker.Value.ClusterCheckinInterval * 4;
+        foreach (var run in await history.AbandonRunningOfSilentNodesAsync(QuartzSetup.SchedulerName, grace, clock.GetUtcNow(), cancellationToken))
+        {
+            logger.LogWarning("run {RunId} of {Task} on silent node {Node} marked abandoned", run.RunId, run.TaskId ?? run.Job, run.Node);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Aionis.Data;
+using Aionis.Worker.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace Aionis.Worker.Scheduling;
+
+/// <summary>Quartz on PostgreSQL (AdoJobStore, tables <c>worker.qrtz_*</c>), clustered, System.Text.Json, job data as strings.</summary>
+public static class QuartzSetup
+{
+    public const string SchedulerName = "aionis";
+
+    /// <param name="instanceId">Unique among live processes: the node name for <c>serve</c>, a throwaway id for CLI clients.</param>
+    public static IServiceCollection AddWorkerScheduler(this IServiceCollection services, string connectionString, WorkerOptions worker, string instanceId)
+    {
+        services.AddQuartz(quartz =>
+        {
+            quartz.ConfigureScheduler(scheduler =>
+            {
+                scheduler.InstanceName = SchedulerName;
+                scheduler.InstanceId = instanceId;
+                scheduler.IdleWaitTime = TimeSpan.FromSeconds(5);
+                scheduler.MaxBatchSize = Math.Max(1, worker.MaxConcurrency);
+                scheduler.BatchTriggerAcquisitionFireAheadTimeWindow = TimeSpan.FromMilliseconds(500);
+            });
+            quartz.UseDefaultThreadPool(worker.MaxConcurrency);
+            quartz.UsePersistentStore(store =>
+            {
+                store.UsePostgres(connectionString);
+                store.UseSystemTextJsonSerializer();
+                store.UseClustering(cluster =>
+                {
+                    cluster.CheckinInterval = worker.ClusterCheckinInterval;
+                    cluster.CheckinMisfireThreshold = worker.ClusterCheckinInterval * 2;
+                });
+                store.ConfigureStore(options =>
+                {
+                    options.TablePrefix = SchemaScripts.QuartzTablePrefix;
+                    options.StoreJobDataAsStrings = true;
+                    options.MisfireThreshold = TimeSpan.FromSeconds(30);
+                    // `aionis db migrate` owns the schema; serve checks it before the scheduler starts.
+                    options.SchemaProvisioning = SchemaProvisioning.None;
+                });
+            });
+        });
+        return services;
+    }
+}

@@ -1,0 +1,406 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Aionis.Jobs.Framework;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Aionis.Worker.Scheduling;
+
+/// <summary>
+/// Reads and validates task_registry.yml (contract §3). Every problem is collected with file, line, column, task and
+/// field; a registry with any problem is rejected whole.
+/// </summary>
+public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, string?> configurationDefaults)
+{
+    private static readonly string[] TopLevelKeys = ["version", "defaults", "tasks"];
+    private static readonly string[] TaskKeys =
+    [
+        "id", "job", "description", "owner", "schedule", "enabled", "dry_run", "permissions", "notify", "inputs",
+        "time_zone", "timeout", "overlap", "catch_up", "retry", "requests_recovery",
+    ];
+    private static readonly string[] NotifyKeys = ["on_failure", "on_gate_failed", "severity", "channels", "overdue_after"];
+    private static readonly string[] RetryKeys = ["max_attempts", "backoff", "max_backoff"];
+    private static readonly string[] Severities = ["info", "warning", "critical"];
+
+    public TaskRegistry Load(string path)
+    {
+        var text = File.Exists(path)
+            ? File.ReadAllText(path)
+            : throw new RegistryInvalidException(path, [new RegistryError(path, 0, 0, null, "file", "not found")]);
+        return Parse(path, text);
+    }
+
+    public TaskRegistry Parse(string path, string text)
+    {
+        var errors = new List<RegistryError>();
+        var tasks = new List<RegistryTask>();
+        var file = Path.GetFileName(path);
+        void Error(YamlNode? node, string? task, string field, string message) =>
+            errors.Add(new RegistryError(file, (int)(node?.Start.Line ?? 1), (int)(node?.Start.Column ?? 1), task, field, message));
+
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            errors.Add(new RegistryError(file, (int)e.Start.Line, (int)e.Start.Column, null, "yaml", (e.InnerException ?? e).Message));
+            throw new RegistryInvalidException(path, errors);
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            Error(stream.Documents.FirstOrDefault()?.RootNode, null, "registry", "expected a mapping with version, defaults and tasks");
+            throw new RegistryInvalidException(path, errors);
+        }
+
+        foreach (var key in root.Children.Keys.OfType<YamlScalarNode>().Where(k => !TopLevelKeys.Contains(k.Value)))
+        {
+            Error(key, null, key.Value!, $"unknown key (allowed: {string.Join(", ", TopLevelKeys)})");
+        }
+        var version = Child(root, "version");
+        if (version is not YamlScalarNode { Value: "1" })
+        {
+            Error(version ?? root, null, "version", "must be 1");
+        }
+
+        var defaults = new Dictionary<string, YamlNode>();
+        if (Child(root, "defaults") is { } defaultsNode)
+        {
+            if (defaultsNode is YamlMappingNode map)
+            {
+                foreach (var (k, v) in map.Children)
+                {
+                    var name = ((YamlScalarNode)k).Value!;
+                    if (!TaskKeys.Contains(name) || name is "id" or "job" or "schedule")
+                    {
+                        Error(k, null, $"defaults.{name}", "unknown key (defaults take the task keys other than id, job and schedule)");
+                        continue;
+                    }
+                    defaults[name] = v;
+                }
+            }
+            else
+            {
+                Error(defaultsNode, null, "defaults", "expected a mapping");
+            }
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        if (Child(root, "tasks") is not YamlSequenceNode taskList)
+        {
+            Error(Child(root, "tasks") ?? root, null, "tasks", "expected a list of tasks");
+        }
+        else
+        {
+            foreach (var node in taskList.Children)
+            {
+                if (node is not YamlMappingNode taskNode)
+                {
+                    Error(node, null, "tasks[]", "expected a mapping");
+                    continue;
+                }
+                var task = ParseTask(taskNode, defaults, ids, Error);
+                if (task is not null) tasks.Add(task);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new RegistryInvalidException(path, errors);
+        }
+        return new TaskRegistry(Path.GetFullPath(path), Hash(text), tasks);
+    }
+
+    private RegistryTask? ParseTask(YamlMappingNode node, IReadOnlyDictionary<string, YamlNode> defaults, HashSet<string> ids,
+        Action<YamlNode?, string?, string, string> error)
+    {
+        var idNode = Child(node, "id");
+        var id = (idNode as YamlScalarNode)?.Value;
+        var errorCount = 0;
+        void Error(YamlNode? at, string field, string message)
+        {
+            errorCount++;
+            error(at, id, field, message);
+        }
+
+        foreach (var key in node.Children.Keys.OfType<YamlScalarNode>().Where(k => !TaskKeys.Contains(k.Value)))
+        {
+            Error(key, key.Value!, $"unknown key (allowed: {string.Join(", ", TaskKeys)})");
+        }
+        if (id is null || !TaskId().IsMatch(id))
+        {
+            Error(idNode ?? node, "id", $"'{id}' must match ^[a-z][a-z0-9_]*$");
+        }
+        else if (!ids.Add(id))
+        {
+            Error(idNode, "id", $"duplicate task id '{id}'");
+        }
+
+        YamlNode? Value(string key) => Child(node, key) ?? defaults.GetValueOrDefault(key);
+
+        var jobNode = Child(node, "job");
+        JobDescriptor? job = null;
+        if (jobNode is not YamlScalarNode { Value: { Length: > 0 } jobName })
+        {
+            Error(jobNode ?? node, "job", "is required");
+        }
+        else if (!catalog.TryGet(jobName, out job))
+        {
+            Error(jobNode, "job", $"unknown job type '{jobName}' (aionis jobs lists them)");
+        }
+
+        var scheduleNode = Child(node, "schedule");
+        var schedule = (scheduleNode as YamlScalarNode)?.Value;
+        var quartzCron = "";
+        if (string.IsNullOrWhiteSpace(schedule))
+        {
+            Error(scheduleNode ?? node, "schedule", "is required");
+        }
+        else if (!CronSchedule.TryToQuartz(schedule, out quartzCron, out var problem))
+        {
+            Error(scheduleNode, "schedule", problem!);
+        }
+
+        var timeZone = Text(Value("time_zone")) ?? "UTC";
+        if (!TryFindZone(timeZone))
+        {
+            Error(Value("time_zone"), "time_zone", $"unknown time zone '{timeZone}' (use an IANA name such as UTC or Europe/Berlin)");
+        }
+
+        var timeout = Duration(Value("timeout"), "timeout", TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        var overlap = Choice(Value("overlap"), "overlap", OverlapPolicy.Skip);
+        var catchUp = Choice(Value("catch_up"), "catch_up", CatchUpPolicy.Once);
+        var enabled = Flag(Value("enabled"), "enabled", true);
+        var dryRun = Flag(Value("dry_run"), "dry_run", false);
+        var recovery = Flag(Value("requests_recovery"), "requests_recovery", true);
+        var retry = Retry(Value("retry"));
+        var notify = Notify(Value("notify"));
+        var permissions = List(Value("permissions"), "permissions");
+        foreach (var (permission, at) in permissions.Where(p => !Permissions.All.Contains(p.Value)))
+        {
+            Error(at, "permissions", $"unknown permission '{permission}' (known: {string.Join(", ", Permissions.All)})");
+        }
+
+        var inputsNode = Value("inputs");
+        var inputs = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var inputNodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        if (inputsNode is YamlMappingNode inputMap)
+        {
+            foreach (var (k, v) in inputMap.Children)
+            {
+                var name = ((YamlScalarNode)k).Value!;
+                inputNodes[name] = k;
+                inputs[name] = ScalarValue(v, out var ok);
+                if (!ok) Error(v, $"inputs.{name}", "expected a value or a list of values");
+            }
+        }
+        else if (inputsNode is not null and not YamlScalarNode { Value: null or "" })
+        {
+            Error(inputsNode, "inputs", "expected a mapping of option names to values");
+        }
+
+        JobOptions? options = null;
+        if (job is not null)
+        {
+            try
+            {
+                options = OptionBinder.Bind(job, inputs, configurationDefaults);
+            }
+            catch (OptionBindingException e)
+            {
+                foreach (var problem in e.Errors)
+                {
+                    var key = problem.Option.Replace('-', '_');
+                    Error(inputNodes.GetValueOrDefault(key) ?? inputsNode ?? node, $"inputs.{key}", InputProblem(problem));
+                }
+            }
+            if (options is ITenantOptions { TenantId: "*" } && !job.PerTenant)
+            {
+                Error(inputNodes.GetValueOrDefault("tenant_id"), "inputs.tenant_id", $"'*' fans out only per-tenant jobs; {job.Name} is not one");
+            }
+            if (options is not null)
+            {
+                var granted = permissions.Select(p => p.Value).ToHashSet(StringComparer.Ordinal);
+                var missing = job.RequiredPermissions(options).Where(p => !granted.Contains(p)).ToList();
+                if (missing.Count > 0)
+                {
+                    Error(Value("permissions") ?? node, "permissions", $"{job.Name} with these inputs needs {string.Join(", ", missing)} (not granted)");
+                }
+            }
+        }
+
+        if (errorCount > 0 || job is null || options is null || id is null)
+        {
+            return null;
+        }
+        return new RegistryTask
+        {
+            Id = id,
+            Job = job,
+            Description = Text(Value("description")),
+            Owner = Text(Value("owner")),
+            Schedule = schedule!,
+            QuartzCron = quartzCron,
+            TimeZone = timeZone,
+            Enabled = enabled,
+            DryRun = dryRun,
+            Permissions = permissions.Select(p => p.Value).ToList(),
+            Notify = notify,
+            Inputs = inputs,
+            Options = options,
+            Timeout = timeout,
+            Overlap = overlap,
+            CatchUp = catchUp,
+            Retry = retry,
+            RequestsRecovery = recovery,
+            Line = (int)node.Start.Line,
+        };
+
+        bool Flag(YamlNode? at, string field, bool fallback)
+        {
+            if (at is null) return fallback;
+            if (at is YamlScalarNode { Value: "true" or "false" } s) return s.Value == "true";
+            Error(at, field, $"'{Text(at)}' must be true or false");
+            return fallback;
+        }
+
+        TimeSpan Duration(YamlNode? at, string field, TimeSpan fallback, TimeSpan min, TimeSpan max)
+        {
+            if (at is null) return fallback;
+            if (DurationText.TryParse(Text(at), out var value) && value >= min && value <= max) return value;
+            Error(at, field, $"'{Text(at)}' must be a duration like 90s, 30m, 2h, 1d between {DurationText.Format(min)} and {DurationText.Format(max)}");
+            return fallback;
+        }
+
+        T Choice<T>(YamlNode? at, string field, T fallback) where T : struct, Enum
+        {
+            if (at is null) return fallback;
+            var text = Text(at);
+            if (text is not null && Enum.TryParse<T>(text.Replace("_", ""), ignoreCase: true, out var value) && text == text.ToLowerInvariant()) return value;
+            Error(at, field, $"'{text}' must be one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
+            return fallback;
+        }
+
+        List<(string Value, YamlNode At)> List(YamlNode? at, string field)
+        {
+            if (at is null) return [];
+            if (at is YamlSequenceNode seq && seq.Children.All(c => c is YamlScalarNode))
+            {
+                return seq.Children.Select(c => (((YamlScalarNode)c).Value ?? "", c)).ToList();
+            }
+            Error(at, field, "expected a list like [a, b]");
+            return [];
+        }
+
+        RetryPolicy Retry(YamlNode? at)
+        {
+            if (at is null) return RetryPolicy.None;
+            if (at is not YamlMappingNode map)
+            {
+                Error(at, "retry", "expected { max_attempts, backoff, max_backoff }");
+                return RetryPolicy.None;
+            }
+            foreach (var key in map.Children.Keys.OfType<YamlScalarNode>().Where(k => !RetryKeys.Contains(k.Value)))
+            {
+                Error(key, $"retry.{key.Value}", $"unknown key (allowed: {string.Join(", ", RetryKeys)})");
+            }
+            var attemptsNode = Child(map, "max_attempts");
+            var attempts = 1;
+            if (attemptsNode is not null && !(int.TryParse(Text(attemptsNode), NumberStyles.None, CultureInfo.InvariantCulture, out attempts) && attempts is >= 1 and <= 100))
+            {
+                Error(attemptsNode, "retry.max_attempts", $"'{Text(attemptsNode)}' must be a whole number in 1..100");
+                attempts = 1;
+            }
+            var backoff = Duration(Child(map, "backoff"), "retry.backoff", RetryPolicy.None.Backoff, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+            var maxBackoff = Duration(Child(map, "max_backoff"), "retry.max_backoff", RetryPolicy.None.MaxBackoff, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
+            if (maxBackoff < backoff)
+            {
+                Error(Child(map, "max_backoff") ?? map, "retry.max_backoff", "must not be shorter than backoff");
+            }
+            return new RetryPolicy(attempts, backoff, maxBackoff);
+        }
+
+        NotifySettings Notify(YamlNode? at)
+        {
+            if (at is null) return NotifySettings.None;
+            if (at is not YamlMappingNode map)
+            {
+                Error(at, "notify", "expected { on_failure, on_gate_failed, severity, channels, overdue_after }");
+                return NotifySettings.None;
+            }
+            foreach (var key in map.Children.Keys.OfType<YamlScalarNode>().Where(k => !NotifyKeys.Contains(k.Value)))
+            {
+                Error(key, $"notify.{key.Value}", $"unknown key (allowed: {string.Join(", ", NotifyKeys)})");
+            }
+            var severity = Text(Child(map, "severity")) ?? "warning";
+            if (!Severities.Contains(severity))
+            {
+                Error(Child(map, "severity"), "notify.severity", $"'{severity}' must be one of {string.Join(", ", Severities)}");
+            }
+            TimeSpan? overdue = Child(map, "overdue_after") is { } o
+                ? Duration(o, "notify.overdue_after", TimeSpan.FromDays(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(90))
+                : null;
+            return new NotifySettings(
+                Flag(Child(map, "on_failure"), "notify.on_failure", false),
+                Flag(Child(map, "on_gate_failed"), "notify.on_gate_failed", false),
+                severity,
+                List(Child(map, "channels"), "notify.channels").Select(c => c.Value).ToList(),
+                overdue);
+        }
+    }
+
+    private static string InputProblem(OptionError problem) =>
+        problem.Value is null ? problem.Problem : $"'{problem.Value}': {problem.Problem}";
+
+    /// <summary>YAML scalars become long, double, bool, null or text (quoted scalars stay text); lists become text lists.</summary>
+    private static object? ScalarValue(YamlNode node, out bool ok)
+    {
+        ok = true;
+        switch (node)
+        {
+            case YamlSequenceNode seq when seq.Children.All(c => c is YamlScalarNode):
+                return seq.Children.Select(c => ((YamlScalarNode)c).Value ?? "").ToList();
+            case YamlScalarNode { Style: ScalarStyle.Plain } plain:
+                var text = plain.Value ?? "";
+                if (text is "" or "~" or "null") return null;
+                if (text is "true" or "false") return text == "true";
+                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)) return whole;
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)) return number;
+                return text;
+            case YamlScalarNode quoted:
+                return quoted.Value ?? "";
+            default:
+                ok = false;
+                return null;
+        }
+    }
+
+    private static YamlNode? Child(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    private static string? Text(YamlNode? node) => (node as YamlScalarNode)?.Value;
+
+    private static bool TryFindZone(string id)
+    {
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(id);
+            return true;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The hash a sync records for a file, also for one that fails validation.</summary>
+    public static string HashOf(string path) => File.Exists(path) ? Hash(File.ReadAllText(path)) : "missing";
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
+    private static partial Regex TaskId();
+}

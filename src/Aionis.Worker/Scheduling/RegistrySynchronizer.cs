@@ -1,0 +1,179 @@
+using System.Text.Json;
+using Aionis.Worker.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Quartz;
+
+namespace Aionis.Worker.Scheduling;
+
+/// <summary>
+/// Reconciles task_registry.yml with the persisted schedule under a PostgreSQL advisory lock: new tasks added, changed
+/// tasks replaced, removed tasks deleted, unchanged triggers left alone so their next fire time survives restarts and
+/// nodes with the same file never fight. Every sync, accepted or rejected, is a row in <c>worker.registry_syncs</c>.
+/// </summary>
+public sealed class RegistrySynchronizer(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<WorkerOptions> worker, ILogger<RegistrySynchronizer> logger)
+{
+    private const long SyncLockKey = 0x41494f4e49530001; // "AIONIS" + 1: one registry sync at a time in the cluster
+
+    public async Task<SyncPlan> PlanAsync(IScheduler scheduler, TaskRegistry registry, CancellationToken cancellationToken)
+    {
+        var persisted = (await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(ScheduleKeys.RegistryGroup), cancellationToken))
+            .Select(k => k.Name).ToHashSet(StringComparer.Ordinal);
+        var added = new List<RegistryTask>();
+        var changed = new List<TaskChange>();
+        var unchanged = 0;
+        foreach (var task in registry.Tasks)
+        {
+            if (!persisted.Contains(task.Id))
+            {
+                added.Add(task);
+                continue;
+            }
+            var job = await scheduler.GetJobDetail(ScheduleKeys.Job(task.Id), cancellationToken);
+            var trigger = await scheduler.GetTrigger(ScheduleKeys.Trigger(task.Id), cancellationToken) as ICronTrigger;
+            var definitionChanged = job is null
+                || job.JobDataMap.GetString(ScheduleKeys.DefinitionHash) != TaskDefinition.From(task).Hash()
+                || job.JobType.Type != TaskJobs.For(task.Overlap)
+                || job.RequestsRecovery != task.RequestsRecovery;
+            var triggerChanged = task.Enabled
+                ? trigger is null || trigger.CronExpressionString != task.QuartzCron || trigger.TimeZone.Id != Zone(task).Id
+                  || trigger.MisfireInstruction != MisfireInstruction(task)
+                : trigger is not null;
+            if (definitionChanged || triggerChanged) changed.Add(new TaskChange(task, definitionChanged, triggerChanged));
+            else unchanged++;
+        }
+        var removed = persisted.Where(id => registry.Find(id) is null).Order(StringComparer.Ordinal).ToList();
+        return new SyncPlan(added, changed, removed, unchanged);
+    }
+
+    public async Task<SyncPlan> SyncAsync(IScheduler scheduler, TaskRegistry registry, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({SyncLockKey})", connection))
+        {
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+        try
+        {
+            var plan = await PlanAsync(scheduler, registry, cancellationToken);
+            var paused = await PausedTasksAsync(connection, cancellationToken);
+            foreach (var task in plan.Added)
+            {
+                await scheduler.AddJob(BuildJob(task, registry), AddJobOptions.Replacing, cancellationToken);
+                await ScheduleAsync(scheduler, task, existing: false, paused, cancellationToken);
+            }
+            foreach (var change in plan.Changed)
+            {
+                if (change.DefinitionChanged)
+                {
+                    await scheduler.AddJob(BuildJob(change.Task, registry), AddJobOptions.Replacing, cancellationToken);
+                }
+                if (change.TriggerChanged)
+                {
+                    var existing = await scheduler.Exists(ScheduleKeys.Trigger(change.Task.Id), cancellationToken);
+                    await ScheduleAsync(scheduler, change.Task, existing, paused, cancellationToken);
+                }
+            }
+            foreach (var id in plan.Removed)
+            {
+                await scheduler.DeleteJob(ScheduleKeys.Job(id), cancellationToken);
+            }
+            await RecordAsync(connection, registry.Hash, accepted: true, plan.Added.Select(t => t.Id), plan.Changed.Select(c => c.Task.Id), plan.Removed, [], cancellationToken);
+            if (!plan.IsEmpty)
+            {
+                logger.LogInformation("registry {Hash} synced: {Added} added, {Changed} changed, {Removed} removed, {Unchanged} unchanged",
+                    registry.Hash[..12], plan.Added.Count, plan.Changed.Count, plan.Removed.Count, plan.Unchanged);
+            }
+            return plan;
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({SyncLockKey})", connection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>An invalid file changes nothing; the rejection and its errors are recorded and logged.</summary>
+    public async Task RecordRejectedAsync(string hash, IReadOnlyList<RegistryError> errors, CancellationToken cancellationToken)
+    {
+        foreach (var error in errors)
+        {
+            logger.LogError("registry rejected, schedule kept: {Error}", error.ToString());
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await RecordAsync(connection, hash, accepted: false, [], [], [], errors.Select(e => e.ToString()), cancellationToken);
+    }
+
+    private async Task ScheduleAsync(IScheduler scheduler, RegistryTask task, bool existing, IReadOnlySet<string> paused, CancellationToken cancellationToken)
+    {
+        var key = ScheduleKeys.Trigger(task.Id);
+        if (!task.Enabled)
+        {
+            if (existing) await scheduler.UnscheduleJob(key, cancellationToken);
+            return;
+        }
+        var trigger = TriggerBuilder.Create(clock)
+            .WithIdentity(key)
+            .ForJob(ScheduleKeys.Job(task.Id))
+            .WithDescription(task.Description)
+            .WithCronSchedule(task.QuartzCron, cron =>
+            {
+                cron.InTimeZone(Zone(task));
+                cron.WithMisfireInstruction(MisfireInstruction(task));
+            })
+            .StartAt(clock.GetUtcNow())
+            .Build();
+        if (existing) await scheduler.RescheduleJob(key, trigger, cancellationToken);
+        else await scheduler.ScheduleJob(trigger, default, cancellationToken);
+        if (paused.Contains(task.Id)) await scheduler.PauseTrigger(key, cancellationToken);
+    }
+
+    private static IJobDetail BuildJob(RegistryTask task, TaskRegistry registry)
+    {
+        var definition = TaskDefinition.From(task);
+        return JobBuilder.Create()
+            .OfType(TaskJobs.For(task.Overlap))
+            .WithIdentity(ScheduleKeys.Job(task.Id))
+            .WithDescription(task.Description)
+            .StoreDurably()
+            .RequestRecovery(task.RequestsRecovery)
+            .UsingJobData(ScheduleKeys.Definition, definition.ToJson())
+            .UsingJobData(ScheduleKeys.DefinitionHash, definition.Hash())
+            .UsingJobData(ScheduleKeys.RegistryHash, registry.Hash)
+            .Build();
+    }
+
+    private static TimeZoneInfo Zone(RegistryTask task) => TimeZoneInfo.FindSystemTimeZoneById(task.TimeZone);
+
+    private static CronTriggerMisfireInstruction MisfireInstruction(RegistryTask task) => task.CatchUp == CatchUpPolicy.Once
+        ? CronTriggerMisfireInstruction.FireAndProceed
+        : CronTriggerMisfireInstruction.DoNothing;
+
+    private static async Task<IReadOnlySet<string>> PausedTasksAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT task_id FROM worker.task_pauses", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var paused = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken)) paused.Add(reader.GetString(0));
+        return paused;
+    }
+
+    private async Task RecordAsync(NpgsqlConnection connection, string hash, bool accepted, IEnumerable<string> added,
+        IEnumerable<string> changed, IEnumerable<string> removed, IEnumerable<string> errors, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO worker.registry_syncs (at, node, registry_hash, accepted, added, changed, removed, errors)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+            """, connection);
+        command.Parameters.Add(new() { Value = clock.GetUtcNow() });
+        command.Parameters.Add(new() { Value = worker.Value.NodeName });
+        command.Parameters.Add(new() { Value = hash });
+        command.Parameters.Add(new() { Value = accepted });
+        command.Parameters.Add(new() { Value = added.ToArray() });
+        command.Parameters.Add(new() { Value = changed.ToArray() });
+        command.Parameters.Add(new() { Value = removed.ToArray() });
+        command.Parameters.Add(new() { Value = JsonSerializer.Serialize(errors.ToArray()) });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,27 @@
+using Quartz;
+
+namespace Aionis.Worker.Scheduling;
+
+/// <summary>Names the registry uses in Quartz's tables: one durable job per task, its cron trigger, and one-shot triggers.</summary>
+public static class ScheduleKeys
+{
+    /// <summary>Job group of registry tasks and group of their cron triggers (the views read it).</summary>
+    public const string RegistryGroup = "registry";
+
+    /// <summary>One-shot triggers of persisted retries.</summary>
+    public const string RetryGroup = "retry";
+
+    /// <summary>One-shot triggers of <c>aionis run --enqueue</c> and the local-run kick-off.</summary>
+    public const string EnqueuedGroup = "enqueued";
+
+    public const string Definition = "definition";
+    public const string DefinitionHash = "definition_hash";
+    public const string RegistryHash = "registry_hash";
+
+    public const string Attempt = "attempt";
+    public const string DryRunOverride = "dry_run";
+    public const string InputOverrides = "input_overrides";
+
+    public static JobKey Job(string taskId) => new(taskId, RegistryGroup);
+    public static TriggerKey Trigger(string taskId) => new(taskId, RegistryGroup);
+}

@@ -1,0 +1,18 @@
+using Aionis.Worker.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aionis.Worker.Scheduling;
+
+public static class SchedulingServices
+{
+    /// <summary>Quartz on the worker's database plus the registry services; <c>serve</c> and the CLI's scheduler clients share it.</summary>
+    public static IServiceCollection AddScheduling(this IServiceCollection services, DatabaseSettings database, WorkerOptions worker, string instanceId)
+    {
+        services.AddWorkerScheduler(database.Require(), worker, instanceId);
+        services.AddSingleton<RegistrySynchronizer>();
+        services.AddSingleton<TaskPauses>();
+        services.AddSingleton<TaskEnqueuer>();
+        services.AddSingleton<TaskLock>();
+        return services;
+    }
+}

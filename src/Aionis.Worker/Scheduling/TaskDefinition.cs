@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Aionis.Worker.Scheduling;
+
+/// <summary>
+/// A task as persisted in its Quartz job's data: enough for any node to run it, whatever registry file that node has.
+/// Schedule fields live in the trigger; everything else here, hashed so a sync rewrites only what changed.
+/// </summary>
+public sealed record TaskDefinition(
+    string Job,
+    Dictionary<string, object?> Inputs,
+    bool DryRun,
+    double TimeoutSeconds,
+    OverlapPolicy Overlap,
+    int MaxAttempts,
+    double BackoffSeconds,
+    double MaxBackoffSeconds,
+    bool NotifyOnFailure,
+    bool NotifyOnGateFailed,
+    string NotifySeverity,
+    List<string> NotifyChannels,
+    double? OverdueAfterSeconds,
+    bool RequestsRecovery,
+    string? Description,
+    string? Owner,
+    string Schedule,
+    string TimeZone)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public static TaskDefinition From(RegistryTask task) => new(
+        task.Job.Name,
+        new Dictionary<string, object?>(task.Inputs.OrderBy(i => i.Key, StringComparer.Ordinal)),
+        task.DryRun,
+        task.Timeout.TotalSeconds,
+        task.Overlap,
+        task.Retry.MaxAttempts,
+        task.Retry.Backoff.TotalSeconds,
+        task.Retry.MaxBackoff.TotalSeconds,
+        task.Notify.OnFailure,
+        task.Notify.OnGateFailed,
+        task.Notify.Severity,
+        task.Notify.Channels.ToList(),
+        task.Notify.OverdueAfter?.TotalSeconds,
+        task.RequestsRecovery,
+        task.Description,
+        task.Owner,
+        task.Schedule,
+        task.TimeZone);
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static TaskDefinition FromJson(string json) => JsonSerializer.Deserialize<TaskDefinition>(json, Json)
+        ?? throw new InvalidOperationException("empty task definition");
+
+    public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson())));
+
+    public RetryPolicy Retry => new(MaxAttempts, TimeSpan.FromSeconds(BackoffSeconds), TimeSpan.FromSeconds(MaxBackoffSeconds));
+
+    public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
+
+    /// <summary>Inputs as the binder takes them: JSON values back to long, double, bool, text or text lists.</summary>
+    public IEnumerable<KeyValuePair<string, object?>> BindableInputs() => Inputs.Select(i => KeyValuePair.Create(i.Key, Plain(i.Value)));
+
+    private static object? Plain(object? value) => value switch
+    {
+        JsonElement { ValueKind: JsonValueKind.Number } n => n.TryGetInt64(out var l) ? l : n.GetDouble(),
+        JsonElement { ValueKind: JsonValueKind.True } => true,
+        JsonElement { ValueKind: JsonValueKind.False } => false,
+        JsonElement { ValueKind: JsonValueKind.String } s => s.GetString(),
+        JsonElement { ValueKind: JsonValueKind.Array } a => a.EnumerateArray().Select(e => e.ToString()).ToList(),
+        JsonElement { ValueKind: JsonValueKind.Null } => null,
+        _ => value,
+    };
+}

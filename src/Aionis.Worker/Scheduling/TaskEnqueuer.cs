@@ -1,0 +1,27 @@
+using System.Text.Json;
+using Quartz;
+
+namespace Aionis.Worker.Scheduling;
+
+/// <summary>Hands a task to the persisted scheduler: a one-shot trigger that any running node fires (trigger <c>enqueued</c>).</summary>
+public sealed class TaskEnqueuer(TimeProvider clock)
+{
+    public async Task<TriggerKey> EnqueueAsync(IScheduler scheduler, string taskId, bool dryRun, IReadOnlyDictionary<string, string> overrides, CancellationToken cancellationToken)
+    {
+        if (!await scheduler.Exists(ScheduleKeys.Job(taskId), cancellationToken))
+        {
+            throw new InvalidOperationException($"task '{taskId}' is not in the persisted schedule: run 'aionis registry sync' or start 'aionis serve' first");
+        }
+        var key = new TriggerKey($"{taskId}.{Guid.NewGuid():N}", ScheduleKeys.EnqueuedGroup);
+        var trigger = TriggerBuilder.Create(clock)
+            .WithIdentity(key)
+            .ForJob(ScheduleKeys.Job(taskId))
+            .StartAt(clock.GetUtcNow())
+            .UsingJobData(ScheduleKeys.DryRunOverride, dryRun ? "true" : "false")
+            .UsingJobData(ScheduleKeys.InputOverrides, overrides.Count == 0 ? "" : JsonSerializer.Serialize(overrides))
+            .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
+        await scheduler.ScheduleJob(trigger, default, cancellationToken);
+        return key;
+    }
+}

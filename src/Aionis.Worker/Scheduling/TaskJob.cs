@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Aionis.Data.History;
+using Aionis.Jobs.Framework;
+using Aionis.Worker.Running;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace Aionis.Worker.Scheduling;
+
+/// <summary>
+/// The one Quartz adapter: runs the job of any registry task through the <see cref="JobRunner"/>, applying the task's
+/// overlap, timeout and retry policy from its persisted definition.
+/// </summary>
+public class TaskJob(
+    JobCatalog catalog,
+    JobRunner runner,
+    TaskLock taskLock,
+    IConfiguration configuration,
+    TimeProvider clock,
+    IEnumerable<IRunObserver> observers,
+    ILogger<TaskJob> logger) : Quartz.IJob
+{
+    private static readonly TimeSpan LateFire = TimeSpan.FromSeconds(30);
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var taskId = context.JobDetail.Key.Name;
+        var definition = TaskDefinition.FromJson(context.JobDetail.JobDataMap.GetString(ScheduleKeys.Definition)!);
+        var data = context.MergedJobDataMap;
+        var attempt = int.TryParse(data.GetString(ScheduleKeys.Attempt), out var a) ? a : 1;
+        var job = catalog.Get(definition.Job);
+
+        var request = new RunRequest(job, job.CreateOptions())
+        {
+            TaskId = taskId,
+            Trigger = TriggerKind(context),
+            DryRun = definition.DryRun || data.GetString(ScheduleKeys.DryRunOverride) == "true",
+            ScheduledFor = context.ScheduledFireTimeUtc,
+            Attempt = attempt,
+            FireInstanceId = context.FireInstanceId,
+            RegistryHash = context.JobDetail.JobDataMap.GetString(ScheduleKeys.RegistryHash),
+            Timeout = definition.Timeout,
+        };
+        try
+        {
+            var overrides = data.GetString(ScheduleKeys.InputOverrides) is { Length: > 0 } json
+                ? JsonSerializer.Deserialize<Dictionary<string, string>>(json)!
+                : [];
+            var inputs = definition.BindableInputs().Where(i => !overrides.ContainsKey(i.Key))
+                .Concat(overrides.Select(o => KeyValuePair.Create(o.Key, (object?)o.Value)));
+            request = request with { Options = OptionBinder.Bind(job, inputs, key => configuration[key]) };
+        }
+        catch (OptionBindingException e)
+        {
+            request = request with { SetupError = e.Message };
+        }
+
+        RunResult result;
+        if (definition.Overlap == OverlapPolicy.Skip)
+        {
+            await using var held = await taskLock.TryAcquireAsync(taskId, cancellationToken);
+            result = held is null
+                ? await runner.RecordSkippedAsync(request, "the task was still running (overlap: skip)", cancellationToken)
+                : await runner.RunAsync(request, cancellationToken);
+        }
+        else
+        {
+            result = await runner.RunAsync(request, cancellationToken);
+        }
+
+        var retry = definition.Retry;
+        if (result.Status is RunStatus.Failed or RunStatus.TimedOut && attempt < retry.MaxAttempts && request.SetupError is null)
+        {
+            await ScheduleRetryAsync(context, data, attempt, retry.DelayAfter(attempt), result.RunId);
+        }
+        var finished = new TaskRunFinished(taskId, job.Name, result.RunId, result.Status, attempt, retry.MaxAttempts, result.Error, clock.GetUtcNow(), definition);
+        foreach (var observer in observers)
+        {
+            try
+            {
+                await observer.OnRunFinishedAsync(finished, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "run observer {Observer} failed for run {RunId}", observer.GetType().Name, result.RunId);
+            }
+        }
+    }
+
+    private async Task ScheduleRetryAsync(IJobExecutionContext context, JobDataMap data, int attempt, TimeSpan delay, Guid failedRun)
+    {
+        var trigger = TriggerBuilder.Create(clock)
+            .WithIdentity($"{context.JobDetail.Key.Name}.{failedRun:N}", ScheduleKeys.RetryGroup)
+            .ForJob(context.JobDetail.Key)
+            .StartAt(clock.GetUtcNow() + delay)
+            .UsingJobData(ScheduleKeys.Attempt, (attempt + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .UsingJobData(ScheduleKeys.DryRunOverride, data.GetString(ScheduleKeys.DryRunOverride) ?? "false")
+            .UsingJobData(ScheduleKeys.InputOverrides, data.GetString(ScheduleKeys.InputOverrides) ?? "")
+            .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
+        await context.Scheduler.ScheduleJob(trigger, default, CancellationToken.None);
+        logger.LogWarning("task {Task} attempt {Attempt} failed; attempt {Next} in {Delay}", context.JobDetail.Key.Name, attempt, attempt + 1, delay);
+    }
+
+    private static string TriggerKind(IJobExecutionContext context)
+    {
+        if (context.Recovering) return RunTrigger.Recovery;
+        return context.Trigger.Key.Group switch
+        {
+            ScheduleKeys.RetryGroup => RunTrigger.Retry,
+            ScheduleKeys.EnqueuedGroup => RunTrigger.Enqueued,
+            _ when context.ScheduledFireTimeUtc is { } due && context.FireTimeUtc - due > LateFire => RunTrigger.CatchUp,
+            _ => RunTrigger.Schedule,
+        };
+    }
+}
+
+/// <summary><c>overlap: queue</c>: Quartz holds further fires of the task until the running one ends, cluster-wide.</summary>
+[DisallowConcurrentExecution]
+public sealed class QueuedTaskJob(
+    JobCatalog catalog, JobRunner runner, TaskLock taskLock, IConfiguration configuration, TimeProvider clock,
+    IEnumerable<IRunObserver> observers, ILogger<TaskJob> logger)
+    : TaskJob(catalog, runner, taskLock, configuration, clock, observers, logger);
+
+public static class TaskJobs
+{
+    /// <summary>The adapter type for an overlap policy (Quartz reads concurrency from the job class).</summary>
+    public static Type For(OverlapPolicy overlap) => overlap == OverlapPolicy.Queue ? typeof(QueuedTaskJob) : typeof(TaskJob);
+}

@@ -1,0 +1,129 @@
+using Aionis.Tests.Support;
+
+namespace Aionis.Tests.Scheduling;
+
+/// <summary>Contract §3 "Sync, not overwrite": add, change and remove are applied; unchanged triggers are left alone.</summary>
+public sealed class RegistrySyncTests
+{
+    private const string Sla = "hosted-key-rotation-sla";
+    private TestDatabase _db = null!;
+
+    [SetUp]
+    public async Task SetUp() => _db = await TestDatabase.CreateAsync();
+
+    [TearDown]
+    public async Task TearDown() => await _db.DisposeAsync();
+
+    private static string Registry(params string[] tasks) => "version: 1\ntasks:\n" + string.Concat(tasks);
+
+    private static string Task(string id, string schedule = "0 6 * * *", string inputs = "", bool enabled = true) =>
+        $"  - id: {id}\n    job: {Sla}\n    owner: ops\n    description: {id}\n    schedule: \"{schedule}\"\n    enabled: {(enabled ? "true" : "false")}\n" +
+        $"    permissions: [read:control_plane]\n{(inputs.Length > 0 ? "    inputs:\n" + inputs : "")}";
+
+    private Task<string> TriggerRowsAsync() => _db.FingerprintAsync("worker.qrtz_triggers", "worker.qrtz_cron_triggers");
+
+    [Test]
+    public async Task Added_changed_and_removed_tasks_are_applied_and_recorded()
+    {
+        await using var scheduler = await SchedulerHarness.CreateAsync(_db);
+        await scheduler.Synchronizer.SyncAsync(scheduler.Scheduler,
+            SchedulerHarness.Parse(Registry(Task("keep"), Task("reschedule"), Task("drop"))), CancellationToken.None);
+
+        var plan = await scheduler.Synchronizer.SyncAsync(scheduler.Scheduler,
+            SchedulerHarness.Parse(Registry(Task("keep"), Task("reschedule", "15 7 * * *"), Task("fresh", "@hourly"))), CancellationToken.None);
+
+        var jobs = await _db.RowsAsync("SELECT job_name FROM worker.qrtz_job_details WHERE job_group = 'registry' ORDER BY job_name");
+        var cron = await _db.ScalarAsync<string>("SELECT cron_expression FROM worker.qrtz_cron_triggers WHERE trigger_name = 'reschedule'");
+        var syncs = await _db.RowsAsync("SELECT accepted, added, changed, removed FROM worker.registry_syncs ORDER BY id");
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan.Added.Select(t => t.Id), Is.EqualTo(new[] { "fresh" }));
+            Assert.That(plan.Changed.Select(c => c.Task.Id), Is.EqualTo(new[] { "reschedule" }));
+            Assert.That(plan.Removed, Is.EqualTo(new[] { "drop" }));
+            Assert.That(plan.Unchanged, Is.EqualTo(1));
+            Assert.That(jobs.Select(r => r["job_name"]), Is.EqualTo(new[] { "fresh", "keep", "reschedule" }));
+            Assert.That(cron, Is.EqualTo("0 15 7 * * ?"));
+            Assert.That(syncs, Has.Count.EqualTo(2));
+            Assert.That(syncs[1]["added"], Is.EqualTo(new[] { "fresh" }));
+            Assert.That(syncs[1]["changed"], Is.EqualTo(new[] { "reschedule" }));
+            Assert.That(syncs[1]["removed"], Is.EqualTo(new[] { "drop" }));
+        });
+    }
+
+    [Test]
+    public async Task An_unchanged_registry_after_a_restart_touches_no_trigger_row()
+    {
+        var registry = Registry(Task("sla_daily"), Task("sla_hourly", "@hourly"));
+        await using (var first = await SchedulerHarness.CreateAsync(_db, "node-before-restart"))
+        {
+            await first.Synchronizer.SyncAsync(first.Scheduler, SchedulerHarness.Parse(registry), CancellationToken.None);
+        }
+        var before = await TriggerRowsAsync();
+        var nextFire = await _db.ScalarAsync<long>("SELECT next_fire_time FROM worker.qrtz_triggers WHERE trigger_name = 'sla_daily'");
+
+        await using var second = await SchedulerHarness.CreateAsync(_db, "node-after-restart");
+        var plan = await second.Synchronizer.SyncAsync(second.Scheduler, SchedulerHarness.Parse(registry), CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(plan.IsEmpty, Is.True);
+            Assert.That(await TriggerRowsAsync(), Is.EqualTo(before));
+            Assert.That(await _db.ScalarAsync<long>("SELECT next_fire_time FROM worker.qrtz_triggers WHERE trigger_name = 'sla_daily'"), Is.EqualTo(nextFire));
+        });
+    }
+
+    [Test]
+    public async Task A_change_of_inputs_only_keeps_the_next_fire_time()
+    {
+        await using var scheduler = await SchedulerHarness.CreateAsync(_db);
+        await scheduler.Synchronizer.SyncAsync(scheduler.Scheduler, SchedulerHarness.Parse(Registry(Task("sla", inputs: "      max_age_days: 30\n"))), CancellationToken.None);
+        var before = await TriggerRowsAsync();
+
+        var plan = await scheduler.Synchronizer.SyncAsync(scheduler.Scheduler, SchedulerHarness.Parse(Registry(Task("sla", inputs: "      max_age_days: 14\n"))), CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(plan.Changed.Single().DefinitionChanged, Is.True);
+            Assert.That(plan.Changed.Single().TriggerChanged, Is.False);
+            Assert.That(await TriggerRowsAsync(), Is.EqualTo(before));
+            Assert.That(await _db.ScalarAsync<string>("SELECT convert_from(job_data, 'UTF8') FROM worker.qrtz_job_details WHERE job_name = 'sla'"), Does.Contain("14"));
+        });
+    }
+
+    [Test]
+    public async Task A_disabled_task_is_declared_without_a_trigger()
+    {
+        await using var scheduler = await SchedulerHarness.CreateAsync(_db);
+        await scheduler.Synchronizer.SyncAsync(scheduler.Scheduler, SchedulerHarness.Parse(Registry(Task("later", enabled: false))), CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM worker.qrtz_job_details WHERE job_name = 'later'"), Is.EqualTo(1));
+            Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM worker.qrtz_triggers WHERE job_name = 'later'"), Is.EqualTo(0));
+            Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM worker.task_status WHERE task_id = 'later' AND next_fire_time IS NULL"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task A_rejected_file_changes_nothing_and_is_recorded()
+    {
+        var dir = Directory.CreateTempSubdirectory("aionis-sync-").FullName;
+        var path = Path.Combine(dir, "task_registry.yml");
+        await File.WriteAllTextAsync(path, Registry(Task("sla")));
+        var env = AionisCli.EnvFor(_db, dir);
+        Assert.That((await AionisCli.RunAsync(["registry", "sync", "--registry", path], env)).ExitCode, Is.EqualTo(0));
+        var before = await _db.FingerprintAsync("worker.qrtz_job_details", "worker.qrtz_triggers", "worker.qrtz_cron_triggers");
+
+        await File.WriteAllTextAsync(path, Registry(Task("sla", "0 99 * * *")));
+        var result = await AionisCli.RunAsync(["registry", "sync", "--registry", path], env);
+
+        var rejected = (await _db.RowsAsync("SELECT accepted, errors::text AS errors FROM worker.registry_syncs ORDER BY id DESC LIMIT 1")).Single();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(64));
+            Assert.That(await _db.FingerprintAsync("worker.qrtz_job_details", "worker.qrtz_triggers", "worker.qrtz_cron_triggers"), Is.EqualTo(before));
+            Assert.That(rejected["accepted"], Is.False);
+            Assert.That((string)rejected["errors"]!, Does.Contain("task_registry.yml:7:15: task 'sla': schedule"));
+        });
+    }
+}

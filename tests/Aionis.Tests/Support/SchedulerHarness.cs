@@ -1,0 +1,42 @@
+using Aionis.Jobs.Framework;
+using Aionis.Worker.Hosting;
+using Aionis.Worker.Scheduling;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace Aionis.Tests.Support;
+
+/// <summary>The persisted schedule of a test database through a never-started scheduler, as the CLI sees it.</summary>
+public sealed class SchedulerHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private SchedulerHarness(ServiceProvider services, IScheduler scheduler)
+    {
+        _services = services;
+        Scheduler = scheduler;
+    }
+
+    public IScheduler Scheduler { get; }
+    public RegistrySynchronizer Synchronizer => _services.GetRequiredService<RegistrySynchronizer>();
+
+    public static async Task<SchedulerHarness> CreateAsync(TestDatabase database, string instanceId = "test-client")
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Aionis"] = database.ConnectionString,
+            ["Worker:NodeName"] = "test-node",
+            ["Worker:SpoolDirectory"] = Path.Combine(Path.GetTempPath(), "aionis-test-spool"),
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddWorker(configuration);
+        services.AddScheduling(new DatabaseSettings(database.ConnectionString), WorkerOptions.From(configuration), $"{instanceId}-{Guid.NewGuid():N}");
+        var provider = services.BuildServiceProvider();
+        return new SchedulerHarness(provider, await provider.GetRequiredService<ISchedulerFactory>().GetScheduler());
+    }
+
+    public static TaskRegistry Parse(string yaml) => new RegistryLoader(JobCatalog.Default, _ => null).Parse("task_registry.yml", yaml);
+
+    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+}
