@@ -33,6 +33,10 @@ public sealed record PublishRequest(string SourceDirectory, string RunId)
 /// <summary>The reference's publish output: <c>{ok, adapter, target, run_id, published_uri, attestation}</c>.</summary>
 public sealed record PublishResult(bool Ok, string Adapter, string Target, string RunId, string PublishedUri, PublishAttestation Attestation)
 {
+    /// <summary>The result of publishing run <paramref name="runId"/> to <paramref name="target"/>.</summary>
+    public static PublishResult For(PublishTarget target, string runId, PublishAttestation attestation) =>
+        new(true, target.Adapter, target.Original, runId, target.PublishedUri(runId), attestation);
+
     /// <summary>Files uploaded.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public int ObjectCount => Attestation.ObjectCount;

@@ -18,7 +18,7 @@ public sealed class LocalPublisher(PublishTarget target) : IPublisher
             return new LocalFileAttestation(file.RelativePath, sha256, file.Size);
         }, cancellationToken);
         var attestation = new LocalAttestation(destination, files.Count, attested.Take(PublishAttestation.SampleLimit).ToList());
-        return new PublishResult(true, Target.Adapter, Target.Original, request.RunId, destination, attestation);
+        return PublishResult.For(Target, request.RunId, attestation);
     }
 
     public async IAsyncEnumerable<PublishedObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)

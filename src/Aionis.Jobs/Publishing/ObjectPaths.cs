@@ -12,4 +12,19 @@ public static class ObjectPaths
         }
         return path;
     }
+
+    /// <summary>A file opened for a streamed upload.</summary>
+    public static FileStream OpenRead(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+
+    /// <summary>Streams a download into a local file (overwriting, creating its folder).</summary>
+    public static async Task WriteFileAsync(Stream content, string destinationFile, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destinationFile))!);
+        await using var output = new FileStream(destinationFile, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        await content.CopyToAsync(output, cancellationToken);
+    }
+
+    /// <summary>Attestation warnings keep the first 300 characters of an error, as the reference.</summary>
+    public static string WarningText(string message) => message.Length <= 300 ? message : message[..300];
 }

@@ -74,8 +74,11 @@ public sealed record PublishTarget
     /// <summary>The key prefix of one run: <c>prefix/run_id</c> (or <c>run_id</c> without a prefix).</summary>
     public string RunPrefix(string runId) => Join(Prefix, CheckRunId(runId));
 
-    /// <summary>The object key of a path relative to the target root (e.g. <c>run_id/relative_path</c>).</summary>
+    /// <summary>The object key (or key prefix) of a path relative to the target root (e.g. <c>run_id/relative_path</c>).</summary>
     public string KeyOf(string relativePath) => Join(Prefix, relativePath);
+
+    /// <summary>The path relative to the target root of an object key under <see cref="Prefix"/>.</summary>
+    public string RelativePathOf(string key) => Prefix.Length == 0 ? key : key[(Prefix.Length + 1)..];
 
     /// <summary>The reference's <c>published_uri</c> for a run.</summary>
     public string PublishedUri(string runId)
@@ -170,5 +173,5 @@ public sealed record PublishTarget
 
     private static string TrimOneTrailingSlash(string value) => value.EndsWith('/') ? value[..^1] : value;
 
-    private static string Join(string prefix, string path) => prefix.Length == 0 ? path : path.Length == 0 ? prefix : prefix + "/" + path;
+    private static string Join(string prefix, string path) => prefix.Length == 0 ? path : prefix + "/" + path;
 }

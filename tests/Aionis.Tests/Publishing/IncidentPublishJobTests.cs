@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Aionis.Jobs.Framework;
+using Aionis.Tests.Support;
+using Aionis.Worker.Running;
+
+namespace Aionis.Tests.Publishing;
+
+/// <summary>The standalone publish (reference §11) through the real binary, and the enqueue helper (§7.1).</summary>
+public sealed class IncidentPublishJobTests
+{
+    private TestDatabase _db = null!;
+    private WorkerHarness _worker = null!;
+    private string _bundle = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _db = await TestDatabase.CreateAsync();
+        _worker = new WorkerHarness(_db, PublishingTargets.Settings());
+        _bundle = PublishingTargets.MakeBundle(files: 3, largeBytes: 2000);
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _worker.DisposeAsync();
+        await _db.DisposeAsync();
+        Directory.Delete(_bundle, recursive: true);
+    }
+
+    [Test]
+    public async Task The_cli_publishes_a_bundle_to_azure_and_prints_the_reference_output()
+    {
+        var container = await PublishingTargets.NewAzureContainerAsync();
+        var env = Env();
+
+        var cli = await AionisCli.RunAsync(["job", "incident-publish-hosted", "--source-dir", _bundle, "--target", $"az://{container}/hosted/", "--run-id", "run-9"], env);
+
+        var output = JsonDocument.Parse(cli.Stdout).RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(cli.ExitCode, Is.EqualTo(ExitCodes.Ok), cli.Stderr);
+            Assert.That(output.GetProperty("adapter").GetString(), Is.EqualTo("azure_connection_string"));
+            Assert.That(output.GetProperty("published_uri").GetString(), Is.EqualTo($"az://{container}/hosted/run-9"));
+            Assert.That(output.GetProperty("attestation").GetProperty("object_count").GetInt32(), Is.EqualTo(4));
+            Assert.That(cli.Stdout, Does.Not.Contain("AccountKey"));
+        });
+    }
+
+    [Test]
+    public async Task A_dry_run_publish_uploads_nothing()
+    {
+        var bucket = await PublishingTargets.NewS3BucketAsync();
+
+        var cli = await AionisCli.RunAsync(["job", "incident-publish-hosted", "--dry-run", "--source-dir", _bundle, "--target", $"s3://{bucket}", "--run-id", "r"], Env());
+
+        using var s3 = PublishingTargets.S3Client();
+        var listing = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket });
+        Assert.Multiple(() =>
+        {
+            Assert.That(cli.ExitCode, Is.EqualTo(ExitCodes.Ok), cli.Stderr);
+            Assert.That(JsonDocument.Parse(cli.Stdout).RootElement.GetProperty("would_upload").GetArrayLength(), Is.EqualTo(4));
+            Assert.That(listing.S3Objects ?? [], Is.Empty);
+        });
+    }
+
+    [TestCase("https://uploads.example.com/x", "--target")]
+    [TestCase("s3://", "--target")]
+    public async Task A_bad_target_is_a_usage_error_naming_the_option(string target, string option)
+    {
+        var cli = await AionisCli.RunAsync(["job", "incident-publish-hosted", "--source-dir", _bundle, "--target", target, "--run-id", "r"], Env());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(cli.ExitCode, Is.EqualTo(ExitCodes.Usage));
+            Assert.That(cli.Stderr, Does.Contain(option));
+        });
+    }
+
+    [Test]
+    public async Task Enqueue_inserts_a_pending_row_and_a_dry_run_inserts_nothing()
+    {
+        await _db.AddTenantAsync("acme");
+        var before = await _db.ControlPlaneFingerprintAsync();
+        var options = new Dictionary<string, object?>
+        {
+            ["tenant-id"] = "acme", ["run-id"] = "run-1", ["source-dir"] = _bundle, ["target"] = "gs://bucket/p", ["max-attempts"] = "3",
+            ["metadata-json"] = """{"origin":"test"}""",
+        };
+
+        var dry = await _worker.RunAsync("hosted-incident-publish-enqueue", options, dryRun: true);
+        var afterDry = await _db.ControlPlaneFingerprintAsync();
+        var live = WorkerHarness.SummaryJson(await _worker.RunAsync("hosted-incident-publish-enqueue", options));
+
+        var job = live.GetProperty("job");
+        Assert.Multiple(() =>
+        {
+            Assert.That(dry.ExitCode, Is.EqualTo(ExitCodes.Ok));
+            Assert.That(afterDry, Is.EqualTo(before));
+            Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("pending"));
+            Assert.That(job.GetProperty("max_attempts").GetInt32(), Is.EqualTo(3));
+            Assert.That(job.GetProperty("source_dir").GetString(), Is.EqualTo(_bundle));
+            Assert.That(job.GetProperty("metadata").GetProperty("origin").GetString(), Is.EqualTo("test"));
+        });
+    }
+
+    [TestCase("metadata-json", "[1,2]")]
+    [TestCase("metadata-json", "{oops")]
+    [TestCase("target", "ftp://h/x")]
+    [TestCase("run-id", "a/b")]
+    public async Task Enqueue_rejects_bad_options_naming_them(string option, string value)
+    {
+        var options = new Dictionary<string, object?> { ["tenant-id"] = "acme", ["run-id"] = "r", ["target"] = "s3://b/p", [option] = value };
+
+        var error = await Assert.ThrowsAsync<OptionBindingException>(async () => await _worker.RunAsync("hosted-incident-publish-enqueue", options));
+
+        Assert.That(error!.Errors.Select(e => e.Option), Is.EqualTo(new[] { option }));
+    }
+
+    private Dictionary<string, string?> Env()
+    {
+        var env = AionisCli.EnvFor(_db, _worker.ArtifactsRoot);
+        foreach (var (key, value) in PublishingTargets.Settings()) env[key] = value;
+        return env;
+    }
+}

@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Aionis.Jobs.Framework;
+using Aionis.Jobs.Publishing;
+using Aionis.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aionis.Tests.Publishing;
+
+/// <summary>A bundle published to each kind of target (s3rver, azurite, the GCS fake, disk), read back byte for byte.</summary>
+public sealed class PublisherRoundTripTests
+{
+    private PublishingGcsFake _gcs = null!;
+    private WorkerHarness _worker = null!;
+    private string _bundle = null!;
+    private IPublisherFactory Publishers => _worker.Services.GetRequiredService<IPublisherFactory>();
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _gcs = await PublishingGcsFake.StartAsync();
+        _worker = new WorkerHarness(null, PublishingTargets.Settings(_gcs));
+        _bundle = PublishingTargets.MakeBundle();
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _worker.DisposeAsync();
+        await _gcs.DisposeAsync();
+        Directory.Delete(_bundle, recursive: true);
+    }
+
+    [Test]
+    public async Task S3_bundle_reads_back_identical_with_etags_per_key()
+    {
+        var bucket = await PublishingTargets.NewS3BucketAsync();
+
+        var result = await PublishAndReadBackAsync($"s3://{bucket}/incidents/");
+        var attestation = Attestation(result);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.PublishedUri, Is.EqualTo($"s3://{bucket}/incidents/run-1"));
+            Assert.That(attestation.GetProperty("provider").GetString(), Is.EqualTo("s3"));
+            Assert.That(attestation.GetProperty("bucket").GetString(), Is.EqualTo(bucket));
+            Assert.That(attestation.GetProperty("run_prefix").GetString(), Is.EqualTo("incidents/run-1"));
+            Assert.That(attestation.GetProperty("object_count").GetInt32(), Is.EqualTo(6));
+            var first = attestation.GetProperty("objects_sample")[0];
+            Assert.That(first.GetProperty("key").GetString(), Is.EqualTo("incidents/run-1/.hidden"));
+            Assert.That(first.GetProperty("etag").GetString(), Does.StartWith("\""));
+            Assert.That(first.TryGetProperty("version_id", out _), Is.True);
+            Assert.That(first.GetProperty("size").GetInt64(), Is.EqualTo(27));
+            Assert.That(attestation.GetProperty("warnings").GetArrayLength(), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Azure_bundle_reads_back_identical_with_blob_properties()
+    {
+        var container = await PublishingTargets.NewAzureContainerAsync();
+
+        var result = await PublishAndReadBackAsync($"az://{container}/incidents");
+        var attestation = Attestation(result);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Adapter, Is.EqualTo("azure_connection_string"));
+            Assert.That(result.PublishedUri, Is.EqualTo($"az://{container}/incidents/run-1"));
+            Assert.That(attestation.GetProperty("provider").GetString(), Is.EqualTo("azure_blob"));
+            Assert.That(attestation.GetProperty("mode").GetString(), Is.EqualTo("connection_string"));
+            Assert.That(attestation.GetProperty("dest_path").GetString(), Is.EqualTo("incidents/run-1"));
+            var first = attestation.GetProperty("objects_sample")[0];
+            Assert.That(first.GetProperty("blob").GetString(), Is.EqualTo("incidents/run-1/.hidden"));
+            Assert.That(first.GetProperty("etag").GetString(), Is.Not.Empty);
+            Assert.That(first.GetProperty("content_length").GetInt64(), Is.EqualTo(27));
+            Assert.That(first.GetProperty("last_modified").GetString(), Does.EndWith("Z"));
+        });
+    }
+
+    [Test]
+    public async Task Gcs_bundle_reads_back_identical_with_generations()
+    {
+        var result = await PublishAndReadBackAsync("gs://evidence/hosted");
+        var attestation = Attestation(result);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.PublishedUri, Is.EqualTo("gs://evidence/hosted/run-1"));
+            Assert.That(attestation.GetProperty("provider").GetString(), Is.EqualTo("gcs"));
+            Assert.That(attestation.GetProperty("tool").GetString(), Is.EqualTo("json_api"));
+            var first = attestation.GetProperty("objects_sample")[0];
+            Assert.That(first.GetProperty("key").GetString(), Is.EqualTo("hosted/run-1/.hidden"));
+            Assert.That(long.Parse(first.GetProperty("generation").GetString()!), Is.GreaterThan(0));
+            Assert.That(first.GetProperty("metageneration").GetString(), Is.EqualTo("1"));
+            Assert.That(first.GetProperty("size").GetString(), Is.EqualTo("27"));
+            Assert.That(_gcs.Read("evidence", "hosted/run-1/00_step.json"), Is.EqualTo(File.ReadAllBytes(Path.Combine(_bundle, "00_step.json"))));
+        });
+    }
+
+    [Test]
+    public async Task Local_bundle_is_copied_and_attested_with_source_hashes()
+    {
+        var root = Directory.CreateTempSubdirectory("aionis-local-target-").FullName;
+        try
+        {
+            var result = await PublishAndReadBackAsync("file://" + root + "/");
+            var attestation = Attestation(result);
+            var expected = PublishingTargets.Checksums(_bundle);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(result.PublishedUri, Is.EqualTo(Path.Combine(root, "run-1")));
+                Assert.That(attestation.GetProperty("provider").GetString(), Is.EqualTo("local_fs"));
+                Assert.That(attestation.GetProperty("published_uri").GetString(), Is.EqualTo(result.PublishedUri));
+                foreach (var file in attestation.GetProperty("files_sample").EnumerateArray())
+                {
+                    Assert.That(file.GetProperty("sha256").GetString(), Is.EqualTo(expected[file.GetProperty("path").GetString()!]));
+                }
+                Assert.That(PublishingTargets.Checksums(result.PublishedUri), Is.EqualTo(expected));
+            });
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task A_retried_publish_overwrites_the_same_keys()
+    {
+        var bucket = await PublishingTargets.NewS3BucketAsync();
+        var publisher = Publishers.Create($"s3://{bucket}");
+
+        await publisher.PublishDirectoryAsync(new PublishRequest(_bundle, "run-1"), CancellationToken.None);
+        File.WriteAllText(Path.Combine(_bundle, "00_step.json"), "changed");
+        await publisher.PublishDirectoryAsync(new PublishRequest(_bundle, "run-1"), CancellationToken.None);
+
+        var listed = await publisher.ListAsync("", CancellationToken.None).ToListAsync();
+        var copy = Directory.CreateTempSubdirectory("aionis-readback-").FullName;
+        await publisher.DownloadAsync("run-1/00_step.json", Path.Combine(copy, "x.json"), CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(listed.Select(o => o.Path), Is.EqualTo(PublishingTargets.Checksums(_bundle).Keys.Select(k => "run-1/" + k).Order(StringComparer.Ordinal)));
+            Assert.That(File.ReadAllText(Path.Combine(copy, "x.json")), Is.EqualTo("changed"));
+        });
+        Directory.Delete(copy, recursive: true);
+    }
+
+    /// <summary>Publishes the bundle as run-1, lists and downloads <c>run-1/</c>, and asserts the bytes match the source.</summary>
+    private async Task<PublishResult> PublishAndReadBackAsync(string target)
+    {
+        var publisher = Publishers.Create(target);
+        var result = await publisher.PublishDirectoryAsync(new PublishRequest(_bundle, "run-1") { MaxParallelUploads = 3 }, CancellationToken.None);
+
+        var listed = await publisher.ListAsync("run-1/", CancellationToken.None).ToListAsync();
+        var copy = Directory.CreateTempSubdirectory("aionis-readback-").FullName;
+        try
+        {
+            var downloaded = await publisher.DownloadPrefixAsync("run-1/", copy, CancellationToken.None);
+            Assert.Multiple(() =>
+            {
+                Assert.That(result.Ok, Is.True);
+                Assert.That(listed, Has.Count.EqualTo(6));
+                Assert.That(listed.Single(o => o.Path == "run-1/00_step.json").Size, Is.EqualTo(300_000));
+                Assert.That(downloaded, Is.EqualTo(6));
+                Assert.That(PublishingTargets.Checksums(copy), Is.EqualTo(PublishingTargets.Checksums(_bundle)));
+            });
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+        return result;
+    }
+
+    private static JsonElement Attestation(PublishResult result) =>
+        JsonDocument.Parse(JobJson.Serialize(result)).RootElement.GetProperty("attestation");
+}
