@@ -192,6 +192,32 @@ public sealed class BackupDrillTests : BackupsFixture
     }
 
     [Test]
+    public async Task Copies_in_s3_and_azure_are_read_back_through_the_publishers_and_both_drill_ok()
+    {
+        var s3 = $"s3://{await PublishingTargets.NewS3BucketAsync()}/db";
+        var azure = $"az://{await PublishingTargets.NewAzureContainerAsync()}/db";
+
+        var created = WorkerHarness.SummaryJson(await Worker.RunAsync("backup-create",
+            new Dictionary<string, object?> { ["target"] = new[] { s3, azure }, ["keep"] = "1" }));
+        var backupId = created.GetProperty("backup_id").GetString();
+        var fromS3 = WorkerHarness.SummaryJson(await Worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = s3 }));
+        var fromAzure = WorkerHarness.SummaryJson(await Worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = azure }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(created.GetProperty("published").EnumerateArray().Select(p => p.GetProperty("attestation").GetProperty("provider").GetString()),
+                Is.EqualTo(new[] { "s3", "azure_blob" }));
+            Assert.That(created.GetProperty("published")[0].GetProperty("published_uri").GetString(), Is.EqualTo($"{s3}/{backupId}"));
+            Assert.That(created.GetProperty("pruned").GetArrayLength(), Is.Zero, "object stores keep their own lifecycle rules");
+            Assert.That(fromS3.GetProperty("ok").GetBoolean(), Is.True, fromS3.ToString());
+            Assert.That(fromS3.GetProperty("backup_id").GetString(), Is.EqualTo(backupId));
+            Assert.That(fromS3.GetProperty("backup_uri").GetString(), Is.EqualTo($"{s3}/{backupId}"));
+            Assert.That(fromAzure.GetProperty("ok").GetBoolean(), Is.True, fromAzure.ToString());
+            Assert.That(fromAzure.GetProperty("counts_match").GetBoolean(), Is.True);
+        });
+    }
+
+    [Test]
     public async Task A_dry_run_drill_says_what_it_would_restore_and_where_and_touches_nothing()
     {
         var backup = await CreateBackupAsync();

@@ -4,7 +4,10 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Aionis.Tests.Support;
 
-/// <summary>Per test: a database with rows worth backing up, the worker on a fixed night-time clock, and a local backup target.</summary>
+/// <summary>
+/// Per test: a database with rows worth backing up, the worker on a fixed night-time clock (its SDKs pointed at s3rver and
+/// azurite), and a local backup target.
+/// </summary>
 public abstract class BackupsFixture
 {
     protected static readonly DateTimeOffset Night = new(2026, 11, 20, 2, 0, 0, TimeSpan.Zero);
@@ -20,7 +23,7 @@ public abstract class BackupsFixture
         Db = await TestDatabase.CreateAsync();
         await Db.AddBackupWorthyRowsAsync(Night);
         Clock = new FakeTimeProvider(Night);
-        Worker = new WorkerHarness(Db, clock: Clock);
+        Worker = new WorkerHarness(Db, PublishingTargets.Settings(), Clock);
         Target = Path.Combine(Worker.ArtifactsRoot, "offsite");
     }
 
