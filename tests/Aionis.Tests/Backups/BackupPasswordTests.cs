@@ -41,6 +41,7 @@ public sealed class BackupPasswordTests
             Assert.That(files.Where(f => Encoding.UTF8.GetString(File.ReadAllBytes(f)).Contains(auth.Password)), Is.Empty);
             Assert.That(Directory.GetFiles(childTemp, "aionis-pgpass-*"), Is.Empty, "password files are deleted after each child");
         });
+        Directory.Delete(artifacts, recursive: true);
     }
 
     [Test]

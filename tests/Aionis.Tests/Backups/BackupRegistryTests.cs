@@ -54,5 +54,6 @@ public sealed class BackupRegistryTests
             Assert.That(row["rto"], Is.GreaterThan(0.0));
             Assert.That(row["rpo"], Is.GreaterThanOrEqualTo(0.0).And.LessThan(600.0));
         });
+        Directory.Delete(artifacts, recursive: true);
     }
 }
