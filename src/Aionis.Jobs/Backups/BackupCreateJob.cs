@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Aionis.Jobs.Framework;
+using Aionis.Jobs.Publishing;
+
+namespace Aionis.Jobs.Backups;
+
+public sealed record BackupCreateSummary(
+    bool Ok,
+    bool DryRun,
+    string BackupId,
+    string Database,
+    string ServerVersion,
+    string? DumpFile,
+    long? DumpSizeBytes,
+    string? DumpSha256,
+    int TableCount,
+    long TotalRows,
+    IReadOnlyList<TableRowCount> Tables,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    double DumpSeconds,
+    IReadOnlyList<PublishResult> Published,
+    IReadOnlyList<PrunedBackups> Pruned) : IJobSummary;
+
+/// <summary>Backups removed (or, in a dry run, that would be removed) at one target by <c>--keep</c>.</summary>
+public sealed record PrunedBackups(string Target, IReadOnlyList<string> BackupIds);
+
+/// <summary>
+/// <c>pg_dump --format=custom</c> of the worker's database with row counts taken in the dump's own snapshot, a
+/// <c>backup_manifest.json</c> beside it, both published to every <c>--target</c> under <c>&lt;backup_id&gt;/</c>.
+/// </summary>
+[Job("backup-create", "pg_dump of the configured database with a manifest, published to one or more targets",
+    Permissions = [Permissions.RunPgDump, Permissions.UploadObjectStorage])]
+public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg, BackupTargets targets) : IJob<BackupCreateOptions, BackupCreateSummary>
+{
+    public const string DumpFileName = "database.dump";
+
+    public async Task<BackupCreateSummary> RunAsync(BackupCreateOptions options, JobContext context)
+    {
+        var ct = context.CancellationToken;
+        var startedAt = context.Now;
+        var selection = new TableSelection(options.Tables, options.ExcludeTable);
+
+        await using var snapshot = await ExportedSnapshot.OpenAsync(database.ConnectionString, ct);
+        var backupId = BackupId(startedAt, snapshot.Database, context.RunId);
+        var all = await DatabaseTables.ListAsync(snapshot.Connection, ct);
+        var selected = selection.Resolve(all);
+
+        if (context.DryRun)
+        {
+            var counts = await DatabaseTables.CountRowsAsync(snapshot.Connection, selected, ct);
+            ReportCounts(context, counts, snapshot);
+            context.Actions.Record("pg_dump", database.Description, counts.Count, new { backup_id = backupId, tables = counts });
+            foreach (var target in options.Target)
+            {
+                context.Actions.Record("upload", targets.Locate(target, backupId), 2, new { files = new[] { DumpFileName, BackupManifest.FileName } });
+            }
+            var plannedPrunes = await PruneAsync(options, backupId, context);
+            return Summary(null, counts, snapshot, backupId, startedAt, context.Now, 0, [], plannedPrunes, dryRun: true);
+        }
+
+        var workDir = context.ResolvePath(options.WorkDir);
+        var folder = Path.Combine(workDir, backupId);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var dumpWatch = Stopwatch.StartNew();
+            var dumpPath = Path.Combine(folder, DumpFileName);
+            // pg_dump imports the exported snapshot as it starts; meanwhile the counts run in the exporting transaction,
+            // on exactly the same data, so counting costs no extra wall time.
+            var dump = pg.RunAsync("pg_dump", database.ConnectionString,
+                ["--format=custom", $"--snapshot={snapshot.Id}", $"--file={dumpPath}", .. selection.PgDumpArguments(all, selected)], ct);
+            var counting = DatabaseTables.CountRowsAsync(snapshot.Connection, selected, ct);
+            await Task.WhenAll(dump, counting);
+            var counts = await counting;
+            dumpWatch.Stop();
+            await snapshot.DisposeAsync();
+            ReportCounts(context, counts, snapshot);
+
+            var manifest = new BackupManifest(
+                BackupId: backupId,
+                Database: snapshot.Database,
+                ServerVersion: snapshot.ServerVersion,
+                Format: "custom",
+                DumpFile: DumpFileName,
+                DumpSizeBytes: new FileInfo(dumpPath).Length,
+                DumpSha256: await FileDigest.Sha256HexAsync(dumpPath, ct),
+                Selection: new BackupSelection(options.Tables, options.ExcludeTable),
+                Tables: counts,
+                StartedAt: startedAt,
+                FinishedAt: context.Now);
+            await manifest.WriteAsync(folder, ct);
+            context.Actions.Record("pg_dump", database.Description, counts.Count, new { backup_id = backupId, size_bytes = manifest.DumpSizeBytes });
+            context.Progress($"[backup-create] dumped {manifest.DumpSizeBytes} bytes in {dumpWatch.Elapsed.TotalSeconds:0.0}s");
+
+            var published = new List<PublishResult>();
+            foreach (var target in options.Target)
+            {
+                var copy = await targets.PublishAsync(folder, target, backupId, ct);
+                published.Add(copy);
+                context.Actions.Record("upload", copy.PublishedUri, 2);
+                context.Artifacts.Add($"backup:{published.Count}", copy.PublishedUri);
+                context.Progress($"[backup-create] published {backupId} to {copy.PublishedUri}");
+            }
+            var pruned = await PruneAsync(options, backupId, context);
+            return Summary(manifest, counts, snapshot, backupId, startedAt, manifest.FinishedAt, dumpWatch.Elapsed.TotalSeconds, published, pruned, dryRun: false);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+            if (!Directory.EnumerateFileSystemEntries(workDir).Any()) Directory.Delete(workDir);
+        }
+    }
+
+    private void ReportCounts(JobContext context, IReadOnlyList<TableRowCount> counts, ExportedSnapshot snapshot) =>
+        context.Progress($"[backup-create] {database.Description}: {counts.Count} tables, {counts.Sum(c => c.Rows)} rows in snapshot {snapshot.Id}");
+
+    /// <summary>Sorts by time first, so the newest backup at a target is the last id in ordinal order.</summary>
+    public static string BackupId(DateTimeOffset startedAt, string databaseName, Guid runId) =>
+        $"{startedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{UnsafePathCharacters().Replace(databaseName, "_")}-{runId.ToString("N")[^8..]}";
+
+    /// <summary><c>--keep N</c> at local targets: the newest N (this backup included) stay, older ones go (a dry run only lists them).</summary>
+    private async Task<List<PrunedBackups>> PruneAsync(BackupCreateOptions options, string backupId, JobContext context)
+    {
+        var pruned = new List<PrunedBackups>();
+        if (options.Keep is not { } keep) return pruned;
+        foreach (var target in options.Target.Where(targets.CanDelete))
+        {
+            var existing = (await targets.ListAsync(target, context.CancellationToken)).Where(id => id != backupId);
+            var older = existing.Order(StringComparer.Ordinal).SkipLast(keep - 1).ToList();
+            foreach (var id in older)
+            {
+                if (!context.DryRun) await targets.DeleteAsync(target, id, context.CancellationToken);
+                context.Actions.Record("delete", targets.Locate(target, id));
+            }
+            if (older.Count > 0) context.Progress($"[backup-create] {(context.DryRun ? "would prune" : "pruned")} {older.Count} backups at {target}");
+            pruned.Add(new PrunedBackups(target, older));
+        }
+        return pruned;
+    }
+
+    private static BackupCreateSummary Summary(BackupManifest? manifest, IReadOnlyList<TableRowCount> counts, ExportedSnapshot snapshot, string backupId,
+        DateTimeOffset startedAt, DateTimeOffset finishedAt, double dumpSeconds, IReadOnlyList<PublishResult> published, IReadOnlyList<PrunedBackups> pruned, bool dryRun) =>
+        new(Ok: true, DryRun: dryRun, BackupId: backupId, Database: snapshot.Database, ServerVersion: snapshot.ServerVersion,
+            DumpFile: manifest?.DumpFile, DumpSizeBytes: manifest?.DumpSizeBytes, DumpSha256: manifest?.DumpSha256,
+            TableCount: counts.Count, TotalRows: counts.Sum(c => c.Rows), Tables: counts,
+            StartedAt: startedAt, FinishedAt: finishedAt, DumpSeconds: JobMath.Round6(dumpSeconds), Published: published, Pruned: pruned);
+
+    [GeneratedRegex("[^A-Za-z0-9_]")]
+    private static partial Regex UnsafePathCharacters();
+}
