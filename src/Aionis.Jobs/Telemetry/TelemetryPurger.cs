@@ -112,7 +112,7 @@ public sealed class TelemetryPurger(NpgsqlDataSource dataSource)
     private async Task<bool> AnyEligibleFromAsync(NpgsqlTid from, PurgeScope scope, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(AnyEligibleSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = from });
+        command.Parameters.Add(TidParameter(from));
         command.Parameters.Add(new NpgsqlParameter { Value = scope.Cutoff });
         command.Parameters.Add(TenantParameter(scope));
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
@@ -121,8 +121,8 @@ public sealed class TelemetryPurger(NpgsqlDataSource dataSource)
     private async Task<(int Deleted, NpgsqlTid? Last)> DeleteWindowAsync(NpgsqlTid from, NpgsqlTid to, PurgeScope scope, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(DeleteBatchSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = from });
-        command.Parameters.Add(new NpgsqlParameter { Value = to });
+        command.Parameters.Add(TidParameter(from));
+        command.Parameters.Add(TidParameter(to));
         command.Parameters.Add(new NpgsqlParameter { Value = scope.Cutoff });
         command.Parameters.Add(TenantParameter(scope));
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
@@ -130,6 +130,8 @@ public sealed class TelemetryPurger(NpgsqlDataSource dataSource)
         await reader.ReadAsync(cancellationToken);
         return (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<NpgsqlTid>(1));
     }
+
+    private static NpgsqlParameter TidParameter(NpgsqlTid tid) => new() { Value = tid, NpgsqlDbType = NpgsqlDbType.Tid };
 
     private static NpgsqlParameter TenantParameter(PurgeScope scope) =>
         new() { Value = (object?)scope.TenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };

@@ -3,7 +3,11 @@ using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Telemetry;
 
-public sealed record RetentionPass(int Pass, int Deleted, bool Ok);
+/// <summary>
+/// One pass. Beyond the reference: how long it took and in how many delete transactions (a pass that walks past rows
+/// that are not eligible needs several), and the longest of those, which is what the table's writers may wait behind.
+/// </summary>
+public sealed record RetentionPass(int Pass, int Deleted, bool Ok, long ElapsedMs, int Statements, long SlowestStatementMs);
 
 public sealed record TelemetryRetentionSummary(
     bool Ok,
@@ -57,10 +61,10 @@ public sealed class TelemetryRetentionJob(TelemetryPurger purger) : IJob<Telemet
             {
                 var batches = await cursor.DeleteAsync(options.BatchLimit, context.CancellationToken);
                 var deleted = batches.Sum(b => b.Deleted);
+                var elapsedMs = (long)batches.Sum(b => b.Elapsed.TotalMilliseconds);
                 total += deleted;
-                passes.Add(new RetentionPass(pass, deleted, true));
-                context.Progress($"[hosted-telemetry-retention] pass {pass}: deleted {deleted} (total {total}) in " +
-                    $"{batches.Sum(b => b.Elapsed.TotalMilliseconds):0} ms over {batches.Count} statement(s)");
+                passes.Add(new RetentionPass(pass, deleted, true, elapsedMs, batches.Count, (long)batches.Max(b => b.Elapsed.TotalMilliseconds)));
+                context.Progress($"[hosted-telemetry-retention] pass {pass}: deleted {deleted} (total {total}) in {elapsedMs} ms, {batches.Count} statement(s)");
                 if (deleted < options.BatchLimit) break;
             }
             var reachedLimit = passes.Count == options.MaxPasses && passes[^1].Deleted == options.BatchLimit

@@ -1,10 +1,15 @@
+using System.Text.Json.Serialization;
+
 namespace Aionis.Jobs.Telemetry;
 
 public sealed record TenantRecord(string Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 public sealed record ApiKeyCounts(long Active, long Revoked);
 
-public sealed record DataPlaneCounts(long Nodes, long Edges, long ActiveRules, long Recalls24h, long Commits24h);
+public sealed record DataPlaneCounts(
+    long Nodes, long Edges, long ActiveRules,
+    [property: JsonPropertyName("recalls_24h")] long Recalls24h,
+    [property: JsonPropertyName("commits_24h")] long Commits24h);
 
 public sealed record OutboxCounts(long Pending, long Retrying, long Failed);
 
