@@ -35,38 +35,27 @@ public sealed class KeyUsageReader(NpgsqlDataSource dataSource, TelemetrySetting
     public async Task<KeyUsageReport> ReadAsync(KeyUsageQuery query, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var window = KeyUsageRetention.For(query.WindowHours, query.BaselineHours, settings.RetentionHours);
-        var filters = new KeyUsageFilters(null, query.MinRequests, query.ZscoreThreshold);
+        KeyUsageReport Report(IReadOnlyList<KeyUsageItem> items, int pairs) => new()
+        {
+            Ok = true,
+            TenantId = query.TenantId,
+            GeneratedAt = now,
+            Retention = window,
+            Filters = new KeyUsageFilters(null, query.MinRequests, query.ZscoreThreshold),
+            Page = new KeyUsagePage(query.Limit, 0, pairs, items.Count < pairs),
+            Snapshot = new KeyUsageSnapshot(now),
+            Anomalies = new KeyUsageAnomalyCount(items.Count(i => i.Anomaly.IsAnomaly)),
+            Items = items,
+        };
+
         try
         {
             var (counts, pairs) = await ReadCountsAsync(query, window, now, cancellationToken);
-            var items = counts.Select(c => KeyUsageRules.Evaluate(c, window, query)).ToList();
-            return new KeyUsageReport
-            {
-                Ok = true,
-                TenantId = query.TenantId,
-                GeneratedAt = now,
-                Retention = window,
-                Filters = filters,
-                Page = new KeyUsagePage(query.Limit, 0, pairs, items.Count < pairs),
-                Snapshot = new KeyUsageSnapshot(now),
-                Anomalies = new KeyUsageAnomalyCount(items.Count(i => i.Anomaly.IsAnomaly)),
-                Items = items,
-            };
+            return Report(counts.Select(c => KeyUsageRules.Evaluate(c, window, query)).ToList(), pairs);
         }
         catch (Exception e) when (PostgresErrors.IsUndefinedTable(e))
         {
-            return new KeyUsageReport
-            {
-                Ok = false,
-                TenantId = query.TenantId,
-                GeneratedAt = now,
-                Retention = window,
-                Filters = filters,
-                Page = new KeyUsagePage(query.Limit, 0, 0, false),
-                Snapshot = new KeyUsageSnapshot(now),
-                Anomalies = new KeyUsageAnomalyCount(0),
-                Warning = RequestTelemetry.TableMissing,
-            };
+            return Report([], 0) with { Ok = false, Warning = RequestTelemetry.TableMissing };
         }
     }
 

@@ -32,36 +32,26 @@ public sealed class TenantTimeseriesReader(NpgsqlDataSource dataSource)
     {
         var applied = Math.Min(windowHours, RetentionHours);
         var retention = new TimeseriesRetention(RetentionHours, windowHours, applied, applied < windowHours);
+        TenantTimeseries Result(List<TimeseriesRow> series) => new()
+        {
+            Ok = true,
+            TenantId = tenantId,
+            WindowHours = applied,
+            Retention = retention,
+            Page = new TimeseriesPage(PageLimit, 0, series.Count, series.Count > PageLimit),
+            Snapshot = new TimeseriesSnapshot(now),
+            GeneratedAt = now,
+            Series = series.Take(PageLimit).ToList(),
+            Budget = BudgetByEndpoint(series),
+        };
+
         try
         {
-            var series = await ReadSeriesAsync(tenantId, now - TimeSpan.FromHours(applied), cancellationToken);
-            var page = series.Take(PageLimit).ToList();
-            return new TenantTimeseries
-            {
-                Ok = true,
-                TenantId = tenantId,
-                WindowHours = applied,
-                Retention = retention,
-                Page = new TimeseriesPage(PageLimit, 0, series.Count, page.Count < series.Count),
-                Snapshot = new TimeseriesSnapshot(now),
-                GeneratedAt = now,
-                Series = page,
-                Budget = BudgetByEndpoint(series),
-            };
+            return Result(await ReadSeriesAsync(tenantId, now - TimeSpan.FromHours(applied), cancellationToken));
         }
         catch (Exception e) when (PostgresErrors.IsUndefinedTable(e))
         {
-            return new TenantTimeseries
-            {
-                Ok = false,
-                TenantId = tenantId,
-                WindowHours = applied,
-                Retention = retention,
-                Page = new TimeseriesPage(PageLimit, 0, 0, false),
-                Snapshot = new TimeseriesSnapshot(now),
-                GeneratedAt = now,
-                Warning = RequestTelemetry.TableMissing,
-            };
+            return Result([]) with { Ok = false, Warning = RequestTelemetry.TableMissing };
         }
     }
 

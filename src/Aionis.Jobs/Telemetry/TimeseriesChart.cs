@@ -10,8 +10,8 @@ namespace Aionis.Jobs.Telemetry;
 /// </summary>
 public static class TimeseriesChart
 {
-    private const int Width = 1000, Height = 640;
-    private const int Left = 80, Right = 170, Top = 60, PanelHeight = 220, PanelGap = 70;
+    private const int Width = 1040, Height = 670;
+    private const int Left = 80, Right = 200, Top = 90, PanelHeight = 220, PanelGap = 70;
     private const int PlotWidth = Width - Left - Right;
     private static readonly string[] Palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"];
     private static readonly int[] HourSteps = [1, 2, 3, 6, 12, 24, 48, 72, 168];
