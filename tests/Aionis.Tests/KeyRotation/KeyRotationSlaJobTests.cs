@@ -2,43 +2,28 @@ using System.Text.Json;
 using Aionis.Data.History;
 using Aionis.Tests.Support;
 using Aionis.Worker.Running;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Aionis.Tests.KeyRotation;
 
 /// <summary>Reference §3 and the boundary cases of §12 "Key rotation SLA" (30/21/30), against real rows.</summary>
-public sealed class KeyRotationSlaJobTests
+public sealed class KeyRotationSlaJobTests : DatabaseJobTest
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
-    private TestDatabase _db = null!;
-    private WorkerHarness _worker = null!;
+    private static readonly DateTimeOffset Fixed = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
-    [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _worker = new WorkerHarness(_db, clock: new FakeTimeProvider(Now));
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _worker.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    protected override DateTimeOffset Now => Fixed;
 
     [Test]
     public async Task Keys_exactly_at_the_thresholds_fall_on_the_reference_side()
     {
-        await _db.AddKeyAsync("acme", "ak_live_stale35", Now.AddDays(-35));
-        await _db.AddKeyAsync("acme", "ak_live_exact30", Now.AddDays(-30));
-        await _db.AddKeyAsync("acme", "ak_live_warn25", Now.AddDays(-25));
-        await _db.AddKeyAsync("acme", "ak_live_exact21", Now.AddDays(-21));
-        await _db.AddKeyAsync("acme", "ak_live_fresh", Now.AddDays(-2));
-        await _db.AddKeyAsync("acme", "ak_live_revoked", Now.AddDays(-100), status: "revoked");
-        await _db.AddRotationAuditAsync("acme", Now.AddDays(-3));
+        await Db.AddKeyAsync("acme", "ak_live_stale35", Now.AddDays(-35));
+        await Db.AddKeyAsync("acme", "ak_live_exact30", Now.AddDays(-30));
+        await Db.AddKeyAsync("acme", "ak_live_warn25", Now.AddDays(-25));
+        await Db.AddKeyAsync("acme", "ak_live_exact21", Now.AddDays(-21));
+        await Db.AddKeyAsync("acme", "ak_live_fresh", Now.AddDays(-2));
+        await Db.AddKeyAsync("acme", "ak_live_revoked", Now.AddDays(-100), status: "revoked");
+        await Db.AddRotationAuditAsync("acme", Now.AddDays(-3));
 
-        var result = await _worker.RunAsync("hosted-key-rotation-sla");
+        var result = await Worker.RunAsync("hosted-key-rotation-sla");
         var summary = WorkerHarness.SummaryJson(result);
 
         var stale = summary.GetProperty("details").GetProperty("stale").GetProperty("sample").EnumerateArray()
@@ -62,11 +47,11 @@ public sealed class KeyRotationSlaJobTests
     [Test]
     public async Task A_tenant_without_rotation_is_listed_but_does_not_fail_the_sla()
     {
-        await _db.AddKeyAsync("fresh-tenant", "ak_live_new1", Now.AddDays(-1));
-        await _db.AddKeyAsync("rotating", "ak_live_rot1", Now.AddDays(-5));
-        await _db.AddRotationAuditAsync("rotating", Now.AddDays(-5));
+        await Db.AddKeyAsync("fresh-tenant", "ak_live_new1", Now.AddDays(-1));
+        await Db.AddKeyAsync("rotating", "ak_live_rot1", Now.AddDays(-5));
+        await Db.AddRotationAuditAsync("rotating", Now.AddDays(-5));
 
-        var summary = WorkerHarness.SummaryJson(await _worker.RunAsync("hosted-key-rotation-sla", new Dictionary<string, object?> { ["strict"] = null }));
+        var summary = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-key-rotation-sla", new Dictionary<string, object?> { ["strict"] = null }));
 
         var without = summary.GetProperty("details").GetProperty("tenants_without_recent_rotation");
         Assert.Multiple(() =>
@@ -82,11 +67,11 @@ public sealed class KeyRotationSlaJobTests
     [Test]
     public async Task Strict_with_a_stale_key_is_a_gate_failure_with_exit_2_recorded_in_history()
     {
-        await _db.AddKeyAsync("acme", "ak_live_old", Now.AddDays(-40));
+        await Db.AddKeyAsync("acme", "ak_live_old", Now.AddDays(-40));
 
-        var result = await _worker.RunAsync("hosted-key-rotation-sla", new Dictionary<string, object?> { ["strict"] = null, ["max-age-days"] = "30" });
+        var result = await Worker.RunAsync("hosted-key-rotation-sla", new Dictionary<string, object?> { ["strict"] = null, ["max-age-days"] = "30" });
 
-        var row = (await _db.RowsAsync("SELECT status, ok, exit_code, job, trigger, node, inputs::text AS inputs FROM worker.job_runs WHERE run_id = $1", result.RunId)).Single();
+        var row = (await Db.RowsAsync("SELECT status, ok, exit_code, job, trigger, node, inputs::text AS inputs FROM worker.job_runs WHERE run_id = $1", result.RunId)).Single();
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.GateFailed));
@@ -103,7 +88,7 @@ public sealed class KeyRotationSlaJobTests
     [Test]
     public async Task Warn_age_above_max_age_is_lowered_to_max_age_and_echoed()
     {
-        var summary = WorkerHarness.SummaryJson(await _worker.RunAsync("hosted-key-rotation-sla",
+        var summary = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-key-rotation-sla",
             new Dictionary<string, object?> { ["max-age-days"] = "10", ["warn-age-days"] = "20" }));
 
         Assert.That(summary.GetProperty("thresholds").GetProperty("warn_age_days").GetInt32(), Is.EqualTo(10));
@@ -112,9 +97,9 @@ public sealed class KeyRotationSlaJobTests
     [Test]
     public async Task A_missing_control_plane_reports_schema_missing_instead_of_failing()
     {
-        await _db.ExecuteAsync("DROP TABLE control_api_keys CASCADE");
+        await Db.ExecuteAsync("DROP TABLE control_api_keys CASCADE");
 
-        var result = await _worker.RunAsync("hosted-key-rotation-sla");
+        var result = await Worker.RunAsync("hosted-key-rotation-sla");
         var summary = WorkerHarness.SummaryJson(result);
 
         Assert.Multiple(() =>

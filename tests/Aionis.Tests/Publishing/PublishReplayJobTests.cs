@@ -1,43 +1,28 @@
 using System.Text.Json;
 using Aionis.Tests.Support;
 using Aionis.Worker.Running;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Aionis.Tests.Publishing;
 
 /// <summary>Reference §7.3 and §12 "Worker backoff" (replay), with the audit event of contract §9 difference 10.</summary>
-public sealed class PublishReplayJobTests
+public sealed class PublishReplayJobTests : DatabaseJobTest
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
-    private TestDatabase _db = null!;
-    private WorkerHarness _worker = null!;
+    private static readonly DateTimeOffset Fixed = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
-    [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _worker = new WorkerHarness(_db, clock: new FakeTimeProvider(Now));
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _worker.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    protected override DateTimeOffset Now => Fixed;
 
     [Test]
     public async Task Replay_resets_attempts_to_zero_and_writes_the_audit_event()
     {
-        var dead = await _db.AddPublishJobAsync("acme", "run-1", "/b/1", "s3://b/p", Now.AddHours(-2), status: "dead_letter", attempts: 5);
-        var failed = await _db.AddPublishJobAsync("acme", "run-2", "/b/2", "s3://b/p", Now.AddHours(-1), status: "failed", attempts: 2);
-        await _db.AddPublishJobAsync("acme", "run-3", "/b/3", "s3://b/p", Now, status: "succeeded", attempts: 1);
-        await _db.AddPublishJobAsync("other", "run-4", "/b/4", "s3://b/p", Now, status: "dead_letter", attempts: 5);
+        var dead = await Db.AddPublishJobAsync("acme", "run-1", "/b/1", "s3://b/p", Now.AddHours(-2), status: "dead_letter", attempts: 5);
+        var failed = await Db.AddPublishJobAsync("acme", "run-2", "/b/2", "s3://b/p", Now.AddHours(-1), status: "failed", attempts: 2);
+        await Db.AddPublishJobAsync("acme", "run-3", "/b/3", "s3://b/p", Now, status: "succeeded", attempts: 1);
+        await Db.AddPublishJobAsync("other", "run-4", "/b/4", "s3://b/p", Now, status: "dead_letter", attempts: 5);
 
         var summary = await ReplayAsync(new() { ["tenant-id"] = "acme", ["reason"] = "bucket policy fixed" });
 
-        var row = await _db.PublishJobAsync(dead);
-        var audit = (await _db.RowsAsync("SELECT action, tenant_id, details::text AS details, created_at FROM control_audit_events")).Single();
+        var row = await Db.PublishJobAsync(dead);
+        var audit = (await Db.RowsAsync("SELECT action, tenant_id, details::text AS details, created_at FROM control_audit_events")).Single();
         var details = JsonDocument.Parse((string)audit["details"]!).RootElement;
         Assert.Multiple(async () =>
         {
@@ -47,8 +32,8 @@ public sealed class PublishReplayJobTests
             Assert.That(row["attempts"], Is.EqualTo(0));
             Assert.That(row["next_attempt_at"], Is.EqualTo(Now.UtcDateTime));
             Assert.That((string)row["metadata"]!, Does.Contain("\"replay_reason\": \"bucket policy fixed\""));
-            Assert.That((await _db.PublishJobAsync(failed))["attempts"], Is.EqualTo(0));
-            Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM control_incident_publish_jobs WHERE status = 'dead_letter'"), Is.EqualTo(1),
+            Assert.That((await Db.PublishJobAsync(failed))["attempts"], Is.EqualTo(0));
+            Assert.That(await Db.ScalarAsync<long>("SELECT count(*) FROM control_incident_publish_jobs WHERE status = 'dead_letter'"), Is.EqualTo(1),
                 "the other tenant's dead letter stays");
             Assert.That(audit["action"], Is.EqualTo("incident_publish.replay"));
             Assert.That(audit["tenant_id"], Is.EqualTo("acme"));
@@ -61,26 +46,26 @@ public sealed class PublishReplayJobTests
     [Test]
     public async Task No_reset_attempts_leaves_exactly_one_more_try()
     {
-        var dead = await _db.AddPublishJobAsync("acme", "run-1", "/b/1", "s3://b/p", Now, status: "dead_letter", attempts: 5);
-        var failed = await _db.AddPublishJobAsync("acme", "run-2", "/b/2", "s3://b/p", Now, status: "failed", attempts: 2);
+        var dead = await Db.AddPublishJobAsync("acme", "run-1", "/b/1", "s3://b/p", Now, status: "dead_letter", attempts: 5);
+        var failed = await Db.AddPublishJobAsync("acme", "run-2", "/b/2", "s3://b/p", Now, status: "failed", attempts: 2);
 
         await ReplayAsync(new() { ["ids"] = $"{dead},{failed}", ["no-reset-attempts"] = null });
 
         Assert.Multiple(async () =>
         {
-            Assert.That((await _db.PublishJobAsync(dead))["attempts"], Is.EqualTo(4));
-            Assert.That((await _db.PublishJobAsync(failed))["attempts"], Is.EqualTo(2));
+            Assert.That((await Db.PublishJobAsync(dead))["attempts"], Is.EqualTo(4));
+            Assert.That((await Db.PublishJobAsync(failed))["attempts"], Is.EqualTo(2));
         });
     }
 
     [Test]
     public async Task A_dry_run_previews_the_candidates_and_mutates_nothing()
     {
-        await _db.AddPublishJobAsync("acme", "run-1", "/b/1", "s3://b/p", Now, status: "dead_letter", attempts: 5);
-        await _db.AddPublishJobAsync("beta", "run-2", "/b/2", "s3://b/p", Now, status: "failed", attempts: 1);
-        var before = await _db.ControlPlaneFingerprintAsync();
+        await Db.AddPublishJobAsync("acme", "run-1", "/b/1", "s3://b/p", Now, status: "dead_letter", attempts: 5);
+        await Db.AddPublishJobAsync("beta", "run-2", "/b/2", "s3://b/p", Now, status: "failed", attempts: 1);
+        var before = await Db.ControlPlaneFingerprintAsync();
 
-        var result = await _worker.RunAsync("hosted-incident-publish-replay", new Dictionary<string, object?> { ["all-tenants"] = null }, dryRun: true);
+        var result = await Worker.RunAsync("hosted-incident-publish-replay", new Dictionary<string, object?> { ["all-tenants"] = null }, dryRun: true);
 
         var summary = WorkerHarness.SummaryJson(result);
         Assert.Multiple(async () =>
@@ -88,14 +73,14 @@ public sealed class PublishReplayJobTests
             Assert.That(summary.GetProperty("dry_run").GetBoolean(), Is.True);
             Assert.That(summary.GetProperty("candidate_count").GetInt32(), Is.EqualTo(2));
             Assert.That(summary.GetProperty("replayed_count").GetInt32(), Is.Zero);
-            Assert.That(await _db.ControlPlaneFingerprintAsync(), Is.EqualTo(before));
+            Assert.That(await Db.ControlPlaneFingerprintAsync(), Is.EqualTo(before));
         });
     }
 
     [Test]
     public async Task Strict_with_no_candidate_exits_2()
     {
-        var result = await _worker.RunAsync("hosted-incident-publish-replay", new Dictionary<string, object?> { ["tenant-id"] = "acme", ["strict"] = null });
+        var result = await Worker.RunAsync("hosted-incident-publish-replay", new Dictionary<string, object?> { ["tenant-id"] = "acme", ["strict"] = null });
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.GateFailed));
     }
@@ -103,7 +88,7 @@ public sealed class PublishReplayJobTests
     [Test]
     public async Task Replay_without_a_scope_or_with_a_bad_status_is_a_usage_error()
     {
-        var cli = await AionisCli.RunAsync(["job", "hosted-incident-publish-replay", "--statuses", "succeeded"], AionisCli.EnvFor(_db, _worker.ArtifactsRoot));
+        var cli = await AionisCli.RunAsync(["job", "hosted-incident-publish-replay", "--statuses", "succeeded"], AionisCli.EnvFor(Db, Worker.ArtifactsRoot));
 
         Assert.Multiple(() =>
         {
@@ -114,7 +99,7 @@ public sealed class PublishReplayJobTests
 
     private async Task<JsonElement> ReplayAsync(Dictionary<string, object?> options)
     {
-        var result = await _worker.RunAsync("hosted-incident-publish-replay", options);
+        var result = await Worker.RunAsync("hosted-incident-publish-replay", options);
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Ok), result.Error);
         return WorkerHarness.SummaryJson(result);
     }

@@ -1,43 +1,28 @@
 using Aionis.Jobs.Publishing;
 using Aionis.Tests.Support;
 using Aionis.Worker.Running;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Aionis.Tests.Publishing;
 
 /// <summary>Reference §7.5 and the SLO gate cases A, B and C of §12 (defaults), from rows in Postgres.</summary>
-public sealed class PublishSloJobTests
+public sealed class PublishSloJobTests : DatabaseJobTest
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset InCurrent = Now.AddHours(-2);
-    private static readonly DateTimeOffset InBaseline = Now.AddHours(-48);
-    private TestDatabase _db = null!;
-    private WorkerHarness _worker = null!;
+    private static readonly DateTimeOffset Fixed = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset InCurrent = Fixed.AddHours(-2);
+    private static readonly DateTimeOffset InBaseline = Fixed.AddHours(-48);
 
-    [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _worker = new WorkerHarness(_db, clock: new FakeTimeProvider(Now));
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _worker.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    protected override DateTimeOffset Now => Fixed;
 
     [Test]
     public async Task Case_A_adaptive_thresholds_give_two_warnings_and_a_critical_dead_letter_rate()
     {
-        await _db.AddFinishedPublishJobsAsync("acme", "succeeded", 90, InBaseline);
-        await _db.AddFinishedPublishJobsAsync("acme", "failed", 8, InBaseline);
-        await _db.AddFinishedPublishJobsAsync("acme", "dead_letter", 2, InBaseline);
-        await _db.AddFinishedPublishJobsAsync("acme", "succeeded", 30, InCurrent);
-        await _db.AddFinishedPublishJobsAsync("acme", "failed", 6, InCurrent);
-        await _db.AddFinishedPublishJobsAsync("acme", "dead_letter", 4, InCurrent);
-        await _db.AddFinishedPublishJobsAsync("acme", "succeeded", 5, Now.AddHours(-200));
+        await Db.AddFinishedPublishJobsAsync("acme", "succeeded", 90, InBaseline);
+        await Db.AddFinishedPublishJobsAsync("acme", "failed", 8, InBaseline);
+        await Db.AddFinishedPublishJobsAsync("acme", "dead_letter", 2, InBaseline);
+        await Db.AddFinishedPublishJobsAsync("acme", "succeeded", 30, InCurrent);
+        await Db.AddFinishedPublishJobsAsync("acme", "failed", 6, InCurrent);
+        await Db.AddFinishedPublishJobsAsync("acme", "dead_letter", 4, InCurrent);
+        await Db.AddFinishedPublishJobsAsync("acme", "succeeded", 5, Now.AddHours(-200));
 
         var result = await RunAsync(strict: true);
         var summary = WorkerHarness.SummaryJson(result);
@@ -63,8 +48,8 @@ public sealed class PublishSloJobTests
     [Test]
     public async Task Case_B_a_small_baseline_falls_back_to_the_floors_and_a_small_window_raises_no_rate_signal()
     {
-        await _db.AddFinishedPublishJobsAsync("acme", "succeeded", 10, InBaseline);
-        await _db.AddFinishedPublishJobsAsync("acme", "dead_letter", 19, InCurrent);
+        await Db.AddFinishedPublishJobsAsync("acme", "succeeded", 10, InBaseline);
+        await Db.AddFinishedPublishJobsAsync("acme", "dead_letter", 19, InCurrent);
 
         var summary = WorkerHarness.SummaryJson(await RunAsync(new() { ["dead-letter-backlog-warning-abs"] = "100", ["dead-letter-backlog-critical-abs"] = "100" }));
         var thresholds = summary.GetProperty("report").GetProperty("thresholds");
@@ -84,7 +69,7 @@ public sealed class PublishSloJobTests
     [TestCase(51, new[] { "dead_letter_backlog_above_threshold" }, new[] { "dead_letter_backlog_critical" })]
     public async Task Case_C_dead_letter_backlog_levels(int deadLetters, string[] warnings, string[] criticals)
     {
-        await _db.AddFinishedPublishJobsAsync("acme", "dead_letter", deadLetters, Now.AddDays(-30));
+        await Db.AddFinishedPublishJobsAsync("acme", "dead_letter", deadLetters, Now.AddDays(-30));
 
         var summary = WorkerHarness.SummaryJson(await RunAsync());
 
@@ -98,7 +83,7 @@ public sealed class PublishSloJobTests
     [Test]
     public async Task Case_C_an_open_backlog_of_201_warns()
     {
-        await _db.AddFinishedPublishJobsAsync("acme", "pending", 201, Now.AddDays(-30));
+        await Db.AddFinishedPublishJobsAsync("acme", "pending", 201, Now.AddDays(-30));
 
         var summary = WorkerHarness.SummaryJson(await RunAsync());
 
@@ -112,7 +97,7 @@ public sealed class PublishSloJobTests
     [Test]
     public async Task A_missing_queue_table_reports_schema_missing_and_fails_under_strict()
     {
-        await _db.ExecuteAsync("DROP TABLE control_incident_publish_jobs");
+        await Db.ExecuteAsync("DROP TABLE control_incident_publish_jobs");
 
         var result = await RunAsync(strict: true);
         var report = WorkerHarness.SummaryJson(result).GetProperty("report");
@@ -141,7 +126,7 @@ public sealed class PublishSloJobTests
         var values = options ?? [];
         values["tenant-id"] = "acme";
         if (strict) values["strict"] = null;
-        return _worker.RunAsync("hosted-incident-publish-slo", values);
+        return Worker.RunAsync("hosted-incident-publish-slo", values);
     }
 
     private static string[] Signals(System.Text.Json.JsonElement summary, string name) =>

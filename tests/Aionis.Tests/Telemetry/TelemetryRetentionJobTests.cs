@@ -2,33 +2,18 @@ using System.Text.Json;
 using Aionis.Data.History;
 using Aionis.Tests.Support;
 using Aionis.Worker.Running;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Aionis.Tests.Telemetry;
 
 /// <summary>Reference §6 and §12 "Retention" (batch 20000, max 20), with contract §9.6: reached_pass_limit only when rows remain.</summary>
-public sealed class TelemetryRetentionJobTests
+public sealed class TelemetryRetentionJobTests : DatabaseJobTest
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Expired = Now.AddHours(-800);
-    private TestDatabase _db = null!;
-    private WorkerHarness _worker = null!;
+    private static readonly DateTimeOffset Fixed = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Expired = Fixed.AddHours(-800);
 
-    [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _worker = new WorkerHarness(_db, clock: new FakeTimeProvider(Now));
-    }
+    protected override DateTimeOffset Now => Fixed;
 
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _worker.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
-    private Task<long> RowsAsync(string tenant, bool expired) => _db.ScalarAsync<long>(
+    private Task<long> RowsAsync(string tenant, bool expired) => Db.ScalarAsync<long>(
         $"SELECT count(*) FROM memory_request_telemetry WHERE tenant_id = $1 AND created_at {(expired ? "<" : ">=")} $2", tenant, Now.AddHours(-720));
 
     private static int[] Passes(JsonElement summary) =>
@@ -37,11 +22,11 @@ public sealed class TelemetryRetentionJobTests
     [Test]
     public async Task Forty_five_thousand_rows_go_in_passes_of_20000_20000_5000_and_nothing_else_is_touched()
     {
-        await _db.AddTelemetryAsync("acme", "recall", Expired, 45_000);
-        await _db.AddTelemetryAsync("acme", "write", Now.AddHours(-719), 300);
-        await _db.AddTelemetryAsync("other", "recall", Expired, 1_000);
+        await Db.AddTelemetryAsync("acme", "recall", Expired, 45_000);
+        await Db.AddTelemetryAsync("acme", "write", Now.AddHours(-719), 300);
+        await Db.AddTelemetryAsync("other", "recall", Expired, 1_000);
 
-        var result = await _worker.RunAsync("hosted-telemetry-retention", new Dictionary<string, object?> { ["tenant-id"] = "acme" });
+        var result = await Worker.RunAsync("hosted-telemetry-retention", new Dictionary<string, object?> { ["tenant-id"] = "acme" });
         var summary = WorkerHarness.SummaryJson(result);
 
         Assert.Multiple(async () =>
@@ -63,9 +48,9 @@ public sealed class TelemetryRetentionJobTests
     [Test]
     public async Task Forty_thousand_rows_take_a_third_empty_pass_like_the_reference()
     {
-        await _db.AddTelemetryAsync("acme", "recall", Expired, 40_000);
+        await Db.AddTelemetryAsync("acme", "recall", Expired, 40_000);
 
-        var summary = WorkerHarness.SummaryJson(await _worker.RunAsync("hosted-telemetry-retention"));
+        var summary = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-telemetry-retention"));
 
         Assert.Multiple(() =>
         {
@@ -77,11 +62,11 @@ public sealed class TelemetryRetentionJobTests
     [Test]
     public async Task Stopping_at_max_passes_reaches_the_pass_limit_only_if_eligible_rows_remain()
     {
-        await _db.AddTelemetryAsync("acme", "recall", Expired, 40_000);
-        var exact = await _worker.RunAsync("hosted-telemetry-retention", new Dictionary<string, object?> { ["max-passes"] = "2", ["strict"] = null });
+        await Db.AddTelemetryAsync("acme", "recall", Expired, 40_000);
+        var exact = await Worker.RunAsync("hosted-telemetry-retention", new Dictionary<string, object?> { ["max-passes"] = "2", ["strict"] = null });
 
-        await _db.AddTelemetryAsync("acme", "recall", Expired, 45_000);
-        var remaining = await _worker.RunAsync("hosted-telemetry-retention", new Dictionary<string, object?> { ["max-passes"] = "2", ["strict"] = null });
+        await Db.AddTelemetryAsync("acme", "recall", Expired, 45_000);
+        var remaining = await Worker.RunAsync("hosted-telemetry-retention", new Dictionary<string, object?> { ["max-passes"] = "2", ["strict"] = null });
 
         var exactSummary = WorkerHarness.SummaryJson(exact);
         var remainingSummary = WorkerHarness.SummaryJson(remaining);
@@ -102,17 +87,17 @@ public sealed class TelemetryRetentionJobTests
     [Test]
     public async Task A_dry_run_counts_what_would_go_and_deletes_nothing()
     {
-        await _db.AddTelemetryAsync("acme", "recall", Expired, 45_000);
-        await _db.AddTelemetryAsync("acme", "recall", Now.AddHours(-1), 10);
-        var before = await _db.ControlPlaneFingerprintAsync();
+        await Db.AddTelemetryAsync("acme", "recall", Expired, 45_000);
+        await Db.AddTelemetryAsync("acme", "recall", Now.AddHours(-1), 10);
+        var before = await Db.ControlPlaneFingerprintAsync();
 
-        var result = await _worker.RunAsync("hosted-telemetry-retention", new Dictionary<string, object?> { ["max-passes"] = "2" }, dryRun: true);
+        var result = await Worker.RunAsync("hosted-telemetry-retention", new Dictionary<string, object?> { ["max-passes"] = "2" }, dryRun: true);
 
         var summary = WorkerHarness.SummaryJson(result);
-        var planned = (await _db.RowsAsync("SELECT planned_actions::text AS p FROM worker.job_runs WHERE run_id = $1", result.RunId)).Single()["p"] as string;
+        var planned = (await Db.RowsAsync("SELECT planned_actions::text AS p FROM worker.job_runs WHERE run_id = $1", result.RunId)).Single()["p"] as string;
         Assert.Multiple(async () =>
         {
-            Assert.That(await _db.ControlPlaneFingerprintAsync(), Is.EqualTo(before));
+            Assert.That(await Db.ControlPlaneFingerprintAsync(), Is.EqualTo(before));
             Assert.That(summary.GetProperty("dry_run").GetBoolean(), Is.True);
             Assert.That(summary.GetProperty("would_delete").GetInt64(), Is.EqualTo(40_000), "two passes of 20000");
             Assert.That(summary.GetProperty("total_deleted").GetInt64(), Is.EqualTo(0));
@@ -124,9 +109,9 @@ public sealed class TelemetryRetentionJobTests
     [Test]
     public async Task A_missing_table_is_not_ok_and_says_why()
     {
-        await _db.ExecuteAsync("DROP TABLE memory_request_telemetry");
+        await Db.ExecuteAsync("DROP TABLE memory_request_telemetry");
 
-        var result = await _worker.RunAsync("hosted-telemetry-retention", new Dictionary<string, object?> { ["strict"] = null });
+        var result = await Worker.RunAsync("hosted-telemetry-retention", new Dictionary<string, object?> { ["strict"] = null });
 
         var summary = WorkerHarness.SummaryJson(result);
         Assert.Multiple(() =>
@@ -141,8 +126,8 @@ public sealed class TelemetryRetentionJobTests
     public async Task The_cli_reads_the_batch_limit_from_the_environment_and_reports_each_pass_on_stderr()
     {
         var artifacts = Directory.CreateTempSubdirectory("aionis-retention-").FullName;
-        await _db.AddTelemetryAsync("acme", "recall", DateTimeOffset.UtcNow.AddHours(-800), 250);
-        var env = AionisCli.EnvFor(_db, artifacts);
+        await Db.AddTelemetryAsync("acme", "recall", DateTimeOffset.UtcNow.AddHours(-800), 250);
+        var env = AionisCli.EnvFor(Db, artifacts);
         env["CONTROL_TELEMETRY_PURGE_BATCH_LIMIT"] = "100";
 
         var result = await AionisCli.RunAsync(["job", "hosted-telemetry-retention", "--tenant-id=acme", "--older-than-hours", "720"], env);
@@ -160,7 +145,7 @@ public sealed class TelemetryRetentionJobTests
     [TestCase("--tenant-id", "*", "--tenant-id '*': leave it out to purge every tenant")]
     public async Task Bad_options_name_the_option(string option, string value, string expected)
     {
-        var result = await AionisCli.RunAsync(["job", "hosted-telemetry-retention", option, value], AionisCli.EnvFor(_db, Path.GetTempPath()));
+        var result = await AionisCli.RunAsync(["job", "hosted-telemetry-retention", option, value], AionisCli.EnvFor(Db, Path.GetTempPath()));
 
         Assert.Multiple(() =>
         {

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Xml.Linq;
 using Aionis.Tests.Support;
 using Aionis.Worker.Running;
-using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Aionis.Tests.Telemetry;
@@ -11,38 +10,24 @@ namespace Aionis.Tests.Telemetry;
 /// Reference §4 with contract §8: hourly buckets and percentiles against independent SQL, hour boundaries in UTC while the
 /// database's own time zone is +05:30, the report's newest-60 sample, the chart, the dashboard block and fan-out.
 /// </summary>
-public sealed class TimeseriesExportJobTests
+public sealed class TimeseriesExportJobTests : DatabaseJobTest
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 30, 0, TimeSpan.Zero);
-    private TestDatabase _db = null!;
-    private WorkerHarness _worker = null!;
+    private static readonly DateTimeOffset Fixed = new(2026, 11, 20, 12, 30, 0, TimeSpan.Zero);
 
-    [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _worker = new WorkerHarness(_db, clock: new FakeTimeProvider(Now));
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _worker.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    protected override DateTimeOffset Now => Fixed;
 
     [Test]
     public async Task Buckets_counts_and_percentiles_match_independent_sql_in_utc_hours_whatever_the_server_time_zone()
     {
-        await _db.ExecuteAsync($"ALTER DATABASE {_db.Name} SET timezone = 'Asia/Kolkata'");
+        await Db.ExecuteAsync($"ALTER DATABASE {Db.Name} SET timezone = 'Asia/Kolkata'");
         // 30 hours of requests every 97 s (crossing hour boundaries at odd seconds), two requests exactly on an hour.
-        await _db.AddVariedTelemetryAsync("acme", Now.AddHours(-30), TimeSpan.FromSeconds(97), 1100);
-        await _db.AddTelemetryAsync("acme", "write", new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero), 1, latencyMs: 1);
-        await _db.AddTelemetryAsync("acme", "write", new DateTimeOffset(2026, 11, 20, 9, 59, 59, 999, TimeSpan.Zero), 1, latencyMs: 2);
-        await _db.AddVariedTelemetryAsync("other", Now.AddHours(-5), TimeSpan.FromSeconds(30), 300);
-        await _db.AddTelemetryAsync("acme", "recall", Now.AddHours(-25), 50, statusCode: 500);
+        await Db.AddVariedTelemetryAsync("acme", Now.AddHours(-30), TimeSpan.FromSeconds(97), 1100);
+        await Db.AddTelemetryAsync("acme", "write", new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero), 1, latencyMs: 1);
+        await Db.AddTelemetryAsync("acme", "write", new DateTimeOffset(2026, 11, 20, 9, 59, 59, 999, TimeSpan.Zero), 1, latencyMs: 2);
+        await Db.AddVariedTelemetryAsync("other", Now.AddHours(-5), TimeSpan.FromSeconds(30), 300);
+        await Db.AddTelemetryAsync("acme", "recall", Now.AddHours(-25), 50, statusCode: 500);
 
-        var result = await _worker.RunAsync("hosted-tenant-timeseries-export",
+        var result = await Worker.RunAsync("hosted-tenant-timeseries-export",
             new Dictionary<string, object?> { ["tenant-id"] = "acme", ["window-hours"] = "24", ["run-id"] = "r1" });
         var summary = WorkerHarness.SummaryJson(result);
 
@@ -73,7 +58,7 @@ public sealed class TimeseriesExportJobTests
             Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Ok));
         });
 
-        var budget = await _db.RowsAsync("""
+        var budget = await Db.RowsAsync("""
             SELECT endpoint, count(*) AS total, sum((status_code >= 500)::int) AS server_errors, sum((status_code = 429)::int) AS throttled
               FROM memory_request_telemetry WHERE tenant_id = 'acme' AND created_at >= $1 GROUP BY endpoint ORDER BY endpoint
             """, Now.AddHours(-24));
@@ -92,11 +77,11 @@ public sealed class TimeseriesExportJobTests
     [Test]
     public async Task The_worker_sessions_are_utc_while_the_database_default_is_not()
     {
-        await _db.ExecuteAsync($"ALTER DATABASE {_db.Name} SET timezone = 'Asia/Kolkata'");
+        await Db.ExecuteAsync($"ALTER DATABASE {Db.Name} SET timezone = 'Asia/Kolkata'");
 
-        await using var plain = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_db.ConnectionString) { Timezone = null, Pooling = false }.ConnectionString);
+        await using var plain = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Db.ConnectionString) { Timezone = null, Pooling = false }.ConnectionString);
         await plain.OpenAsync();
-        await using var worker = await ((NpgsqlDataSource)_worker.Services.GetService(typeof(NpgsqlDataSource))!).OpenConnectionAsync();
+        await using var worker = await ((NpgsqlDataSource)Worker.Services.GetService(typeof(NpgsqlDataSource))!).OpenConnectionAsync();
         Assert.Multiple(() =>
         {
             Assert.That(new NpgsqlCommand("SHOW timezone", plain).ExecuteScalar(), Is.EqualTo("Asia/Kolkata"));
@@ -107,12 +92,12 @@ public sealed class TimeseriesExportJobTests
     [Test]
     public async Task The_report_samples_the_newest_60_rows_links_the_chart_and_the_chart_has_both_panels()
     {
-        await _db.AddVariedTelemetryAsync("acme", Now.AddHours(-30), TimeSpan.FromSeconds(97), 1100);
+        await Db.AddVariedTelemetryAsync("acme", Now.AddHours(-30), TimeSpan.FromSeconds(97), 1100);
 
-        var summary = WorkerHarness.SummaryJson(await _worker.RunAsync("hosted-tenant-timeseries-export",
+        var summary = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-tenant-timeseries-export",
             new Dictionary<string, object?> { ["tenant-id"] = "acme", ["run-id"] = "r1" }));
 
-        var outDir = Path.Combine(_worker.ArtifactsRoot, "artifacts", "hosted_timeseries", "acme_r1");
+        var outDir = Path.Combine(Worker.ArtifactsRoot, "artifacts", "hosted_timeseries", "acme_r1");
         var artifacts = summary.GetProperty("artifacts");
         var report = await File.ReadAllTextAsync(Path.Combine(outDir, "TIMESERIES_REPORT.md"));
         var sampleRows = report.Split('\n').SkipWhile(l => !l.StartsWith("## Recent Series")).Where(l => l.StartsWith("| 2026-")).ToList();
@@ -142,22 +127,22 @@ public sealed class TimeseriesExportJobTests
     [Test]
     public async Task The_dashboard_counts_the_tenants_keys_quota_and_scoped_data_plane_rows()
     {
-        await _db.AddKeyAsync("acme", "ak_live_a1", Now.AddDays(-3));
-        await _db.AddKeyAsync("acme", "ak_live_a2", Now.AddDays(-3), status: "revoked");
-        await _db.ExecuteAsync("""
+        await Db.AddKeyAsync("acme", "ak_live_a1", Now.AddDays(-3));
+        await Db.AddKeyAsync("acme", "ak_live_a2", Now.AddDays(-3), status: "revoked");
+        await Db.ExecuteAsync("""
             INSERT INTO control_tenant_quotas (tenant_id, recall_rps, recall_burst, write_rps, write_burst, write_max_wait_ms,
               debug_embed_rps, debug_embed_burst, recall_text_embed_rps, recall_text_embed_burst, recall_text_embed_max_wait_ms)
             VALUES ('acme', 10, 20, 5, 10, 100, 1, 2, 3, 4, 50)
             """);
-        await _db.ExecuteAsync("INSERT INTO memory_nodes (scope) VALUES ('tenant:acme::scope:a'), ('tenant:acme::scope:b'), ('tenant:acmex::scope:a'), ('plain')");
-        await _db.ExecuteAsync("INSERT INTO memory_rule_defs (scope, state) VALUES ('tenant:acme::scope:a', 'active'), ('tenant:acme::scope:a', 'draft')");
-        await _db.ExecuteAsync("INSERT INTO memory_commits (scope, created_at) VALUES ('tenant:acme::scope:a', $1), ('tenant:acme::scope:a', $2)", Now.AddHours(-1), Now.AddHours(-30));
-        await _db.ExecuteAsync("""
+        await Db.ExecuteAsync("INSERT INTO memory_nodes (scope) VALUES ('tenant:acme::scope:a'), ('tenant:acme::scope:b'), ('tenant:acmex::scope:a'), ('plain')");
+        await Db.ExecuteAsync("INSERT INTO memory_rule_defs (scope, state) VALUES ('tenant:acme::scope:a', 'active'), ('tenant:acme::scope:a', 'draft')");
+        await Db.ExecuteAsync("INSERT INTO memory_commits (scope, created_at) VALUES ('tenant:acme::scope:a', $1), ('tenant:acme::scope:a', $2)", Now.AddHours(-1), Now.AddHours(-30));
+        await Db.ExecuteAsync("""
             INSERT INTO memory_outbox (scope, published_at, attempts, failed_at) VALUES
               ('tenant:acme::scope:a', NULL, 0, NULL), ('tenant:acme::scope:a', NULL, 2, NULL), ('tenant:acme::scope:a', $1, 1, $1)
             """, Now.AddHours(-1));
 
-        var dashboard = WorkerHarness.SummaryJson(await _worker.RunAsync("hosted-tenant-timeseries-export",
+        var dashboard = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-tenant-timeseries-export",
             new Dictionary<string, object?> { ["tenant-id"] = "acme" })).GetProperty("dashboard");
 
         Assert.Multiple(() =>
@@ -180,23 +165,23 @@ public sealed class TimeseriesExportJobTests
     [Test]
     public async Task Every_active_tenant_gets_its_own_export_with_star_and_a_dry_run_changes_nothing()
     {
-        await _db.AddTenantAsync("acme");
-        await _db.AddTenantAsync("beta");
-        await _db.AddTenantAsync("gone", status: "suspended");
-        await _db.AddVariedTelemetryAsync("beta", Now.AddHours(-3), TimeSpan.FromMinutes(1), 120);
-        var before = await _db.ControlPlaneFingerprintAsync();
+        await Db.AddTenantAsync("acme");
+        await Db.AddTenantAsync("beta");
+        await Db.AddTenantAsync("gone", status: "suspended");
+        await Db.AddVariedTelemetryAsync("beta", Now.AddHours(-3), TimeSpan.FromMinutes(1), 120);
+        var before = await Db.ControlPlaneFingerprintAsync();
 
-        var result = await _worker.RunAsync("hosted-tenant-timeseries-export",
+        var result = await Worker.RunAsync("hosted-tenant-timeseries-export",
             new Dictionary<string, object?> { ["tenant-id"] = "*", ["run-id"] = "fan" }, dryRun: true);
 
         var summary = WorkerHarness.SummaryJson(result);
-        var after = await _db.ControlPlaneFingerprintAsync();
-        var beta = JsonDocument.Parse(File.ReadAllText(Path.Combine(_worker.ArtifactsRoot, "artifacts", "hosted_timeseries", "beta_fan", "summary.json"))).RootElement;
+        var after = await Db.ControlPlaneFingerprintAsync();
+        var beta = JsonDocument.Parse(File.ReadAllText(Path.Combine(Worker.ArtifactsRoot, "artifacts", "hosted_timeseries", "beta_fan", "summary.json"))).RootElement;
         Assert.Multiple(() =>
         {
             Assert.That(summary.GetProperty("tenant_count").GetInt32(), Is.EqualTo(2));
-            Assert.That(Directory.Exists(Path.Combine(_worker.ArtifactsRoot, "artifacts", "hosted_timeseries", "acme_fan")));
-            Assert.That(Directory.Exists(Path.Combine(_worker.ArtifactsRoot, "artifacts", "hosted_timeseries", "gone_fan")), Is.False);
+            Assert.That(Directory.Exists(Path.Combine(Worker.ArtifactsRoot, "artifacts", "hosted_timeseries", "acme_fan")));
+            Assert.That(Directory.Exists(Path.Combine(Worker.ArtifactsRoot, "artifacts", "hosted_timeseries", "gone_fan")), Is.False);
             Assert.That(beta.GetProperty("tenant_id").GetString(), Is.EqualTo("beta"));
             Assert.That(beta.GetProperty("dry_run").GetBoolean(), Is.True);
             Assert.That(beta.GetProperty("budget").EnumerateArray().Sum(b => b.GetProperty("total").GetInt64()), Is.EqualTo(120));
@@ -207,9 +192,9 @@ public sealed class TimeseriesExportJobTests
     [Test]
     public async Task A_missing_telemetry_table_gives_ok_false_with_the_reference_warning()
     {
-        await _db.ExecuteAsync("DROP TABLE memory_request_telemetry");
+        await Db.ExecuteAsync("DROP TABLE memory_request_telemetry");
 
-        var summary = WorkerHarness.SummaryJson(await _worker.RunAsync("hosted-tenant-timeseries-export", new Dictionary<string, object?> { ["tenant-id"] = "acme" }));
+        var summary = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-tenant-timeseries-export", new Dictionary<string, object?> { ["tenant-id"] = "acme" }));
 
         Assert.Multiple(() =>
         {
@@ -222,7 +207,7 @@ public sealed class TimeseriesExportJobTests
 
     /// <summary>The hourly rows computed another way: the bucket as text of the UTC wall-clock hour, percentiles one by one.</summary>
     private async Task<List<Dictionary<string, object?>>> IndependentHourlyRowsAsync(string tenant, DateTimeOffset since) =>
-        await _db.RowsAsync("""
+        await Db.RowsAsync("""
             SELECT to_char(date_trunc('hour', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS bucket,
                    endpoint, count(*) AS total,
                    sum(CASE WHEN status_code >= 500 THEN 1 ELSE 0 END)::bigint AS server_errors,

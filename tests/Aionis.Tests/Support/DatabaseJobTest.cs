@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Aionis.Tests.Support;
+
+/// <summary>
+/// A job test against a fresh database, with the worker's services on a fixed clock (<see cref="Now"/>): arrange rows in
+/// <see cref="Db"/>, run the job with <see cref="Worker"/>, assert rows, files and exit codes.
+/// </summary>
+public abstract class DatabaseJobTest
+{
+    protected TestDatabase Db { get; private set; } = null!;
+    protected WorkerHarness Worker { get; private set; } = null!;
+
+    /// <summary>The worker's clock for every run of the test.</summary>
+    protected abstract DateTimeOffset Now { get; }
+
+    [SetUp]
+    public async Task CreateDatabaseAndWorkerAsync()
+    {
+        Db = await TestDatabase.CreateAsync();
+        Worker = new WorkerHarness(Db, clock: new FakeTimeProvider(Now));
+    }
+
+    [TearDown]
+    public async Task DisposeDatabaseAndWorkerAsync()
+    {
+        await Worker.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+}
