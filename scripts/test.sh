@@ -19,6 +19,10 @@ trap cleanup EXIT
 
 pg_ensure_installed
 emulators_install
+# The evidence tests check bundles with the auditor's own tools.
+if ! command -v openssl >/dev/null || ! command -v sha256sum >/dev/null; then
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl coreutils >&2
+fi
 
 pg_port=$(pg_free_port)
 pg_start "$work/pg" "$pg_port" fast
