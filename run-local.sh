@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # One command on a fresh machine: a PostgreSQL of its own (unless ConnectionStrings__Aionis or DATABASE_URL is set),
-# migrations, demo data, then `aionis serve` in the foreground with this repo's task_registry.yml.
+# a local S3 (s3rver, unless AWS_ENDPOINT_URL_S3 is set) with the registry's buckets, migrations, demo data, then
+# `aionis serve` in the foreground with this repo's task_registry.yml.
 # In another terminal, `./aionis history` shows the runs (the first ones within a minute).
+# `./run-local.sh stop` stops the local PostgreSQL and S3 again.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 . scripts/lib/postgres.sh
+. scripts/lib/emulators.sh
 mkdir -p .local
+
+if [ "${1:-}" = "stop" ]; then
+  pg_stop "$root/.local/pg"
+  emulator_stop "$root/.local/s3"
+  echo "local PostgreSQL and S3 stopped (data kept in .local/)" >&2
+  exit 0
+fi
 
 if ! command -v dotnet >/dev/null; then
   echo "dotnet (the .NET 10 SDK) is needed to build the worker" >&2
@@ -25,12 +35,31 @@ if [ -z "${ConnectionStrings__Aionis:-}" ] && [ -z "${DATABASE_URL:-}" ]; then
   export ConnectionStrings__Aionis="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
 fi
 
+if [ -z "${AWS_ENDPOINT_URL_S3:-}" ]; then
+  emulators_install
+  s3_port_file=.local/s3.port
+  [ -f "$s3_port_file" ] || pg_free_port >"$s3_port_file"
+  s3_port=$(cat "$s3_port_file")
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$s3_port") 2>/dev/null; then
+    echo "starting a local S3 (s3rver) on 127.0.0.1:$s3_port (data in .local/s3)" >&2
+    buckets=$(grep -oE 's3://[a-z0-9.-]+' task_registry.yml | sort -u | sed 's#s3://##')
+    mkdir -p .local/s3
+    for b in $buckets aionis-demo-evidence; do mkdir -p ".local/s3/$b"; done
+    s3rver_start "$root/.local/s3" "$s3_port"
+  fi
+  export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$s3_port" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
+fi
+
 cat >.local/worker.env <<ENV
 export ConnectionStrings__Aionis="${ConnectionStrings__Aionis:-}"
 export DATABASE_URL="${DATABASE_URL:-}"
 export Worker__ArtifactsRoot="$root/.local/artifacts"
 export Worker__SpoolDirectory="$root/.local/spool"
 export Worker__RegistryPath="$root/task_registry.yml"
+export AWS_ENDPOINT_URL_S3="${AWS_ENDPOINT_URL_S3:-}"
+export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-}"
+export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-}"
+export AWS_REGION="${AWS_REGION:-us-east-1}"
 ENV
 . .local/worker.env
 
@@ -41,6 +70,8 @@ aionis() { dotnet "$root/src/Aionis.Worker/bin/Release/net10.0/aionis.dll" "$@";
 aionis db migrate --control-plane
 if [ ! -f .local/demo-seeded ]; then
   aionis demo seed --tenants 12 --days 14 --requests 200000
+  echo "taking a first backup, so the restore drill has one to restore..." >&2
+  aionis run database_backup_nightly >/dev/null || echo "(the first backup failed; see aionis history)" >&2
   touch .local/demo-seeded
 fi
 
