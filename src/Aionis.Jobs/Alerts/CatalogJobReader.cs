@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Aionis.Jobs.Framework;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Aionis.Jobs.Alerts;
 
@@ -16,23 +14,11 @@ public sealed record CatalogJobResult(JsonElement? Summary, string? Reason, stri
 /// Runs another job of the catalog by name as a nested dry run (detection only reads) and returns its summary as JSON,
 /// so alert dispatch reuses each job's own detection code. A job that is not in the catalog is reported, never faked.
 /// </summary>
-public sealed class CatalogJobReader(JobCatalog catalog, IServiceProvider services, IConfiguration configuration)
+public sealed class CatalogJobReader(NestedJobRunner runner)
 {
     public async Task<CatalogJobResult> RunAsync(string jobName, IReadOnlyDictionary<string, object?> options, JobContext parent)
     {
-        if (!catalog.TryGet(jobName, out var job))
-        {
-            return new CatalogJobResult(null, CatalogJobResult.JobNotAvailable, $"{jobName} is not in the job catalog");
-        }
-        JobOptions bound;
-        try
-        {
-            bound = OptionBinder.Bind(job, options, key => configuration[key]);
-        }
-        catch (OptionBindingException e)
-        {
-            return new CatalogJobResult(null, CatalogJobResult.OptionsRejected, $"{jobName}: {e.Message}");
-        }
+        // A context of its own: the detection run's reads are not actions or steps of the dispatch run.
         var nested = new JobContext
         {
             RunId = parent.RunId,
@@ -44,16 +30,17 @@ public sealed class CatalogJobReader(JobCatalog catalog, IServiceProvider servic
             CancellationToken = parent.CancellationToken,
             Progress = parent.Progress,
         };
-        var instance = ActivatorUtilities.CreateInstance(services, job.JobType);
-        try
+        var result = await runner.RunAsync(jobName, options, nested);
+        switch (result)
         {
-            var summary = await job.RunAsync(instance, bound, nested);
-            using var document = JsonDocument.Parse(JobJson.Serialize(summary));
-            return new CatalogJobResult(document.RootElement.Clone(), null, null);
+            case null:
+                return new CatalogJobResult(null, CatalogJobResult.JobNotAvailable, $"{jobName} is not in the job catalog");
+            case { ExitCode: NestedJobRunner.Usage }:
+                return new CatalogJobResult(null, CatalogJobResult.OptionsRejected, $"{jobName}: {result.Error}");
+            case { Summary: null }:
+                throw new InvalidOperationException($"{jobName}: {result.Error}");
         }
-        finally
-        {
-            (instance as IDisposable)?.Dispose();
-        }
+        using var document = JsonDocument.Parse(JobJson.Serialize(result.Summary));
+        return new CatalogJobResult(document.RootElement.Clone(), null, null);
     }
 }

@@ -9,7 +9,6 @@ internal sealed class EvidenceModule : IServiceModule
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<EvidenceSettings>(configuration.GetSection(EvidenceSettings.Section));
-        services.AddSingleton<NestedJobRunner>();
         services.AddTransient<AuditSnapshotReader>();
     }
 }

@@ -5,10 +5,11 @@ namespace Aionis.Jobs.Framework;
 
 public static class JobServices
 {
-    /// <summary>The job catalog and every area's <see cref="IServiceModule"/>.</summary>
+    /// <summary>The job catalog, nested runs, and every area's <see cref="IServiceModule"/>.</summary>
     public static IServiceCollection AddAionisJobs(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(JobCatalog.Default);
+        services.AddSingleton<NestedJobRunner>();
         var modules = typeof(JobServices).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IServiceModule).IsAssignableFrom(t))
             .OrderBy(t => t.FullName, StringComparer.Ordinal)

@@ -12,18 +12,18 @@ public sealed record NestedJobResult(string Job, int ExitCode, IJobSummary? Summ
 /// file and maps the outcome to an exit code. A job type that is not in the catalog gives null: the caller records
 /// it as not available, it is never faked.
 /// </summary>
-public sealed class NestedJobRunner(IServiceProvider services, IConfiguration configuration)
+public sealed class NestedJobRunner(JobCatalog catalog, IServiceProvider services, IConfiguration configuration)
 {
     public const int Ok = 0;
     public const int Error = 1;
     public const int GateFailed = 2;
     public const int Usage = 64;
 
-    public bool IsAvailable(string job) => JobCatalog.Default.TryGet(job, out _);
+    public bool IsAvailable(string job) => catalog.TryGet(job, out _);
 
     public async Task<NestedJobResult?> RunAsync(string job, IReadOnlyDictionary<string, object?> options, JobContext context)
     {
-        if (!JobCatalog.Default.TryGet(job, out var descriptor))
+        if (!catalog.TryGet(job, out var descriptor))
         {
             return null;
         }

@@ -37,7 +37,7 @@ public sealed class EventDetectionTests
     [Test]
     public async Task A_job_missing_from_the_catalog_is_reported_not_evaluated()
     {
-        var reader = new CatalogJobReader(new JobCatalog([]), _worker.Services, new ConfigurationBuilder().Build());
+        var reader = new CatalogJobReader(new NestedJobRunner(new JobCatalog([]), _worker.Services, new ConfigurationBuilder().Build()));
 
         var result = await reader.RunAsync(AlertEventDetector.KeyUsageJob, new Dictionary<string, object?>(), new JobContext { RunId = Guid.NewGuid() });
 
