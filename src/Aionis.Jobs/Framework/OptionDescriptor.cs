@@ -55,9 +55,12 @@ public sealed class OptionDescriptor
         }
     }
 
-    public string DefaultText => Attribute.DefaultFrom is { } from
-        ? $"{FormatValue(Default)} (or {from})"
-        : FormatValue(Default);
+    public string DefaultText => (Attribute.DefaultFrom, FormatValue(Default)) switch
+    {
+        (null, var value) => value,
+        (var from, "") => $"${from}",
+        (var from, var value) => $"${from}, else {value}",
+    };
 
     internal static string FormatValue(object? value) => value switch
     {
