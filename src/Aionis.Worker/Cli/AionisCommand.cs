@@ -46,7 +46,14 @@ public static class AionisCommand
         }
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            if (parse.CommandResult.Command.Name == ServeCommand.Name)
+            {
+                // serve's host owns SIGTERM: it drains running jobs for up to Worker:ShutdownGrace, where
+                // System.CommandLine would return 143 after two seconds.
+                invocation.ProcessTerminationTimeout = null;
+            }
+            return await parse.InvokeAsync(invocation);
         }
         catch (ConfigurationException e)
         {

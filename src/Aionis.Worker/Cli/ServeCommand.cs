@@ -7,6 +7,7 @@ using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Quartz;
 
 namespace Aionis.Worker.Cli;
@@ -14,10 +15,12 @@ namespace Aionis.Worker.Cli;
 /// <summary><c>aionis serve [--registry PATH]</c>: the daemon.</summary>
 public static class ServeCommand
 {
+    public const string Name = "serve";
+
     public static Command Create()
     {
         var registry = RegistryOptions.Create();
-        var command = new Command("serve", """
+        var command = new Command(Name, """
             Run the daemon: sync the registry into the persisted schedule, fire tasks (clustered with any other node on the
             same database), record every run, reload on SIGHUP or file change, and notify systemd when ready
             """) { registry };
@@ -40,20 +43,35 @@ public static class ServeCommand
 
             builder.Services.AddWorker(builder.Configuration);
             builder.Services.AddSystemd();
-            builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = worker.ShutdownGrace + TimeSpan.FromSeconds(15));
+            builder.Services.AddWorkerTelemetry(builder.Configuration, worker.NodeName);
+            // The host's own deadline: the drain's grace, the cancelled jobs' unwinding, and Quartz's shutdown after it.
+            builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = worker.ShutdownGrace + ShutdownDrain.UnwindTime + TimeSpan.FromSeconds(5));
             builder.Services.AddSingleton(new RegistryFile(RegistryOptions.PathOf(parse, registry, configuration)));
             builder.Services.AddSingleton<RegistrySyncService>();
             builder.Services.AddScheduling(database, worker, worker.NodeName);
             builder.Services.AddSingleton<OperatorNotifications>();
             builder.Services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<OperatorNotifications>());
+            builder.Services.AddSingleton<WorkerHealth>();
+            // Hosted services start in this order and stop in reverse: startup (database, registry) before the scheduler,
+            // so READY=1 (sent when the host has started) means synced and firing; the drain stops first on SIGTERM.
             builder.Services.AddHostedService<WorkerStartup>();
-            builder.Services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
+            builder.Services.AddQuartzHostedService(quartz =>
+            {
+                quartz.AwaitApplicationStarted = false;
+                quartz.WaitForJobsToComplete = true;
+            });
             builder.Services.AddHostedService<RegistryReloader>();
             builder.Services.AddHostedService<WorkerMaintenance>();
+            builder.Services.AddHostedService<PublishQueueSampler>();
+            if (SystemdHelpers.IsSystemdService())
+            {
+                builder.Services.AddHostedService<SystemdWatchdog>();
+            }
             if (worker.DemoKickoff)
             {
                 builder.Services.AddHostedService<DemoKickoff>();
             }
+            builder.Services.AddHostedService<ShutdownDrain>();
 
             using var host = builder.Build();
             try

@@ -19,6 +19,11 @@ public sealed class RegistryReloader(RegistryFile file, RegistrySyncService sync
             _signal.Release();
         });
         using var watcher = Watch();
+        if (file.ChangedSinceSync)
+        {
+            // Edited between the start-up sync and the watcher starting.
+            _signal.Release();
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             await _signal.WaitAsync(stoppingToken);

@@ -30,13 +30,15 @@ public sealed class RegistrySyncService(
             }
             catch (RegistryInvalidException e)
             {
-                await synchronizer.RecordRejectedAsync(RegistryLoader.HashOf(file.Path), e.Errors, cancellationToken);
+                file.SyncedHash = RegistryLoader.HashOf(file.Path);
+                await synchronizer.RecordRejectedAsync(file.SyncedHash, e.Errors, cancellationToken);
                 logger.LogError("{Path} rejected ({Count} error(s)); keeping the last good schedule", file.Path, e.Errors.Count);
                 return false;
             }
             var scheduler = await schedulers.GetScheduler(cancellationToken);
             await synchronizer.SyncAsync(scheduler, registry, cancellationToken);
             file.LastGood = registry;
+            file.SyncedHash = registry.Hash;
             return true;
         }
         finally

@@ -48,6 +48,7 @@ public static class WorkerServices
         services.AddSingleton<RunSpool>();
         services.AddSingleton(sp => new RunRecorder(sp.GetService<RunHistoryStore>(), sp.GetRequiredService<RunSpool>(), sp.GetRequiredService<ILogger<RunRecorder>>()));
         services.AddSingleton<JobRunner>();
+        services.AddSingleton<InFlightRuns>();
         services.AddAionisJobs(configuration);
         return services;
     }

@@ -3,6 +3,7 @@ using Aionis.Data.History;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -12,6 +13,8 @@ namespace Aionis.Worker.Hosting;
 /// <summary>
 /// What <c>serve</c> does before the scheduler starts (and so before systemd hears READY=1): wait for the database,
 /// check the schema, mark this node's interrupted runs <c>abandoned</c>, write spooled runs, sync the registry.
+/// The schedule lives in the database, so while it does not answer the worker waits (and tells systemd it is still
+/// starting) instead of crashing into a restart loop.
 /// </summary>
 public sealed class WorkerStartup(
     DatabaseSettings database,
@@ -22,49 +25,60 @@ public sealed class WorkerStartup(
     ISchedulerFactory schedulers,
     TimeProvider clock,
     IOptions<WorkerOptions> worker,
-    ILogger<WorkerStartup> logger) : IHostedService
+    ILogger<WorkerStartup> logger,
+    ISystemdNotifier? systemd = null) : IHostedService
 {
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await WaitForDatabaseAsync(cancellationToken);
-        var interrupted = (await history.RunningOnNodeAsync(worker.Value.NodeName, cancellationToken))
-            .Where(run => !CliRunIdentity.IsLive(run.FireInstanceId))
-            .ToList();
-        var abandoned = await history.AbandonAsync(interrupted.Select(r => r.RunId).ToList(),
-            $"node {worker.Value.NodeName} stopped before the run finished", clock.GetUtcNow(), cancellationToken);
-        if (abandoned > 0)
-        {
-            logger.LogWarning("{Count} run(s) of node {Node} were interrupted by its last stop; marked abandoned", abandoned, worker.Value.NodeName);
-        }
-        await spool.ReplayAsync(history, cancellationToken);
-        await registry.SyncAsync(cancellationToken);
-        await notifications.RunsAbandonedAsync(await schedulers.GetScheduler(cancellationToken), interrupted, cancellationToken);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>The schedule lives in the database: until it answers nothing can fire, so wait (and say so) instead of crashing.</summary>
-    private async Task WaitForDatabaseAsync(CancellationToken cancellationToken)
-    {
-        var migrator = new DatabaseMigrator(database.Require());
         var delay = TimeSpan.FromSeconds(1);
         while (true)
         {
             try
             {
-                var pending = await migrator.PendingAsync(cancellationToken);
-                if (pending.Count > 0)
-                {
-                    throw new ConfigurationException($"the worker schema is not up to date ({string.Join(", ", pending)} pending): run 'aionis db migrate'");
-                }
+                await CheckSchemaAsync(cancellationToken);
+                await PrepareAsync(cancellationToken);
                 return;
             }
             catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
             {
-                logger.LogWarning("database {Database} unreachable ({Error}); retrying in {Delay}", DatabaseConnection.Describe(database.Require()), e.Message, delay);
+                var target = DatabaseConnection.Describe(database.Require());
+                logger.LogWarning("database {Database} unreachable ({Error}); retrying in {Delay}", target, e.Message, delay);
+                systemd?.Notify(new ServiceState($"STATUS=waiting for database {target}"));
+                // Type=notify: each retry extends the start timeout, so a long outage at boot is waited out, not restarted.
+                systemd?.Notify(new ServiceState($"EXTEND_TIMEOUT_USEC={(long)(delay + MaxRetryDelay).TotalMicroseconds}"));
                 await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
+                delay = TimeSpan.FromSeconds(Math.Min(MaxRetryDelay.TotalSeconds, delay.TotalSeconds * 2));
             }
         }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task CheckSchemaAsync(CancellationToken cancellationToken)
+    {
+        var pending = await new DatabaseMigrator(database.Require()).PendingAsync(cancellationToken);
+        if (pending.Count > 0)
+        {
+            throw new ConfigurationException($"the worker schema is not up to date ({string.Join(", ", pending)} pending): run 'aionis db migrate'");
+        }
+    }
+
+    private async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        var node = worker.Value.NodeName;
+        var interrupted = (await history.RunningOnNodeAsync(node, cancellationToken))
+            .Where(run => !CliRunIdentity.IsLive(run.FireInstanceId))
+            .ToList();
+        var abandoned = await history.AbandonAsync(interrupted.Select(r => r.RunId).ToList(),
+            $"node {node} stopped before the run finished", clock.GetUtcNow(), cancellationToken);
+        if (abandoned > 0)
+        {
+            logger.LogWarning("{Count} run(s) of node {Node} were interrupted by its last stop; marked abandoned", abandoned, node);
+        }
+        await spool.ReplayAsync(history, cancellationToken);
+        await registry.SyncAsync(cancellationToken);
+        await notifications.RunsAbandonedAsync(await schedulers.GetScheduler(cancellationToken), interrupted, cancellationToken);
     }
 }

@@ -10,6 +10,9 @@ public static class QuartzSetup
 {
     public const string SchedulerName = "aionis";
 
+    /// <summary>How soon the job store retries after the database went away (Quartz's default is 15 s).</summary>
+    public static readonly TimeSpan DatabaseRetryInterval = TimeSpan.FromSeconds(5);
+
     /// <param name="instanceId">Unique among live processes: the node name for <c>serve</c>, a throwaway id for CLI clients.</param>
     public static IServiceCollection AddWorkerScheduler(this IServiceCollection services, string connectionString, WorkerOptions worker, string instanceId)
     {
@@ -38,6 +41,7 @@ public static class QuartzSetup
                     options.TablePrefix = SchemaScripts.QuartzTablePrefix;
                     options.StoreJobDataAsStrings = true;
                     options.MisfireThreshold = TimeSpan.FromSeconds(30);
+                    options.DbRetryInterval = DatabaseRetryInterval;
                     // `aionis db migrate` owns the schema; serve checks it before the scheduler starts.
                     options.SchemaProvisioning = SchemaProvisioning.None;
                 });

@@ -15,6 +15,7 @@ namespace Aionis.Worker.Scheduling;
 public class TaskJob(
     JobCatalog catalog,
     JobRunner runner,
+    InFlightRuns inFlight,
     TaskLock taskLock,
     IConfiguration configuration,
     TimeProvider clock,
@@ -57,16 +58,9 @@ public class TaskJob(
         }
 
         RunResult result;
-        if (definition.Overlap == OverlapPolicy.Skip)
+        using (var run = inFlight.Track(cancellationToken))
         {
-            await using var held = await taskLock.TryAcquireAsync(taskId, cancellationToken);
-            result = held is null
-                ? await runner.RecordSkippedAsync(request, "the task was still running (overlap: skip)", cancellationToken)
-                : await runner.RunAsync(request, cancellationToken);
-        }
-        else
-        {
-            result = await runner.RunAsync(request, cancellationToken);
+            result = await RunAsync(definition, request, run.Token);
         }
 
         var retry = definition.Retry;
@@ -88,6 +82,31 @@ public class TaskJob(
         }
     }
 
+    /// <summary>Runs the request under the task's overlap policy.</summary>
+    private async Task<RunResult> RunAsync(TaskDefinition definition, RunRequest request, CancellationToken cancellationToken)
+    {
+        if (definition.Overlap != OverlapPolicy.Skip)
+        {
+            return await runner.RunAsync(request, cancellationToken);
+        }
+        IAsyncDisposable? held;
+        try
+        {
+            held = await taskLock.TryAcquireAsync(request.TaskId!, cancellationToken);
+        }
+        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+        {
+            // Running without knowing whether the task runs elsewhere could run it twice; the record is spooled.
+            return await runner.RecordSkippedAsync(request, $"database unreachable, overlap could not be checked: {e.Message}", cancellationToken);
+        }
+        await using (held)
+        {
+            return held is null
+                ? await runner.RecordSkippedAsync(request, "the task was still running (overlap: skip)", cancellationToken)
+                : await runner.RunAsync(request, cancellationToken);
+        }
+    }
+
     private async Task ScheduleRetryAsync(IJobExecutionContext context, JobDataMap data, int attempt, TimeSpan delay, Guid failedRun)
     {
         var trigger = TriggerBuilder.Create(clock)
@@ -99,7 +118,15 @@ public class TaskJob(
             .UsingJobData(ScheduleKeys.InputOverrides, data.GetString(ScheduleKeys.InputOverrides) ?? "")
             .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
-        await context.Scheduler.ScheduleJob(trigger, default, CancellationToken.None);
+        try
+        {
+            await context.Scheduler.ScheduleJob(trigger, default, CancellationToken.None);
+        }
+        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+        {
+            logger.LogError("task {Task}: the retry of run {RunId} could not be scheduled, the database is unreachable ({Error})", context.JobDetail.Key.Name, failedRun, e.Message);
+            return;
+        }
         logger.LogWarning("task {Task} attempt {Attempt} failed; attempt {Next} in {Delay}", context.JobDetail.Key.Name, attempt, attempt + 1, delay);
     }
 
@@ -119,9 +146,9 @@ public class TaskJob(
 /// <summary><c>overlap: queue</c>: Quartz holds further fires of the task until the running one ends, cluster-wide.</summary>
 [DisallowConcurrentExecution]
 public sealed class QueuedTaskJob(
-    JobCatalog catalog, JobRunner runner, TaskLock taskLock, IConfiguration configuration, TimeProvider clock,
+    JobCatalog catalog, JobRunner runner, InFlightRuns inFlight, TaskLock taskLock, IConfiguration configuration, TimeProvider clock,
     IEnumerable<IRunObserver> observers, ILogger<TaskJob> logger)
-    : TaskJob(catalog, runner, taskLock, configuration, clock, observers, logger);
+    : TaskJob(catalog, runner, inFlight, taskLock, configuration, clock, observers, logger);
 
 public static class TaskJobs
 {

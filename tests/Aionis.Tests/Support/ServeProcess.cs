@@ -27,7 +27,10 @@ public sealed class ServeProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static ServeProcess Start(TestDatabase database, string registryPath, string node, string artifactsRoot, IDictionary<string, string?>? extraEnv = null)
+    /// <param name="database">The test database; null when <paramref name="extraEnv"/> names the connection itself.</param>
+    /// <param name="launcher">Rewrites the start info, e.g. to run serve under a fake <c>systemd</c> parent.</param>
+    public static ServeProcess Start(TestDatabase? database, string registryPath, string node, string artifactsRoot, IDictionary<string, string?>? extraEnv = null,
+        Func<ProcessStartInfo, ProcessStartInfo>? launcher = null)
     {
         var env = AionisCli.EnvFor(database, artifactsRoot);
         env["Worker__NodeName"] = node;
@@ -36,7 +39,7 @@ public sealed class ServeProcess : IAsyncDisposable
         env["Logging__LogLevel__Quartz"] = "Warning";
         foreach (var (k, v) in extraEnv ?? new Dictionary<string, string?>()) env[k] = v;
         var info = AionisCli.StartInfo(["serve", "--registry", registryPath], env);
-        return new ServeProcess(Process.Start(info)!);
+        return new ServeProcess(Process.Start(launcher is null ? info : launcher(info))!);
     }
 
     /// <summary>Waits until the condition holds, failing with the process output when it does not in time.</summary>

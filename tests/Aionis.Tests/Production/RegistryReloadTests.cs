@@ -1,0 +1,40 @@
+using Aionis.Tests.Support;
+
+namespace Aionis.Tests.Production;
+
+/// <summary>serve re-syncs on file edits and on SIGHUP; a bad edit is rejected, logged, and the schedule stays.</summary>
+public sealed class RegistryReloadTests
+{
+    [Test]
+    public async Task Edits_and_sighup_resync_and_a_bad_edit_is_rejected_keeping_the_schedule()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var dir = Directory.CreateTempSubdirectory("aionis-reload-").FullName;
+        var registry = Path.Combine(dir, "task_registry.yml");
+        await ProductionRegistry.WriteAsync(registry);
+        await using var serve = ServeProcess.Start(db, registry, "node-a", dir);
+        Task<long> Syncs(string where) => db.ScalarAsync<long>($"SELECT count(*) FROM worker.registry_syncs WHERE {where}");
+        await serve.WaitUntilAsync(async () => await Syncs("accepted") == 1, TimeSpan.FromSeconds(60), "the first sync");
+
+        await ProductionRegistry.WriteAsync(registry, extraTasks: ProductionRegistry.SecondTask);
+        await serve.WaitUntilAsync(async () => await Syncs("accepted AND added = ARRAY['key_rotation_sla_weekly']") == 1,
+            TimeSpan.FromSeconds(30), "the edit to be synced");
+
+        var acceptedBeforeHangup = await Syncs("accepted");
+        serve.Signal("HUP");
+        await serve.WaitUntilAsync(async () => await Syncs("accepted") > acceptedBeforeHangup, TimeSpan.FromSeconds(30), "a sync on SIGHUP");
+        var triggersBefore = await db.ScalarAsync<long>("SELECT count(*) FROM worker.qrtz_triggers");
+
+        await File.WriteAllTextAsync(registry, "version: 1\ntasks:\n  - id: Bad-Id\n    job: no-such-job\n");
+        await serve.WaitUntilAsync(async () => await Syncs("NOT accepted") == 1, TimeSpan.FromSeconds(30), "the bad edit to be rejected");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await db.ScalarAsync<long>("SELECT count(*) FROM worker.qrtz_triggers"), Is.EqualTo(triggersBefore));
+            Assert.That(triggersBefore, Is.EqualTo(2L));
+            Assert.That(serve.Output, Does.Contain("rejected"));
+            Assert.That(serve.HasExited, Is.False);
+        });
+        Directory.Delete(dir, recursive: true);
+    }
+}
