@@ -19,6 +19,10 @@ trap cleanup EXIT
 
 pg_ensure_installed
 emulators_install
+# The systemd tests run systemd's own checks on the unit.
+if ! command -v systemd-analyze >/dev/null; then
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >&2
+fi
 # The evidence tests check bundles with the auditor's own tools.
 if ! command -v openssl >/dev/null || ! command -v sha256sum >/dev/null; then
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl coreutils >&2
