@@ -4,12 +4,17 @@ namespace Aionis.Bench.Scale;
 
 public sealed record TimedRun(int ExitCode, TimeSpan Wall, string Stdout, string Stderr);
 
-/// <summary>The real <c>aionis</c> build (Release, as scripts/bench.sh builds it), run as a child process and timed.</summary>
+/// <summary>
+/// The real <c>aionis</c>, run as a child process and timed: the Release build scripts/bench.sh makes, or the binary named
+/// by <c>AIONIS_BENCH_AIONIS_DLL</c> (e.g. a ReadyToRun <c>dotnet publish -r linux-x64</c> output).
+/// </summary>
 internal static class AionisBinary
 {
     public static string RepositoryRoot { get; } = FindRoot();
 
-    public static string DllPath => Path.Combine(RepositoryRoot, "src", "Aionis.Worker", "bin", "Release", "net10.0", "aionis.dll");
+    public static string DllPath => Environment.GetEnvironmentVariable("AIONIS_BENCH_AIONIS_DLL") is { Length: > 0 } dll
+        ? Path.GetFullPath(dll)
+        : Path.Combine(RepositoryRoot, "src", "Aionis.Worker", "bin", "Release", "net10.0", "aionis.dll");
 
     public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> args, IDictionary<string, string?> env)
     {
