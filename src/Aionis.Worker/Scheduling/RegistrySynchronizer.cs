@@ -12,40 +12,13 @@ namespace Aionis.Worker.Scheduling;
 /// tasks replaced, removed tasks deleted, unchanged triggers left alone so their next fire time survives restarts and
 /// nodes with the same file never fight. Every sync, accepted or rejected, is a row in <c>worker.registry_syncs</c>.
 /// </summary>
-public sealed class RegistrySynchronizer(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<WorkerOptions> worker, ILogger<RegistrySynchronizer> logger)
+public sealed class RegistrySynchronizer(
+    NpgsqlDataSource dataSource, PersistedSchedule persisted, TimeProvider clock, IOptions<WorkerOptions> worker, ILogger<RegistrySynchronizer> logger)
 {
     private const long SyncLockKey = 0x41494f4e49530001; // "AIONIS" + 1: one registry sync at a time in the cluster
 
-    public async Task<SyncPlan> PlanAsync(IScheduler scheduler, TaskRegistry registry, CancellationToken cancellationToken)
-    {
-        var persisted = (await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(ScheduleKeys.RegistryGroup), cancellationToken))
-            .Select(k => k.Name).ToHashSet(StringComparer.Ordinal);
-        var added = new List<RegistryTask>();
-        var changed = new List<TaskChange>();
-        var unchanged = 0;
-        foreach (var task in registry.Tasks)
-        {
-            if (!persisted.Contains(task.Id))
-            {
-                added.Add(task);
-                continue;
-            }
-            var job = await scheduler.GetJobDetail(ScheduleKeys.Job(task.Id), cancellationToken);
-            var trigger = await scheduler.GetTrigger(ScheduleKeys.Trigger(task.Id), cancellationToken) as ICronTrigger;
-            var definitionChanged = job is null
-                || job.JobDataMap.GetString(ScheduleKeys.DefinitionHash) != TaskDefinition.From(task).Hash()
-                || job.JobType.Type != TaskJobs.For(task.Overlap)
-                || job.RequestsRecovery != task.RequestsRecovery;
-            var triggerChanged = task.Enabled
-                ? trigger is null || trigger.CronExpressionString != task.QuartzCron || trigger.TimeZone.Id != Zone(task).Id
-                  || trigger.MisfireInstruction != MisfireInstruction(task)
-                : trigger is not null;
-            if (definitionChanged || triggerChanged) changed.Add(new TaskChange(task, definitionChanged, triggerChanged));
-            else unchanged++;
-        }
-        var removed = persisted.Where(id => registry.Find(id) is null).Order(StringComparer.Ordinal).ToList();
-        return new SyncPlan(added, changed, removed, unchanged);
-    }
+    public async Task<SyncPlan> PlanAsync(IScheduler scheduler, TaskRegistry registry, CancellationToken cancellationToken) =>
+        Plan(await persisted.ReadAsync(scheduler.SchedulerName, cancellationToken), registry);
 
     public async Task<SyncPlan> SyncAsync(IScheduler scheduler, TaskRegistry registry, CancellationToken cancellationToken)
     {
@@ -56,12 +29,19 @@ public sealed class RegistrySynchronizer(NpgsqlDataSource dataSource, TimeProvid
         }
         try
         {
-            var plan = await PlanAsync(scheduler, registry, cancellationToken);
+            var plan = Plan(await persisted.ReadAsync(connection, scheduler.SchedulerName, cancellationToken), registry);
             var paused = await PausedTasksAsync(connection, cancellationToken);
-            foreach (var task in plan.Added)
+            if (plan.Added.Count > 0)
             {
-                await scheduler.AddJob(BuildJob(task, registry), AddJobOptions.Replacing, cancellationToken);
-                await ScheduleAsync(scheduler, task, existing: false, paused, cancellationToken);
+                // One Quartz transaction for every new task: a fresh 1,000-task registry is not 2,000 transactions.
+                var added = plan.Added.ToDictionary(
+                    task => BuildJob(task, registry),
+                    task => (IReadOnlyCollection<ITrigger>)(task.Enabled ? [BuildTrigger(task)] : []));
+                await scheduler.ScheduleJobs(added, ScheduleJobOptions.Replacing, cancellationToken);
+                foreach (var task in plan.Added.Where(t => t.Enabled && paused.Contains(t.Id)))
+                {
+                    await scheduler.PauseTrigger(ScheduleKeys.Trigger(task.Id), cancellationToken);
+                }
             }
             foreach (var change in plan.Changed)
             {
@@ -71,13 +51,12 @@ public sealed class RegistrySynchronizer(NpgsqlDataSource dataSource, TimeProvid
                 }
                 if (change.TriggerChanged)
                 {
-                    var existing = await scheduler.Exists(ScheduleKeys.Trigger(change.Task.Id), cancellationToken);
-                    await ScheduleAsync(scheduler, change.Task, existing, paused, cancellationToken);
+                    await RescheduleAsync(scheduler, change.Task, paused, cancellationToken);
                 }
             }
-            foreach (var id in plan.Removed)
+            if (plan.Removed.Count > 0)
             {
-                await scheduler.DeleteJob(ScheduleKeys.Job(id), cancellationToken);
+                await scheduler.DeleteJobs(plan.Removed.Select(ScheduleKeys.Job).ToList(), cancellationToken);
             }
             await RecordAsync(connection, registry.Hash, accepted: true, plan.Added.Select(t => t.Id), plan.Changed.Select(c => c.Task.Id), plan.Removed, [], cancellationToken);
             if (!plan.IsEmpty)
@@ -94,6 +73,32 @@ public sealed class RegistrySynchronizer(NpgsqlDataSource dataSource, TimeProvid
         }
     }
 
+    private static SyncPlan Plan(IReadOnlyDictionary<string, PersistedTask> persisted, TaskRegistry registry)
+    {
+        var added = new List<RegistryTask>();
+        var changed = new List<TaskChange>();
+        var unchanged = 0;
+        foreach (var task in registry.Tasks)
+        {
+            if (!persisted.TryGetValue(task.Id, out var stored))
+            {
+                added.Add(task);
+                continue;
+            }
+            var definitionChanged = stored.DefinitionHash != TaskDefinition.From(task).Hash()
+                || stored.JobClass != PersistedSchedule.JobClassName(TaskJobs.For(task.Overlap))
+                || stored.RequestsRecovery != task.RequestsRecovery;
+            var triggerChanged = task.Enabled
+                ? !stored.HasTrigger || stored.CronExpression != task.QuartzCron || stored.TimeZone != Zone(task).Id
+                  || stored.MisfireInstruction != (int)MisfireInstruction(task)
+                : stored.HasTrigger;
+            if (definitionChanged || triggerChanged) changed.Add(new TaskChange(task, definitionChanged, triggerChanged));
+            else unchanged++;
+        }
+        var removed = persisted.Keys.Where(id => registry.Find(id) is null).Order(StringComparer.Ordinal).ToList();
+        return new SyncPlan(added, changed, removed, unchanged);
+    }
+
     /// <summary>An invalid file changes nothing; the rejection and its errors are recorded and logged.</summary>
     public async Task RecordRejectedAsync(string hash, IReadOnlyList<RegistryError> errors, CancellationToken cancellationToken)
     {
@@ -105,29 +110,31 @@ public sealed class RegistrySynchronizer(NpgsqlDataSource dataSource, TimeProvid
         await RecordAsync(connection, hash, accepted: false, [], [], [], errors.Select(e => e.ToString()), cancellationToken);
     }
 
-    private async Task ScheduleAsync(IScheduler scheduler, RegistryTask task, bool existing, IReadOnlySet<string> paused, CancellationToken cancellationToken)
+    private async Task RescheduleAsync(IScheduler scheduler, RegistryTask task, IReadOnlySet<string> paused, CancellationToken cancellationToken)
     {
         var key = ScheduleKeys.Trigger(task.Id);
+        var existing = await scheduler.Exists(key, cancellationToken);
         if (!task.Enabled)
         {
             if (existing) await scheduler.UnscheduleJob(key, cancellationToken);
             return;
         }
-        var trigger = TriggerBuilder.Create(clock)
-            .WithIdentity(key)
-            .ForJob(ScheduleKeys.Job(task.Id))
-            .WithDescription(task.Description)
-            .WithCronSchedule(task.QuartzCron, cron =>
-            {
-                cron.InTimeZone(Zone(task));
-                cron.WithMisfireInstruction(MisfireInstruction(task));
-            })
-            .StartAt(clock.GetUtcNow())
-            .Build();
-        if (existing) await scheduler.RescheduleJob(key, trigger, cancellationToken);
-        else await scheduler.ScheduleJob(trigger, default, cancellationToken);
+        if (existing) await scheduler.RescheduleJob(key, BuildTrigger(task), cancellationToken);
+        else await scheduler.ScheduleJob(BuildTrigger(task), default, cancellationToken);
         if (paused.Contains(task.Id)) await scheduler.PauseTrigger(key, cancellationToken);
     }
+
+    private ITrigger BuildTrigger(RegistryTask task) => TriggerBuilder.Create(clock)
+        .WithIdentity(ScheduleKeys.Trigger(task.Id))
+        .ForJob(ScheduleKeys.Job(task.Id))
+        .WithDescription(task.Description)
+        .WithCronSchedule(task.QuartzCron, cron =>
+        {
+            cron.InTimeZone(Zone(task));
+            cron.WithMisfireInstruction(MisfireInstruction(task));
+        })
+        .StartAt(clock.GetUtcNow())
+        .Build();
 
     private static IJobDetail BuildJob(RegistryTask task, TaskRegistry registry)
     {

@@ -9,6 +9,7 @@ public static class SchedulingServices
     public static IServiceCollection AddScheduling(this IServiceCollection services, DatabaseSettings database, WorkerOptions worker, string instanceId)
     {
         services.AddWorkerScheduler(database.Require(), worker, instanceId);
+        services.AddSingleton<PersistedSchedule>();
         services.AddSingleton<RegistrySynchronizer>();
         services.AddSingleton<TaskPauses>();
         services.AddSingleton<TaskEnqueuer>();

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace Aionis.Bench.Scale;
+
+public sealed record TimedRun(int ExitCode, TimeSpan Wall, string Stdout, string Stderr);
+
+/// <summary>
+/// The real <c>aionis</c>, run as a child process and timed: the Release build scripts/bench.sh makes, or the binary named
+/// by <c>AIONIS_BENCH_AIONIS_DLL</c> (e.g. a ReadyToRun <c>dotnet publish -r linux-x64</c> output).
+/// </summary>
+internal static class AionisBinary
+{
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static string DllPath => Environment.GetEnvironmentVariable("AIONIS_BENCH_AIONIS_DLL") is { Length: > 0 } dll
+        ? Path.GetFullPath(dll)
+        : Path.Combine(RepositoryRoot, "src", "Aionis.Worker", "bin", "Release", "net10.0", "aionis.dll");
+
+    public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> args, IDictionary<string, string?> env)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var (key, value) in env) info.Environment[key] = value;
+        return info;
+    }
+
+    /// <summary>Wall time from process start to exit, output captured.</summary>
+    public static async Task<TimedRun> RunAsync(IEnumerable<string> args, IDictionary<string, string?> env)
+    {
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(StartInfo("dotnet", [DllPath, .. args], env))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        watch.Stop();
+        return new TimedRun(process.ExitCode, watch.Elapsed, await stdout, await stderr);
+    }
+
+    /// <summary>Runs the command and fails loudly when it does not exit 0 (a benchmark of a failing command measures nothing).</summary>
+    public static async Task<TimedRun> RunOkAsync(IEnumerable<string> args, IDictionary<string, string?> env)
+    {
+        var run = await RunAsync(args, env);
+        return run.ExitCode == 0
+            ? run
+            : throw new InvalidOperationException($"aionis {string.Join(' ', args)} exited {run.ExitCode}:\n{run.Stderr}{run.Stdout}");
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Aionis.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("run the benchmarks from the repository (scripts/bench.sh NAME)");
+    }
+}
