@@ -29,4 +29,7 @@ s3rver_start "$work/s3" "$s3_port"
 export AIONIS_BENCH_S3_ENDPOINT="http://127.0.0.1:$s3_port"
 
 dotnet build -c Release -v q -nologo bench/Aionis.Bench >&2
+# The scheduler benchmarks drive the worker as it is deployed: published for linux-x64 (ReadyToRun), as install.sh does.
+dotnet publish src/Aionis.Worker -c Release -r linux-x64 --self-contained false -o "$root/.local/bench-publish" -nologo -v q >&2
+export AIONIS_BENCH_AIONIS_DLL="${AIONIS_BENCH_AIONIS_DLL:-$root/.local/bench-publish/aionis.dll}"
 dotnet bench/Aionis.Bench/bin/Release/net10.0/Aionis.Bench.dll "$@"

@@ -33,7 +33,7 @@ if [ -z "$from" ]; then
   from=$(mktemp -d)
   trap 'rm -rf "$from"' EXIT
   echo "publishing src/Aionis.Worker (Release)..." >&2
-  dotnet publish "$repo/src/Aionis.Worker/Aionis.Worker.csproj" -c Release -o "$from" -nologo -v q >&2
+  dotnet publish "$repo/src/Aionis.Worker/Aionis.Worker.csproj" -c Release -r linux-x64 --self-contained false -o "$from" -nologo -v q >&2
 fi
 if [ ! -x "$from/aionis" ]; then
   echo "install.sh: $from/aionis is missing or not executable: not a published Aionis Worker" >&2

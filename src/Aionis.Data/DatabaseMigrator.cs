@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -35,10 +36,32 @@ public sealed class DatabaseMigrator(string connectionString)
             : worker;
     }
 
-    /// <summary>Migrations not yet applied (empty = up to date).</summary>
+    /// <summary>
+    /// Migrations not yet applied (empty = up to date). Plain SQL against EF's history table: <c>serve</c> checks this at
+    /// every start, and starting EF Core's runtime for it would cost time and tens of MB of memory for the process' life.
+    /// </summary>
     public async Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken = default)
     {
-        await using var context = new WorkerDbContext(WorkerDbContext.CreateOptions(connectionString));
-        return (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        var known = typeof(WorkerDbContext).Assembly.GetTypes()
+            .Select(t => t.GetCustomAttribute<MigrationAttribute>()?.Id)
+            .OfType<string>()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT \"MigrationId\" FROM {WorkerDbContext.Schema}.{WorkerDbContext.MigrationsHistoryTable}",
+            connection);
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) applied.Add(reader.GetString(0));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // No history table yet: everything is pending.
+        }
+        return known.Where(id => !applied.Contains(id)).ToList();
     }
 }

@@ -8,11 +8,12 @@ namespace Aionis.Data;
 public sealed partial class WorkerDbContext(DbContextOptions<WorkerDbContext> options) : DbContext(options)
 {
     public const string Schema = "worker";
+    public const string MigrationsHistoryTable = "ef_migrations_history";
 
     /// <summary>Npgsql with the migrations history kept in the worker schema.</summary>
     public static DbContextOptions<WorkerDbContext> CreateOptions(string connectionString) =>
         new DbContextOptionsBuilder<WorkerDbContext>()
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("ef_migrations_history", Schema))
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable, Schema))
             .Options;
 
     public DbSet<JobRun> JobRuns => Set<JobRun>();
