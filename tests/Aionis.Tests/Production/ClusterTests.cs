@@ -9,34 +9,15 @@ using Quartz;
 namespace Aionis.Tests.Production;
 
 /// <summary>Two serve nodes on one database: each fire runs once, and a node lost mid-run is recovered by the other.</summary>
-public sealed class ClusterTests
+public sealed class ClusterTests : ServeTest
 {
-    private TestDatabase _db = null!;
-    private string _dir = null!;
-    private string _registry = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _dir = Directory.CreateTempSubdirectory("aionis-cluster-").FullName;
-        _registry = Path.Combine(_dir, "task_registry.yml");
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _db.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private ServeProcess StartNode(string node) => ServeProcess.Start(_db, _registry, node, Path.Combine(_dir, node),
+    private ServeProcess StartNode(string node) => ServeProcess.Start(Db, RegistryPath, node, Path.Combine(Dir, node),
         new Dictionary<string, string?> { ["Worker__MaxConcurrency"] = "3" });
 
     /// <summary>Both nodes synced and checked in with the cluster.</summary>
     private Task WaitForClusterAsync(ServeProcess serve) => serve.WaitUntilAsync(async () =>
-            await _db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM worker.registry_syncs WHERE accepted)")
-            && await _db.ScalarAsync<long>("SELECT count(*) FROM worker.qrtz_scheduler_state WHERE instance_name IN ('node-a', 'node-b')") == 2,
+            await Db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM worker.registry_syncs WHERE accepted)")
+            && await Db.ScalarAsync<long>("SELECT count(*) FROM worker.qrtz_scheduler_state WHERE instance_name IN ('node-a', 'node-b')") == 2,
         TimeSpan.FromSeconds(60), "both nodes to join the cluster");
 
     /// <summary>
@@ -47,14 +28,14 @@ public sealed class ClusterTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Aionis"] = _db.ConnectionString,
+            ["ConnectionStrings:Aionis"] = Db.ConnectionString,
             ["Worker:NodeName"] = "test-client",
-            ["Worker:SpoolDirectory"] = Path.Combine(_dir, ".spool"),
+            ["Worker:SpoolDirectory"] = Path.Combine(Dir, ".spool"),
         }).Build();
         var services = new ServiceCollection()
             .AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.UtcNow + dueIn))
             .AddWorker(configuration);
-        services.AddScheduling(new DatabaseSettings(_db.ConnectionString), WorkerOptions.From(configuration), "test-client");
+        services.AddScheduling(new DatabaseSettings(Db.ConnectionString), WorkerOptions.From(configuration), "test-client");
         await using var provider = services.BuildServiceProvider();
         var scheduler = await provider.GetRequiredService<ISchedulerFactory>().GetScheduler();
         var enqueuer = provider.GetRequiredService<TaskEnqueuer>();
@@ -67,17 +48,17 @@ public sealed class ClusterTests
     [Test]
     public async Task Sixty_fires_on_two_nodes_make_exactly_sixty_runs()
     {
-        await ProductionRegistry.WriteAsync(_registry, overlap: "allow");
+        await ProductionRegistry.WriteAsync(RegistryPath, overlap: "allow");
         await using var nodeA = StartNode("node-a");
         await using var nodeB = StartNode("node-b");
         await WaitForClusterAsync(nodeA);
 
         await EnqueueAsync(60, dueIn: TimeSpan.FromSeconds(6));
-        await nodeA.WaitUntilAsync(async () => await _db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs WHERE status <> 'running'") >= 60,
+        await nodeA.WaitUntilAsync(async () => await Db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs WHERE status <> 'running'") >= 60,
             TimeSpan.FromSeconds(90), "60 finished runs");
         await Task.Delay(TimeSpan.FromSeconds(3));
 
-        var totals = (await _db.RowsAsync("""
+        var totals = (await Db.RowsAsync("""
             SELECT count(*) AS runs, count(DISTINCT fire_instance_id) AS fires, count(DISTINCT node) AS nodes,
                    count(*) FILTER (WHERE status = 'succeeded' AND trigger = 'enqueued') AS expected
               FROM worker.job_runs
@@ -94,31 +75,31 @@ public sealed class ClusterTests
     [Test]
     public async Task A_node_killed_mid_run_has_its_run_recovered_by_the_other_and_its_row_marked_abandoned()
     {
-        await ProductionRegistry.WriteAsync(_registry);
-        await using var keys = await ProductionKeyLock.HoldAsync(_db.ConnectionString);
+        await ProductionRegistry.WriteAsync(RegistryPath);
+        await using var keys = await ProductionKeyLock.HoldAsync(Db.ConnectionString);
         await using var nodeA = StartNode("node-a");
         await using var nodeB = StartNode("node-b");
         await WaitForClusterAsync(nodeA);
 
         await EnqueueAsync(1);
-        await nodeA.WaitUntilAsync(async () => await _db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs WHERE status = 'running'") == 1,
+        await nodeA.WaitUntilAsync(async () => await Db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs WHERE status = 'running'") == 1,
             TimeSpan.FromSeconds(30), "the run to start");
-        var first = (await _db.RowsAsync("SELECT run_id, node FROM worker.job_runs")).Single();
+        var first = (await Db.RowsAsync("SELECT run_id, node FROM worker.job_runs")).Single();
         var (dead, survivor) = (string)first["node"]! == "node-a" ? (nodeA, nodeB) : (nodeB, nodeA);
         var survivorName = (string)first["node"]! == "node-a" ? "node-b" : "node-a";
         dead.KillHard();
 
-        await survivor.WaitUntilAsync(async () => await _db.ScalarAsync<long>(
+        await survivor.WaitUntilAsync(async () => await Db.ScalarAsync<long>(
             "SELECT count(*) FROM worker.job_runs WHERE trigger = 'recovery' AND node = $1", survivorName) == 1,
             TimeSpan.FromSeconds(30), "the recovery run on the surviving node");
-        await survivor.WaitUntilAsync(async () => await _db.ScalarAsync<string>(
+        await survivor.WaitUntilAsync(async () => await Db.ScalarAsync<string>(
             "SELECT status FROM worker.job_runs WHERE run_id = $1", first["run_id"]) == "abandoned",
             TimeSpan.FromSeconds(45), "the dead node's run to be marked abandoned");
         await keys.ReleaseAsync();
-        await survivor.WaitUntilAsync(async () => await _db.ScalarAsync<string>(
+        await survivor.WaitUntilAsync(async () => await Db.ScalarAsync<string>(
             "SELECT status FROM worker.job_runs WHERE trigger = 'recovery'") == "succeeded",
             TimeSpan.FromSeconds(30), "the recovery run to finish");
 
-        Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs"), Is.EqualTo(2L), "one abandoned run and its one recovery");
+        Assert.That(await Db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs"), Is.EqualTo(2L), "one abandoned run and its one recovery");
     }
 }

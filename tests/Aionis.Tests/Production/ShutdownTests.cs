@@ -4,36 +4,22 @@ using Aionis.Tests.Support;
 namespace Aionis.Tests.Production;
 
 /// <summary>SIGTERM: no new fires, running jobs finish within Worker:ShutdownGrace, the rest end cancelled; exit 0.</summary>
-public sealed class ShutdownTests
+public sealed class ShutdownTests : ServeTest
 {
-    private TestDatabase _db = null!;
-    private string _dir = null!;
-    private string _registry = null!;
-
     [SetUp]
-    public async Task SetUp()
+    public async Task ArrangeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        _dir = Directory.CreateTempSubdirectory("aionis-shutdown-").FullName;
-        _registry = Path.Combine(_dir, "task_registry.yml");
-        await ProductionRegistry.WriteAsync(_registry);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _db.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
+        await ProductionRegistry.WriteAsync(RegistryPath);
     }
 
     /// <summary>Starts serve with the grace given and one run of the task blocked on the key-table lock.</summary>
     private async Task<ServeProcess> StartWithBlockedRunAsync(string grace)
     {
-        var serve = ServeProcess.Start(_db, _registry, "node-a", _dir, new Dictionary<string, string?> { ["Worker__ShutdownGrace"] = grace });
-        await serve.WaitUntilAsync(() => _db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM worker.registry_syncs WHERE accepted)"), TimeSpan.FromSeconds(60), "the first sync");
-        var enqueue = await AionisCli.RunAsync(["run", ProductionRegistry.TaskId, "--enqueue", "--registry", _registry], AionisCli.EnvFor(_db, _dir));
+        var serve = ServeProcess.Start(Db, RegistryPath, "node-a", Dir, new Dictionary<string, string?> { ["Worker__ShutdownGrace"] = grace });
+        await serve.WaitUntilAsync(() => Db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM worker.registry_syncs WHERE accepted)"), TimeSpan.FromSeconds(60), "the first sync");
+        var enqueue = await AionisCli.RunAsync(["run", ProductionRegistry.TaskId, "--enqueue", "--registry", RegistryPath], AionisCli.EnvFor(Db, Dir));
         Assert.That(enqueue.ExitCode, Is.EqualTo(0), enqueue.Stderr);
-        await serve.WaitUntilAsync(async () => await _db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs WHERE status = 'running'") == 1,
+        await serve.WaitUntilAsync(async () => await Db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs WHERE status = 'running'") == 1,
             TimeSpan.FromSeconds(30), "the run to start");
         return serve;
     }
@@ -41,7 +27,7 @@ public sealed class ShutdownTests
     [Test]
     public async Task A_job_that_finishes_within_the_grace_is_recorded_as_finished_and_serve_exits_0()
     {
-        await using var keys = await ProductionKeyLock.HoldAsync(_db.ConnectionString);
+        await using var keys = await ProductionKeyLock.HoldAsync(Db.ConnectionString);
         await using var serve = await StartWithBlockedRunAsync("00:00:30");
 
         serve.Signal("TERM");
@@ -50,7 +36,7 @@ public sealed class ShutdownTests
         await keys.ReleaseAsync();
         var exit = await serve.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
-        var run = (await _db.RowsAsync("SELECT status, error FROM worker.job_runs")).Single();
+        var run = (await Db.RowsAsync("SELECT status, error FROM worker.job_runs")).Single();
         Assert.Multiple(() =>
         {
             Assert.That(drainingMeanwhile, Is.True, "serve must wait for the running job, not exit at once");
@@ -62,7 +48,7 @@ public sealed class ShutdownTests
     [Test]
     public async Task A_job_still_running_when_the_grace_is_over_is_cancelled_and_serve_exits_0()
     {
-        await using var keys = await ProductionKeyLock.HoldAsync(_db.ConnectionString);
+        await using var keys = await ProductionKeyLock.HoldAsync(Db.ConnectionString);
         await using var serve = await StartWithBlockedRunAsync("00:00:02");
 
         var stopwatch = Stopwatch.StartNew();
@@ -70,7 +56,7 @@ public sealed class ShutdownTests
         var exit = await serve.WaitForExitAsync(TimeSpan.FromSeconds(40));
         stopwatch.Stop();
 
-        var run = (await _db.RowsAsync("SELECT status, error, finished_at FROM worker.job_runs")).Single();
+        var run = (await Db.RowsAsync("SELECT status, error, finished_at FROM worker.job_runs")).Single();
         Assert.Multiple(() =>
         {
             Assert.That(exit, Is.EqualTo(0), serve.Output);

@@ -5,25 +5,15 @@ using Npgsql;
 namespace Aionis.Tests.Scheduling;
 
 /// <summary>The daemon end to end: a real `aionis serve` process on a test database.</summary>
-public sealed class ServeTests
+public sealed class ServeTests : ServeTest
 {
-    private TestDatabase _db = null!;
-    private string _dir = null!;
-    private string _registry = null!;
-
     [SetUp]
-    public async Task SetUp()
+    public async Task ArrangeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        _dir = Directory.CreateTempSubdirectory("aionis-serve-").FullName;
-        _registry = Path.Combine(_dir, "task_registry.yml");
-        await _db.AddKeyAsync("acme", "ak_live_stale", DateTimeOffset.UtcNow.AddDays(-40));
+        await Db.AddKeyAsync("acme", "ak_live_stale", DateTimeOffset.UtcNow.AddDays(-40));
     }
 
-    [TearDown]
-    public async Task TearDown() => await _db.DisposeAsync();
-
-    private Task WriteRegistryAsync(string schedule) => File.WriteAllTextAsync(_registry, $"""
+    private Task WriteRegistryAsync(string schedule) => File.WriteAllTextAsync(RegistryPath, $"""
         version: 1
         tasks:
           - id: key_rotation_sla
@@ -36,19 +26,19 @@ public sealed class ServeTests
               strict: true
         """);
 
-    private Task<bool> SyncedAsync() => _db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM worker.registry_syncs WHERE accepted)");
+    private Task<bool> SyncedAsync() => Db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM worker.registry_syncs WHERE accepted)");
 
     [Test]
     public async Task A_scheduled_fire_is_recorded_with_trigger_schedule_and_the_gate_verdict()
     {
         await WriteRegistryAsync("0/2 * * * * ?");
-        await using var serve = ServeProcess.Start(_db, _registry, "node-a", _dir);
+        await using var serve = ServeProcess.Start(Db, RegistryPath, "node-a", Dir);
 
-        await serve.WaitUntilAsync(async () => await _db.ScalarAsync<long>(
+        await serve.WaitUntilAsync(async () => await Db.ScalarAsync<long>(
             "SELECT count(*) FROM worker.job_runs WHERE task_id = 'key_rotation_sla' AND trigger = 'schedule' AND status <> 'running'") >= 2,
             TimeSpan.FromSeconds(45), "two scheduled runs");
 
-        var run = (await _db.RowsAsync("""
+        var run = (await Db.RowsAsync("""
             SELECT status, exit_code, ok, node, registry_hash, scheduled_for FROM worker.job_runs
             WHERE task_id = 'key_rotation_sla' AND trigger = 'schedule' AND status <> 'running' ORDER BY started_at LIMIT 1
             """)).Single();
@@ -67,13 +57,13 @@ public sealed class ServeTests
     public async Task Run_enqueue_is_executed_by_the_running_daemon_with_trigger_enqueued()
     {
         await WriteRegistryAsync("0 6 * * *");
-        await using var serve = ServeProcess.Start(_db, _registry, "node-a", _dir);
+        await using var serve = ServeProcess.Start(Db, RegistryPath, "node-a", Dir);
         await serve.WaitUntilAsync(SyncedAsync, TimeSpan.FromSeconds(30), "the first sync");
 
-        var enqueue = await AionisCli.RunAsync(["run", "key_rotation_sla", "--enqueue", "--dry-run", "--registry", _registry], AionisCli.EnvFor(_db, _dir));
+        var enqueue = await AionisCli.RunAsync(["run", "key_rotation_sla", "--enqueue", "--dry-run", "--registry", RegistryPath], AionisCli.EnvFor(Db, Dir));
         Assert.That(enqueue.ExitCode, Is.EqualTo(0), enqueue.Stderr);
 
-        await serve.WaitUntilAsync(async () => await _db.ScalarAsync<long>(
+        await serve.WaitUntilAsync(async () => await Db.ScalarAsync<long>(
             "SELECT count(*) FROM worker.job_runs WHERE task_id = 'key_rotation_sla' AND trigger = 'enqueued' AND status = 'gate_failed' AND dry_run") == 1,
             TimeSpan.FromSeconds(30), "the enqueued run");
         Assert.That(JsonDocument.Parse(enqueue.Stdout).RootElement.GetProperty("enqueued").GetBoolean(), Is.True);
@@ -84,7 +74,7 @@ public sealed class ServeTests
     {
         await WriteRegistryAsync("0 6 * * *");
         // The job blocks on this lock, so the run is reliably in flight when the daemon is killed.
-        await using var blocker = new NpgsqlConnection(_db.ConnectionString);
+        await using var blocker = new NpgsqlConnection(Db.ConnectionString);
         await blocker.OpenAsync();
         await using var tx = await blocker.BeginTransactionAsync();
         await using (var lockKeys = new NpgsqlCommand("LOCK TABLE control_api_keys IN ACCESS EXCLUSIVE MODE", blocker, tx))
@@ -92,20 +82,20 @@ public sealed class ServeTests
             await lockKeys.ExecuteNonQueryAsync();
         }
 
-        await using (var serve = ServeProcess.Start(_db, _registry, "node-a", _dir))
+        await using (var serve = ServeProcess.Start(Db, RegistryPath, "node-a", Dir))
         {
             await serve.WaitUntilAsync(SyncedAsync, TimeSpan.FromSeconds(30), "the first sync");
-            await AionisCli.RunAsync(["run", "key_rotation_sla", "--enqueue", "--registry", _registry], AionisCli.EnvFor(_db, _dir));
-            await serve.WaitUntilAsync(async () => await _db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs WHERE status = 'running'") == 1,
+            await AionisCli.RunAsync(["run", "key_rotation_sla", "--enqueue", "--registry", RegistryPath], AionisCli.EnvFor(Db, Dir));
+            await serve.WaitUntilAsync(async () => await Db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs WHERE status = 'running'") == 1,
                 TimeSpan.FromSeconds(30), "the run to start");
             serve.KillHard();
         }
         await tx.RollbackAsync();
 
-        await using var restarted = ServeProcess.Start(_db, _registry, "node-a", _dir);
-        await restarted.WaitUntilAsync(async () => await _db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs WHERE status = 'abandoned'") >= 1,
+        await using var restarted = ServeProcess.Start(Db, RegistryPath, "node-a", Dir);
+        await restarted.WaitUntilAsync(async () => await Db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs WHERE status = 'abandoned'") >= 1,
             TimeSpan.FromSeconds(30), "the interrupted run to be marked abandoned");
-        var row = (await _db.RowsAsync("SELECT node, error, finished_at FROM worker.job_runs WHERE status = 'abandoned'")).First();
+        var row = (await Db.RowsAsync("SELECT node, error, finished_at FROM worker.job_runs WHERE status = 'abandoned'")).First();
         Assert.Multiple(() =>
         {
             Assert.That(row["node"], Is.EqualTo("node-a"));
@@ -118,14 +108,14 @@ public sealed class ServeTests
     public async Task A_dry_run_and_a_real_run_differ_only_in_dry_run_and_the_control_plane_is_untouched()
     {
         await WriteRegistryAsync("0 6 * * *");
-        var env = AionisCli.EnvFor(_db, _dir);
-        var before = await _db.ControlPlaneFingerprintAsync();
+        var env = AionisCli.EnvFor(Db, Dir);
+        var before = await Db.ControlPlaneFingerprintAsync();
 
-        var dry = await AionisCli.RunAsync(["run", "key_rotation_sla", "--dry-run", "--json", "--registry", _registry], env);
-        var afterDry = await _db.ControlPlaneFingerprintAsync();
-        var real = await AionisCli.RunAsync(["run", "key_rotation_sla", "--json", "--registry", _registry], env);
+        var dry = await AionisCli.RunAsync(["run", "key_rotation_sla", "--dry-run", "--json", "--registry", RegistryPath], env);
+        var afterDry = await Db.ControlPlaneFingerprintAsync();
+        var real = await AionisCli.RunAsync(["run", "key_rotation_sla", "--json", "--registry", RegistryPath], env);
 
-        var rows = await _db.RowsAsync("""
+        var rows = await Db.RowsAsync("""
             SELECT dry_run, task_id, job, trigger, status, exit_code, ok, inputs::text AS inputs,
                    summary->'stale_count' AS stale, planned_actions::text AS actions
             FROM worker.job_runs ORDER BY started_at

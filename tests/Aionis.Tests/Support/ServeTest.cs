@@ -1,0 +1,33 @@
+namespace Aionis.Tests.Support;
+
+/// <summary>
+/// A test of the daemon: a fresh database, a scratch folder for artifacts and spool, and the path of the registry file the
+/// test writes there before it starts <c>aionis serve</c> (<see cref="ServeProcess"/>).
+/// </summary>
+public abstract class ServeTest
+{
+    protected TestDatabase Db { get; private set; } = null!;
+    protected string Dir { get; private set; } = null!;
+    protected string RegistryPath => Path.Combine(Dir, "task_registry.yml");
+
+    [SetUp]
+    public async Task CreateDatabaseAndFolderAsync()
+    {
+        Db = await TestDatabase.CreateAsync();
+        Dir = Directory.CreateTempSubdirectory("aionis-serve-").FullName;
+    }
+
+    [TearDown]
+    public async Task DisposeDatabaseAndFolderAsync()
+    {
+        await Db.DisposeAsync();
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A killed process may still hold a file for a moment; the folder is under /tmp.
+        }
+    }
+}
