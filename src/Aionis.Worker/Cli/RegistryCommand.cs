@@ -36,14 +36,14 @@ public static class RegistryCommand
         var command = new Command("list", "Tasks with their schedule, state and next fire time (from the persisted schedule when a database is configured)") { registry };
         command.SetAction((parse, cancellationToken) => WithRegistry(parse, registry, async loaded =>
         {
-            var persisted = await PersistedNextFiresAsync(parse, loaded, cancellationToken);
+            var persisted = await PersistedNextFiresAsync(parse, cancellationToken);
             Console.Out.WriteLine($"{"task",-32} {"job",-34} {"schedule",-18} {"tz",-8} {"state",-9} next fire (UTC)");
             foreach (var task in loaded.Tasks)
             {
                 var state = !task.Enabled ? "disabled" : task.DryRun ? "rehearse" : "enabled";
                 var next = persisted is null
                     ? NextFromCron(task)?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + " (not synced)"
-                    : persisted.TryGetValue(task.Id, out var n) ? n.Next?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + (n.Paused ? " (paused)" : "") : "(not synced)";
+                    : persisted.TryGetValue(task.Id, out var n) ? n.NextFireTime?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + (n.Paused ? " (paused)" : "") : "(not synced)";
                 Console.Out.WriteLine($"{task.Id,-32} {task.Job.Name,-34} {task.Schedule,-18} {task.TimeZone,-8} {state,-9} {next}");
             }
             return ExitCodes.Ok;
@@ -104,21 +104,12 @@ public static class RegistryCommand
         }
     }
 
-    private static async Task<Dictionary<string, (DateTimeOffset? Next, bool Paused)>?> PersistedNextFiresAsync(ParseResult parse, TaskRegistry registry, CancellationToken cancellationToken)
+    /// <summary>Next fire time and paused state of every persisted task, in one query; null without a database.</summary>
+    private static async Task<IReadOnlyDictionary<string, PersistedTask>?> PersistedNextFiresAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         if (Aionis.Data.DatabaseConnection.Resolve(CliServices.Configuration(parse)) is null) return null;
         await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
-        var result = new Dictionary<string, (DateTimeOffset?, bool)>();
-        foreach (var task in registry.Tasks)
-        {
-            var key = ScheduleKeys.Trigger(task.Id);
-            if (await client.Scheduler.GetTrigger(key, cancellationToken) is { } trigger)
-            {
-                var state = await client.Scheduler.GetTriggerState(key, cancellationToken);
-                result[task.Id] = (trigger.NextFireTimeUtc, state == TriggerState.Paused);
-            }
-        }
-        return result;
+        return await Get<PersistedSchedule>(client).ReadAsync(QuartzSetup.SchedulerName, cancellationToken);
     }
 
     private static DateTimeOffset? NextFromCron(RegistryTask task) =>

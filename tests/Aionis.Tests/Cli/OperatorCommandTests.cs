@@ -56,6 +56,21 @@ public sealed class OperatorCommandTests
     }
 
     [Test]
+    public async Task Registry_list_shows_the_persisted_next_fire_time_and_a_pause()
+    {
+        await AionisCli.RunAsync(["pause", "key_rotation_sla", "--reason", "list check"], _env);
+        var list = await AionisCli.RunAsync(["registry", "list", "--registry", _registry], _env);
+        await AionisCli.RunAsync(["resume", "key_rotation_sla"], _env);
+
+        var next = await _db.ScalarAsync<DateTime>("SELECT next_fire_time FROM worker.task_status WHERE task_id = 'key_rotation_sla'");
+        Assert.Multiple(() =>
+        {
+            Assert.That(list.ExitCode, Is.EqualTo(0), list.Stderr);
+            Assert.That(list.Stdout, Does.Contain($"{next:yyyy-MM-dd HH:mm:ss} (paused)"));
+        });
+    }
+
+    [Test]
     public async Task Pausing_an_unknown_task_is_a_usage_error()
     {
         var result = await AionisCli.RunAsync(["pause", "no_such_task", "--reason", "x"], _env);
