@@ -51,7 +51,7 @@ public sealed class NestedJobRunner(JobCatalog catalog, IServiceProvider service
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new NestedJobResult(job, Error, null, string.IsNullOrWhiteSpace(e.Message) ? e.GetType().Name : e.Message);
+            return new NestedJobResult(job, Error, null, JobErrors.Text(e));
         }
         finally
         {

@@ -66,11 +66,11 @@ public static class AionisCommand
         }
         catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
         {
-            return RunOutput.Fail(ExitCodes.DatabaseUnavailable, $"could not reach the database: {JobRunner.ErrorText(e)}");
+            return RunOutput.Fail(ExitCodes.DatabaseUnavailable, $"could not reach the database: {JobErrors.Text(e)}");
         }
         catch (Exception e)
         {
-            return RunOutput.Fail(ExitCodes.RuntimeError, JobRunner.ErrorText(e));
+            return RunOutput.Fail(ExitCodes.RuntimeError, JobErrors.Text(e));
         }
     }
 }

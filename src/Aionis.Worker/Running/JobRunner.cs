@@ -101,7 +101,7 @@ public sealed class JobRunner(
             var unreachable = DatabaseFailures.IsUnreachable(e);
             logger.LogError(e, "run {RunId} of {Job} failed", run.RunId, job.Name);
             result = new RunResult(run.RunId, RunStatus.Failed,
-                unreachable ? ExitCodes.DatabaseUnavailable : ExitCodes.RuntimeError, null, null, ErrorText(e));
+                unreachable ? ExitCodes.DatabaseUnavailable : ExitCodes.RuntimeError, null, null, JobErrors.Text(e));
         }
         stopwatch.Stop();
 
@@ -189,7 +189,7 @@ public sealed class JobRunner(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                outcome = new TenantOutcome(tenant, false, RunStatus.Failed, null, ErrorText(e));
+                outcome = new TenantOutcome(tenant, false, RunStatus.Failed, null, JobErrors.Text(e));
             }
             outcomes.Add(outcome);
             context.Progress($"[{request.TaskId ?? request.Job.Name}] tenant {tenant}: {(outcome.Ok ? "ok" : outcome.Error ?? "not ok")}");
@@ -207,12 +207,4 @@ public sealed class JobRunner(
             NotOkTenants: outcomes.Where(o => !o.Ok).Select(o => o.TenantId).ToList(),
             Tenants: outcomes);
     }
-
-    /// <summary>The reference's formatError: the message, else nested errors, else the type name; secrets never included.</summary>
-    public static string ErrorText(Exception e) => e switch
-    {
-        AggregateException { InnerExceptions.Count: > 0 } a => string.Join(" | ", a.InnerExceptions.Select(ErrorText)),
-        _ when !string.IsNullOrWhiteSpace(e.Message) => e.Message,
-        _ => e.GetType().Name,
-    };
 }
