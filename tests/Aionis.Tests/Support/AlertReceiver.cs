@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Aionis.Tests.Support;
 
@@ -29,10 +23,8 @@ public sealed record ReceivedRequest(string Path, IReadOnlyDictionary<string, st
 /// <summary>A real HTTP alert target: Kestrel on 127.0.0.1 that records every request and answers as scripted.</summary>
 public sealed class AlertReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceiverReply> _script = new();
-
-    private AlertReceiver(WebApplication app) => _app = app;
+    private WebApplication _app = null!;
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
@@ -45,14 +37,8 @@ public sealed class AlertReceiver : IAsyncDisposable
 
     public static async Task<AlertReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new AlertReceiver(app);
-        app.Run(receiver.HandleAsync);
-        await app.StartAsync();
-        receiver.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var receiver = new AlertReceiver();
+        (receiver._app, receiver.BaseUrl) = await LoopbackHttp.StartAsync(app => app.Run(receiver.HandleAsync));
         return receiver;
     }
 

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Aionis.Tests.Support;
 
@@ -16,17 +11,13 @@ namespace Aionis.Tests.Support;
 /// </summary>
 public sealed class PublishingGcsFake : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentDictionary<(string Bucket, string Name), StoredObject> _objects = new();
     private long _generation = 1_700_000_000_000_000;
 
     private readonly TimeSpan _responseDelay;
 
-    private PublishingGcsFake(WebApplication app, TimeSpan responseDelay)
-    {
-        _app = app;
-        _responseDelay = responseDelay;
-    }
+    private PublishingGcsFake(TimeSpan responseDelay) => _responseDelay = responseDelay;
 
     public string Endpoint { get; private set; } = "";
 
@@ -38,16 +29,13 @@ public sealed class PublishingGcsFake : IAsyncDisposable
     /// <param name="responseDelay">Each upload answers only after this long (to exceed a publish timeout).</param>
     public static async Task<PublishingGcsFake> StartAsync(TimeSpan responseDelay = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var fake = new PublishingGcsFake(app, responseDelay);
-        app.MapPost("/upload/storage/v1/b/{bucket}/o", fake.UploadAsync);
-        app.MapGet("/storage/v1/b/{bucket}/o", fake.List);
-        app.MapGet("/storage/v1/b/{bucket}/o/{**name}", fake.GetAsync);
-        await app.StartAsync();
-        fake.Endpoint = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var fake = new PublishingGcsFake(responseDelay);
+        (fake._app, fake.Endpoint) = await LoopbackHttp.StartAsync(app =>
+        {
+            app.MapPost("/upload/storage/v1/b/{bucket}/o", fake.UploadAsync);
+            app.MapGet("/storage/v1/b/{bucket}/o", fake.List);
+            app.MapGet("/storage/v1/b/{bucket}/o/{**name}", fake.GetAsync);
+        });
         return fake;
     }
 
