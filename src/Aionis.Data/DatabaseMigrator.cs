@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -38,15 +37,10 @@ public sealed class DatabaseMigrator(string connectionString)
 
     /// <summary>
     /// Migrations not yet applied (empty = up to date). Plain SQL against EF's history table: <c>serve</c> checks this at
-    /// every start, and starting EF Core's runtime for it would cost time and tens of MB of memory for the process' life.
+    /// every start, and loading EF Core for it would cost time and tens of MB of memory for the process' life.
     /// </summary>
     public async Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken = default)
     {
-        var known = typeof(WorkerDbContext).Assembly.GetTypes()
-            .Select(t => t.GetCustomAttribute<MigrationAttribute>()?.Id)
-            .OfType<string>()
-            .Order(StringComparer.Ordinal)
-            .ToList();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
@@ -62,6 +56,6 @@ public sealed class DatabaseMigrator(string connectionString)
         {
             // No history table yet: everything is pending.
         }
-        return known.Where(id => !applied.Contains(id)).ToList();
+        return WorkerMigrations.All.Where(id => !applied.Contains(id)).ToList();
     }
 }

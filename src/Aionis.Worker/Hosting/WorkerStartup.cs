@@ -39,6 +39,7 @@ public sealed class WorkerStartup(
             {
                 await CheckSchemaAsync(cancellationToken);
                 await PrepareAsync(cancellationToken);
+                ReleaseStartupMemory();
                 return;
             }
             catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
@@ -55,6 +56,14 @@ public sealed class WorkerStartup(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Parsing and syncing a large registry allocates tens of MB once; the daemon then idles for hours between fires, and
+    /// the GC would keep that heap committed. One compacting collection before READY hands it back to the OS
+    /// (1,000 tasks: about 30 MB less resident memory, docs/performance.md).
+    /// </summary>
+    private static void ReleaseStartupMemory() =>
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     private async Task CheckSchemaAsync(CancellationToken cancellationToken)
     {

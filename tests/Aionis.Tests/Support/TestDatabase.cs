@@ -17,10 +17,15 @@ public sealed class TestDatabase : IAsyncDisposable
     public string ConnectionString { get; }
     public NpgsqlDataSource DataSource { get; }
 
-    public static async Task<TestDatabase> CreateAsync()
+    public static Task<TestDatabase> CreateAsync() => CreateAsync(GlobalSetup.TemplateDatabase);
+
+    /// <summary>A database with no worker schema at all, as a new installation finds it.</summary>
+    public static Task<TestDatabase> CreateUnmigratedAsync() => CreateAsync("template0");
+
+    private static async Task<TestDatabase> CreateAsync(string template)
     {
         var name = "t_" + Guid.NewGuid().ToString("N")[..16];
-        await AdminAsync($"CREATE DATABASE {name} TEMPLATE {GlobalSetup.TemplateDatabase}");
+        await AdminAsync($"CREATE DATABASE {name} TEMPLATE {template}");
         var builder = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdmin) { Database = name };
         return new TestDatabase(name, DatabaseConnection.Normalize(builder.ConnectionString));
     }
