@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark (or `all`) against a PostgreSQL 15 of its own (and the emulators when it needs them).
 # Prints a table per benchmark: figure, target, PASS/FAIL; exits 1 when a target is missed.
-#   scripts/bench.sh list | NAME | all
+#   scripts/bench.sh list | NAME [NAME...] | scale | all
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
