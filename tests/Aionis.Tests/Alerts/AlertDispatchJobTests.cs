@@ -4,7 +4,6 @@ using System.Text.Json;
 using Aionis.Jobs.Alerts;
 using Aionis.Tests.Support;
 using Aionis.Worker.Running;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Aionis.Tests.Alerts;
 
@@ -12,44 +11,24 @@ namespace Aionis.Tests.Alerts;
 /// hosted-alert-dispatch end to end: stale keys in Postgres raise key_rotation_sla_failed, routes in
 /// control_alert_routes carry it to a real HTTP receiver, and every outcome lands in control_alert_deliveries.
 /// </summary>
-public sealed class AlertDispatchJobTests
+public sealed class AlertDispatchJobTests : AlertJobTest
 {
     private static readonly DateTimeOffset Tuesday = new(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
     private const string Tenant = "acme";
-    private TestDatabase _db = null!;
-    private AlertReceiver _receiver = null!;
-    private FakeTimeProvider _clock = null!;
-    private WorkerHarness _worker = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _receiver = await AlertReceiver.StartAsync();
-        _clock = new FakeTimeProvider(Tuesday);
-        _worker = new WorkerHarness(_db, new Dictionary<string, string?> { ["Alerts:AllowInsecureTargets"] = "true" }, _clock);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _worker.DisposeAsync();
-        await _receiver.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    protected override DateTimeOffset Now => Tuesday;
 
     /// <summary>Three stale keys (critical at base) and a recent rotation.</summary>
     private async Task StaleKeysAsync(int count = 3)
     {
-        for (var i = 0; i < count; i++) await _db.AddKeyAsync(Tenant, $"ak_live_old{i}", Tuesday.AddDays(-40));
-        await _db.AddRotationAuditAsync(Tenant, Tuesday.AddDays(-2));
+        for (var i = 0; i < count; i++) await Db.AddKeyAsync(Tenant, $"ak_live_old{i}", Tuesday.AddDays(-40));
+        await Db.AddRotationAuditAsync(Tenant, Tuesday.AddDays(-2));
     }
 
     private Task<RunResult> DispatchAsync(bool dryRun = false, params (string Key, object? Value)[] extra)
     {
         var options = new Dictionary<string, object?> { ["tenant-id"] = Tenant, ["event-types"] = AlertEventTypes.KeyRotationSlaFailed };
         foreach (var (key, value) in extra) options[key] = value;
-        return _worker.RunAsync("hosted-alert-dispatch", options, dryRun);
+        return Worker.RunAsync("hosted-alert-dispatch", options, dryRun);
     }
 
     private static JsonElement Meta(Dictionary<string, object?> row) => JsonDocument.Parse((string)row["metadata"]!).RootElement;
@@ -60,14 +39,14 @@ public sealed class AlertDispatchJobTests
     public async Task A_stale_key_is_delivered_to_a_signed_webhook_and_recorded_as_sent()
     {
         await StaleKeysAsync();
-        var route = await _db.AddAlertRouteAsync(Tenant, "webhook", _receiver.Url("/hooks/T0K3N"), secret: "route_secret",
+        var route = await Db.AddAlertRouteAsync(Tenant, "webhook", Receiver.Url("/hooks/T0K3N"), secret: "route_secret",
             headersJson: """{"x-team":"sre"}""");
 
         var result = await DispatchAsync();
 
-        var request = _receiver.Requests.Single();
+        var request = Receiver.Requests.Single();
         var signature = AlertSignature.Compute("route_secret", long.Parse(request.Header("x-aionis-signature-ts")!), Encoding.UTF8.GetBytes(request.Body));
-        var row = (await _db.DeliveriesAsync()).Single();
+        var row = (await Db.DeliveriesAsync()).Single();
         var metadata = Meta(row);
         var summary = WorkerHarness.SummaryJson(result);
         Assert.Multiple(() =>
@@ -98,13 +77,13 @@ public sealed class AlertDispatchJobTests
     public async Task Slack_routes_get_text_and_pagerduty_routes_get_an_events_v2_body()
     {
         await StaleKeysAsync();
-        await _db.AddAlertRouteAsync(Tenant, "slack_webhook", _receiver.Url("/slack"), createdAt: Tuesday.AddDays(-2));
-        await _db.AddAlertRouteAsync(Tenant, "pagerduty_events", _receiver.Url("/pd"), secret: "R0UTING_KEY", createdAt: Tuesday.AddDays(-1));
+        await Db.AddAlertRouteAsync(Tenant, "slack_webhook", Receiver.Url("/slack"), createdAt: Tuesday.AddDays(-2));
+        await Db.AddAlertRouteAsync(Tenant, "pagerduty_events", Receiver.Url("/pd"), secret: "R0UTING_KEY", createdAt: Tuesday.AddDays(-1));
 
         await DispatchAsync();
 
-        var slack = _receiver.Requests.Single(r => r.Path == "/slack").Json;
-        var pd = _receiver.Requests.Single(r => r.Path == "/pd").Json;
+        var slack = Receiver.Requests.Single(r => r.Path == "/slack").Json;
+        var pd = Receiver.Requests.Single(r => r.Path == "/pd").Json;
         Assert.Multiple(() =>
         {
             Assert.That(slack.GetProperty("text").GetString(), Does.Contain("tenant acme has 3 stale active key(s)"));
@@ -121,17 +100,17 @@ public sealed class AlertDispatchJobTests
     [Test]
     public async Task A_tuesday_3am_warning_only_window_downgrades_critical_and_the_dedupe_key_says_warning()
     {
-        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero));
+        Clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero));
         await StaleKeysAsync();
-        var route = await _db.AddAlertRouteAsync(Tenant, "webhook", _receiver.Url(),
+        var route = await Db.AddAlertRouteAsync(Tenant, "webhook", Receiver.Url(),
             policyJson: """{"quiet_windows":[{"days":[1,2,3,4,5],"start":"00:00","end":"07:00","timezone":"UTC","mode":"warning_only"}]}""");
 
         await DispatchAsync();
 
-        var metadata = Meta((await _db.DeliveriesAsync()).Single());
+        var metadata = Meta((await Db.DeliveriesAsync()).Single());
         Assert.Multiple(() =>
         {
-            Assert.That(_receiver.Requests.Single().Json.GetProperty("severity").GetString(), Is.EqualTo("warning"));
+            Assert.That(Receiver.Requests.Single().Json.GetProperty("severity").GetString(), Is.EqualTo("warning"));
             Assert.That(metadata.GetProperty("quiet_window_hit").GetBoolean(), Is.True);
             Assert.That(metadata.GetProperty("quiet_mode").GetString(), Is.EqualTo("warning_only"));
             Assert.That(metadata.GetProperty("severity_input").GetString(), Is.EqualTo("critical"));
@@ -143,21 +122,21 @@ public sealed class AlertDispatchJobTests
     [Test]
     public async Task Policy_skips_write_skipped_rows_with_their_reason()
     {
-        await _db.AddKeyAsync(Tenant, "ak_live_fresh", Tuesday.AddDays(-1));
-        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 23, 0, 0, TimeSpan.Zero));
-        await _db.AddAlertRouteAsync(Tenant, "webhook", _receiver.Url("/threshold"), createdAt: Tuesday.AddDays(-3),
+        await Db.AddKeyAsync(Tenant, "ak_live_fresh", Tuesday.AddDays(-1));
+        Clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 23, 0, 0, TimeSpan.Zero));
+        await Db.AddAlertRouteAsync(Tenant, "webhook", Receiver.Url("/threshold"), createdAt: Tuesday.AddDays(-3),
             policyJson: """{"severity_thresholds":{"key_rotation_sla_failed":{"warning_no_recent_rotation":false}}}""");
-        await _db.AddAlertRouteAsync(Tenant, "webhook", _receiver.Url("/quiet"), createdAt: Tuesday.AddDays(-2),
+        await Db.AddAlertRouteAsync(Tenant, "webhook", Receiver.Url("/quiet"), createdAt: Tuesday.AddDays(-2),
             policyJson: """{"quiet_windows":[{"start":"22:00","end":"06:00","mode":"suppress"}]}""");
-        await _db.AddAlertRouteAsync(Tenant, "webhook", _receiver.Url("/tz"), createdAt: Tuesday.AddDays(-1),
+        await Db.AddAlertRouteAsync(Tenant, "webhook", Receiver.Url("/tz"), createdAt: Tuesday.AddDays(-1),
             policyJson: """{"quiet_windows":[{"timezone":"Mars/Olympus"}]}""");
 
         var result = await DispatchAsync();
 
-        var rows = await _db.DeliveriesAsync();
+        var rows = await Db.DeliveriesAsync();
         Assert.Multiple(() =>
         {
-            Assert.That(_receiver.Requests, Is.Empty);
+            Assert.That(Receiver.Requests, Is.Empty);
             Assert.That(rows.Select(r => r["status"]), Is.All.EqualTo("skipped"));
             Assert.That(rows.Select(r => r["error"]), Is.EqualTo(new[] { "below_route_threshold", "quiet_window_suppressed", "invalid_policy" }));
             Assert.That(Meta(rows[0]).GetProperty("reason").GetString(), Is.EqualTo("severity_threshold"));
@@ -173,15 +152,15 @@ public sealed class AlertDispatchJobTests
     public async Task A_second_run_within_the_ttl_is_a_dedupe_hit_and_a_30_second_ttl_behaves_as_60()
     {
         await StaleKeysAsync();
-        await _db.AddAlertRouteAsync(Tenant, "webhook", _receiver.Url(), policyJson: """{"dedupe":{"ttl_seconds":30}}""");
+        await Db.AddAlertRouteAsync(Tenant, "webhook", Receiver.Url(), policyJson: """{"dedupe":{"ttl_seconds":30}}""");
 
         await DispatchAsync();
-        _clock.Advance(TimeSpan.FromSeconds(45));
+        Clock.Advance(TimeSpan.FromSeconds(45));
         var second = await DispatchAsync();
-        _clock.Advance(TimeSpan.FromSeconds(16));
+        Clock.Advance(TimeSpan.FromSeconds(16));
         await DispatchAsync();
 
-        var rows = await _db.DeliveriesAsync();
+        var rows = await Db.DeliveriesAsync();
         Assert.Multiple(() =>
         {
             Assert.That(rows.Select(r => r["status"]), Is.EqualTo(new[] { "sent", "skipped", "sent" }));
@@ -189,7 +168,7 @@ public sealed class AlertDispatchJobTests
             Assert.That(Meta(rows[1]).GetProperty("dedupe_last_delivery_at").GetString(), Is.EqualTo("2026-11-24T00:00:00.000Z"));
             Assert.That(Meta(rows[1]).GetProperty("dedupe_ttl_seconds").GetInt32(), Is.EqualTo(60));
             Assert.That(Rows(second)[0].GetProperty("reason").GetString(), Is.EqualTo("dedupe_hit"));
-            Assert.That(_receiver.Requests, Has.Count.EqualTo(2));
+            Assert.That(Receiver.Requests, Has.Count.EqualTo(2));
         });
     }
 
@@ -197,12 +176,12 @@ public sealed class AlertDispatchJobTests
     public async Task No_active_route_is_reported_without_a_delivery_row()
     {
         await StaleKeysAsync();
-        await _db.AddAlertRouteAsync(Tenant, "webhook", _receiver.Url(), status: "disabled");
-        await _db.AddAlertRouteAsync(Tenant, "webhook", _receiver.Url(), events: """["key_usage_anomaly"]""");
+        await Db.AddAlertRouteAsync(Tenant, "webhook", Receiver.Url(), status: "disabled");
+        await Db.AddAlertRouteAsync(Tenant, "webhook", Receiver.Url(), events: """["key_usage_anomaly"]""");
 
         var result = await DispatchAsync();
 
-        var deliveries = await _db.DeliveriesAsync();
+        var deliveries = await Db.DeliveriesAsync();
         Assert.Multiple(() =>
         {
             Assert.That(Rows(result).GetArrayLength(), Is.EqualTo(1));
@@ -216,16 +195,16 @@ public sealed class AlertDispatchJobTests
     public async Task A_429_with_retry_after_is_retried_and_sent_once()
     {
         await StaleKeysAsync();
-        await _db.AddAlertRouteAsync(Tenant, "webhook", _receiver.Url());
-        _receiver.Script(ReceiverReply.TooManyRequests(retryAfterSeconds: 1));
+        await Db.AddAlertRouteAsync(Tenant, "webhook", Receiver.Url());
+        Receiver.Script(ReceiverReply.TooManyRequests(retryAfterSeconds: 1));
 
         var watch = Stopwatch.StartNew();
         var result = await DispatchAsync();
 
-        var row = (await _db.DeliveriesAsync()).Single();
+        var row = (await Db.DeliveriesAsync()).Single();
         Assert.Multiple(() =>
         {
-            Assert.That(_receiver.Requests, Has.Count.EqualTo(2));
+            Assert.That(Receiver.Requests, Has.Count.EqualTo(2));
             Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9)), "Retry-After is honoured");
             Assert.That(row["status"], Is.EqualTo("sent"));
             Assert.That(Meta(row).GetProperty("attempts").GetInt32(), Is.EqualTo(2));
@@ -237,15 +216,15 @@ public sealed class AlertDispatchJobTests
     public async Task A_receiver_failing_with_500_ends_failed_with_the_code_and_strict_exits_2()
     {
         await StaleKeysAsync();
-        await _db.AddAlertRouteAsync(Tenant, "webhook", _receiver.Url());
-        _receiver.Default = ReceiverReply.ServerError;
+        await Db.AddAlertRouteAsync(Tenant, "webhook", Receiver.Url());
+        Receiver.Default = ReceiverReply.ServerError;
 
         var result = await DispatchAsync(extra: ("strict", null));
 
-        var row = (await _db.DeliveriesAsync()).Single();
+        var row = (await Db.DeliveriesAsync()).Single();
         Assert.Multiple(() =>
         {
-            Assert.That(_receiver.Requests, Has.Count.EqualTo(AlertSender.MaxAttempts));
+            Assert.That(Receiver.Requests, Has.Count.EqualTo(AlertSender.MaxAttempts));
             Assert.That(row["status"], Is.EqualTo("failed"));
             Assert.That(row["response_code"], Is.EqualTo(500));
             Assert.That(row["response_body"], Is.EqualTo("boom"));
@@ -258,17 +237,17 @@ public sealed class AlertDispatchJobTests
     public async Task A_hung_receiver_times_out_at_timeout_ms()
     {
         await StaleKeysAsync();
-        await _db.AddAlertRouteAsync(Tenant, "webhook", _receiver.Url());
-        _receiver.Default = ReceiverReply.Hung;
+        await Db.AddAlertRouteAsync(Tenant, "webhook", Receiver.Url());
+        Receiver.Default = ReceiverReply.Hung;
 
         var watch = Stopwatch.StartNew();
         await DispatchAsync(extra: ("timeout-ms", "1000"));
 
-        var row = (await _db.DeliveriesAsync()).Single();
+        var row = (await Db.DeliveriesAsync()).Single();
         Assert.Multiple(() =>
         {
             Assert.That(watch.Elapsed, Is.InRange(TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5)));
-            Assert.That(_receiver.Requests, Has.Count.EqualTo(1), "a timeout is not retried");
+            Assert.That(Receiver.Requests, Has.Count.EqualTo(1), "a timeout is not retried");
             Assert.That(row["status"], Is.EqualTo("failed"));
             Assert.That(row["response_code"], Is.Null);
             Assert.That(row["error"], Is.EqualTo("timed out after 1000 ms"));
@@ -279,16 +258,16 @@ public sealed class AlertDispatchJobTests
     public async Task A_dry_run_makes_no_http_call_and_writes_no_row()
     {
         await StaleKeysAsync();
-        await _db.AddAlertRouteAsync(Tenant, "webhook", _receiver.Url("/hooks/T0K3N"));
-        var before = await _db.ControlPlaneFingerprintAsync();
+        await Db.AddAlertRouteAsync(Tenant, "webhook", Receiver.Url("/hooks/T0K3N"));
+        var before = await Db.ControlPlaneFingerprintAsync();
 
         var result = await DispatchAsync(dryRun: true);
 
-        var planned = await _db.ScalarAsync<string>("SELECT planned_actions::text FROM worker.job_runs WHERE run_id = $1", result.RunId);
-        var after = await _db.ControlPlaneFingerprintAsync();
+        var planned = await Db.ScalarAsync<string>("SELECT planned_actions::text FROM worker.job_runs WHERE run_id = $1", result.RunId);
+        var after = await Db.ControlPlaneFingerprintAsync();
         Assert.Multiple(() =>
         {
-            Assert.That(_receiver.Requests, Is.Empty);
+            Assert.That(Receiver.Requests, Is.Empty);
             Assert.That(after, Is.EqualTo(before));
             Assert.That(Rows(result)[0].GetProperty("error").GetString(), Is.EqualTo("dry_run"));
             Assert.That(WorkerHarness.SummaryJson(result).GetProperty("dry_run").GetBoolean(), Is.True);
@@ -298,7 +277,7 @@ public sealed class AlertDispatchJobTests
 
     [Test]
     public void Unknown_event_types_are_rejected_naming_the_option() =>
-        Assert.That(() => _worker.RunAsync("hosted-alert-dispatch", new Dictionary<string, object?> { ["event-types"] = "key_rotation_sla_failed,nope" }),
+        Assert.That(() => Worker.RunAsync("hosted-alert-dispatch", new Dictionary<string, object?> { ["event-types"] = "key_rotation_sla_failed,nope" }),
             Throws.TypeOf<Aionis.Jobs.Framework.OptionBindingException>().With.Message.Contains("--event-types 'nope'"));
 
     private string JobSummaryText(RunResult result) => Aionis.Jobs.Framework.JobJson.Serialize(result.Summary);

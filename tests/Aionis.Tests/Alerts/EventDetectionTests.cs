@@ -3,7 +3,6 @@ using Aionis.Jobs.Alerts;
 using Aionis.Jobs.Framework;
 using Aionis.Tests.Support;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Aionis.Tests.Alerts;
 
@@ -11,33 +10,14 @@ namespace Aionis.Tests.Alerts;
 /// key_usage_anomaly and incident_publish_slo_degraded come from their own jobs, run by name from the catalog. While a
 /// job is not in the catalog its event is reported as not evaluated; once it is, the seeded rows below raise the event.
 /// </summary>
-public sealed class EventDetectionTests
+public sealed class EventDetectionTests : AlertJobTest
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
-    private TestDatabase _db = null!;
-    private AlertReceiver _receiver = null!;
-    private WorkerHarness _worker = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _receiver = await AlertReceiver.StartAsync();
-        _worker = new WorkerHarness(_db, new Dictionary<string, string?> { ["Alerts:AllowInsecureTargets"] = "true" }, new FakeTimeProvider(Now));
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _worker.DisposeAsync();
-        await _receiver.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    protected override DateTimeOffset Now => new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
     [Test]
     public async Task A_job_missing_from_the_catalog_is_reported_not_evaluated()
     {
-        var reader = new CatalogJobReader(new NestedJobRunner(new JobCatalog([]), _worker.Services, new ConfigurationBuilder().Build()));
+        var reader = new CatalogJobReader(new NestedJobRunner(new JobCatalog([]), Worker.Services, new ConfigurationBuilder().Build()));
 
         var result = await reader.RunAsync(AlertEventDetector.KeyUsageJob, new Dictionary<string, object?>(), new JobContext { RunId = Guid.NewGuid() });
 
@@ -52,12 +32,12 @@ public sealed class EventDetectionTests
     public async Task A_key_usage_spike_raises_key_usage_anomaly_or_is_reported_not_evaluated()
     {
         // Reference §12: baseline 1440 requests over 144 h → expected 240 in 24 h; 480 recent requests is a 2.0 spike.
-        await _db.AddTenantAsync("acme");
-        await _db.AddTelemetryAsync("acme", "write", Now.AddHours(-100), 1440, keyPrefix: "ak_live_spiky");
-        await _db.AddTelemetryAsync("acme", "write", Now.AddHours(-2), 480, keyPrefix: "ak_live_spiky");
-        await _db.AddAlertRouteAsync("acme", "webhook", _receiver.Url());
+        await Db.AddTenantAsync("acme");
+        await Db.AddTelemetryAsync("acme", "write", Now.AddHours(-100), 1440, keyPrefix: "ak_live_spiky");
+        await Db.AddTelemetryAsync("acme", "write", Now.AddHours(-2), 480, keyPrefix: "ak_live_spiky");
+        await Db.AddAlertRouteAsync("acme", "webhook", Receiver.Url());
 
-        var summary = WorkerHarness.SummaryJson(await _worker.RunAsync("hosted-alert-dispatch",
+        var summary = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-alert-dispatch",
             new Dictionary<string, object?> { ["tenant-id"] = "acme", ["event-types"] = AlertEventTypes.KeyUsageAnomaly }));
 
         AssertDetectedOrNotEvaluated(summary, AlertEventDetector.KeyUsageJob, AlertEventTypes.KeyUsageAnomaly, "warning",
@@ -68,16 +48,16 @@ public sealed class EventDetectionTests
     public async Task A_degraded_incident_publish_slo_raises_the_event_or_is_reported_not_evaluated()
     {
         // Reference §12 SLO case A: critical via dead_letter_rate_far_above_threshold.
-        await _db.AddTenantAsync("acme");
+        await Db.AddTenantAsync("acme");
         await AddPublishJobsAsync("succeeded", 90, Now.AddHours(-48));
         await AddPublishJobsAsync("failed", 8, Now.AddHours(-48));
         await AddPublishJobsAsync("dead_letter", 2, Now.AddHours(-48));
         await AddPublishJobsAsync("succeeded", 30, Now.AddHours(-2));
         await AddPublishJobsAsync("failed", 6, Now.AddHours(-2));
         await AddPublishJobsAsync("dead_letter", 4, Now.AddHours(-2));
-        await _db.AddAlertRouteAsync("acme", "webhook", _receiver.Url());
+        await Db.AddAlertRouteAsync("acme", "webhook", Receiver.Url());
 
-        var summary = WorkerHarness.SummaryJson(await _worker.RunAsync("hosted-alert-dispatch",
+        var summary = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-alert-dispatch",
             new Dictionary<string, object?> { ["tenant-id"] = "acme", ["event-types"] = AlertEventTypes.IncidentPublishSloDegraded }));
 
         AssertDetectedOrNotEvaluated(summary, AlertEventDetector.IncidentSloJob, AlertEventTypes.IncidentPublishSloDegraded, "critical",
@@ -85,7 +65,7 @@ public sealed class EventDetectionTests
     }
 
     private Task AddPublishJobsAsync(string status, int count, DateTimeOffset updatedAt) =>
-        _db.ExecuteAsync("""
+        Db.ExecuteAsync("""
             INSERT INTO control_incident_publish_jobs (tenant_id, run_id, source_dir, target, status, created_at, updated_at)
             SELECT 'acme', 'run-' || g, '/var/lib/aionis/incidents/run', 's3://b/p', $1, $2, $2 FROM generate_series(1, $3) g
             """, status, updatedAt, count);
@@ -102,7 +82,7 @@ public sealed class EventDetectionTests
                 Assert.That(detected[0].GetProperty("event_type").GetString(), Is.EqualTo(eventType));
                 Assert.That(detected[0].GetProperty("severity").GetString(), Is.EqualTo(severity));
                 Assert.That(detected[0].GetProperty("summary").GetString(), Is.EqualTo(text));
-                Assert.That(_receiver.Requests, Has.Count.EqualTo(1));
+                Assert.That(Receiver.Requests, Has.Count.EqualTo(1));
             });
         }
         else
@@ -113,7 +93,7 @@ public sealed class EventDetectionTests
                 Assert.That(missing[0].GetProperty("event_type").GetString(), Is.EqualTo(eventType));
                 Assert.That(missing[0].GetProperty("reason").GetString(), Is.EqualTo("job_not_available"));
                 Assert.That(summary.GetProperty("events_detected").GetArrayLength(), Is.EqualTo(0));
-                Assert.That(_receiver.Requests, Is.Empty);
+                Assert.That(Receiver.Requests, Is.Empty);
             });
         }
     }

@@ -1,72 +1,52 @@
 using Aionis.Jobs.Alerts;
 using Aionis.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Aionis.Tests.Alerts;
 
 /// <summary>Registry notify: failure alerts with dedupe and resolve, gate verdicts, and the overdue dead-man switch.</summary>
-public sealed class OperatorAlertsTests
+public sealed class OperatorAlertsTests : AlertJobTest
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
     private static readonly NotifyPolicy OnFailure = new() { OnFailure = true, Channels = ["ops", "pager"] };
-    private TestDatabase _db = null!;
-    private AlertReceiver _receiver = null!;
-    private FakeTimeProvider _clock = null!;
-    private WorkerHarness _worker = null!;
-    private OperatorAlerts _alerts = null!;
+    protected override DateTimeOffset Now => Start;
 
-    [SetUp]
-    public async Task SetUp()
+    protected override Dictionary<string, string?> AlertSettings() => new()
     {
-        _db = await TestDatabase.CreateAsync();
-        _receiver = await AlertReceiver.StartAsync();
-        _clock = new FakeTimeProvider(Start);
-        _worker = new WorkerHarness(_db, new Dictionary<string, string?>
-        {
-            ["Alerts:AllowInsecureTargets"] = "true",
-            ["Alerts:Channels"] = $$"""
-                [{"id":"ops","type":"generic_webhook","url":"{{_receiver.Url("/ops")}}"},
-                 {"id":"pager","type":"pagerduty_events_v2","routingKey":"RK-SECRET","url":"{{_receiver.Url("/pd")}}"}]
-                """,
-        }, _clock);
-        _alerts = _worker.Services.GetRequiredService<OperatorAlerts>();
-    }
+        ["Alerts:Channels"] = $$"""
+            [{"id":"ops","type":"generic_webhook","url":"{{Receiver.Url("/ops")}}"},
+             {"id":"pager","type":"pagerduty_events_v2","routingKey":"RK-SECRET","url":"{{Receiver.Url("/pd")}}"}]
+            """,
+    };
 
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _worker.DisposeAsync();
-        await _receiver.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    private OperatorAlerts Alerts => Worker.Services.GetRequiredService<OperatorAlerts>();
 
     private static RunFinishedNotice Run(string status, int attempt = 1, int maxAttempts = 1, string? error = "boom: connection reset") =>
         new("nightly_export", "hosted-tenant-timeseries-export", Guid.NewGuid(), status, attempt, maxAttempts, error, DateTimeOffset.UnixEpoch);
 
-    private List<ReceivedRequest> Sent(string path) => _receiver.Requests.Where(r => r.Path == path).ToList();
+    private List<ReceivedRequest> Sent(string path) => Receiver.Requests.Where(r => r.Path == path).ToList();
 
     [Test]
     public async Task A_task_failing_every_minute_alerts_once_per_dedupe_window_and_resolves_once_after_a_success()
     {
         var first = Run("failed");
-        await _alerts.RunFinishedAsync(first, OnFailure, CancellationToken.None);
+        await Alerts.RunFinishedAsync(first, OnFailure, CancellationToken.None);
         for (var minute = 1; minute < 30; minute++)
         {
-            _clock.Advance(TimeSpan.FromMinutes(1));
-            await _alerts.RunFinishedAsync(Run(minute % 2 == 0 ? "failed" : "timed_out"), OnFailure, CancellationToken.None);
+            Clock.Advance(TimeSpan.FromMinutes(1));
+            await Alerts.RunFinishedAsync(Run(minute % 2 == 0 ? "failed" : "timed_out"), OnFailure, CancellationToken.None);
         }
         Assert.That(Sent("/ops"), Has.Count.EqualTo(1), "29 more failures inside the 30-minute window stay quiet");
 
-        _clock.Advance(TimeSpan.FromMinutes(1));
-        await _alerts.RunFinishedAsync(Run("failed"), OnFailure, CancellationToken.None);
-        _clock.Advance(TimeSpan.FromMinutes(1));
-        await _alerts.RunFinishedAsync(Run("succeeded", error: null), OnFailure, CancellationToken.None);
-        await _alerts.RunFinishedAsync(Run("succeeded", error: null), OnFailure, CancellationToken.None);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await Alerts.RunFinishedAsync(Run("failed"), OnFailure, CancellationToken.None);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await Alerts.RunFinishedAsync(Run("succeeded", error: null), OnFailure, CancellationToken.None);
+        await Alerts.RunFinishedAsync(Run("succeeded", error: null), OnFailure, CancellationToken.None);
 
         var ops = Sent("/ops");
         var pd = Sent("/pd");
-        var state = (await _db.RowsAsync("SELECT kind, occurrences, resolved_at FROM worker.operator_alerts")).Single();
+        var state = (await Db.RowsAsync("SELECT kind, occurrences, resolved_at FROM worker.operator_alerts")).Single();
         Assert.Multiple(() =>
         {
             Assert.That(ops, Has.Count.EqualTo(3), "first alert, a reminder after the window, one recovery");
@@ -87,13 +67,13 @@ public sealed class OperatorAlertsTests
     [Test]
     public async Task Failures_before_the_last_attempt_and_unrequested_gate_verdicts_stay_quiet()
     {
-        await _alerts.RunFinishedAsync(Run("failed", attempt: 1, maxAttempts: 3), OnFailure, CancellationToken.None);
-        await _alerts.RunFinishedAsync(Run("gate_failed"), OnFailure, CancellationToken.None);
-        await _alerts.RunFinishedAsync(Run("cancelled"), OnFailure, CancellationToken.None);
-        Assert.That(_receiver.Requests, Is.Empty);
+        await Alerts.RunFinishedAsync(Run("failed", attempt: 1, maxAttempts: 3), OnFailure, CancellationToken.None);
+        await Alerts.RunFinishedAsync(Run("gate_failed"), OnFailure, CancellationToken.None);
+        await Alerts.RunFinishedAsync(Run("cancelled"), OnFailure, CancellationToken.None);
+        Assert.That(Receiver.Requests, Is.Empty);
 
-        await _alerts.RunFinishedAsync(Run("abandoned", attempt: 3, maxAttempts: 3), OnFailure, CancellationToken.None);
-        await _alerts.RunFinishedAsync(Run("gate_failed"), OnFailure with { OnGateFailed = true }, CancellationToken.None);
+        await Alerts.RunFinishedAsync(Run("abandoned", attempt: 3, maxAttempts: 3), OnFailure, CancellationToken.None);
+        await Alerts.RunFinishedAsync(Run("gate_failed"), OnFailure with { OnGateFailed = true }, CancellationToken.None);
 
         Assert.That(Sent("/ops").Select(r => r.Json.GetProperty("event_type").GetString()), Is.EqualTo(new[] { "job_failed", "job_gate_failed" }));
     }
@@ -101,7 +81,7 @@ public sealed class OperatorAlertsTests
     [Test]
     public async Task Severity_picks_channels_through_the_default_routing()
     {
-        await _alerts.RunFinishedAsync(Run("failed"), new NotifyPolicy { OnFailure = true, Severity = "critical" }, CancellationToken.None);
+        await Alerts.RunFinishedAsync(Run("failed"), new NotifyPolicy { OnFailure = true, Severity = "critical" }, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
@@ -118,17 +98,17 @@ public sealed class OperatorAlertsTests
         var policy = new NotifyPolicy { OnFailure = true, Channels = ["ops"] };
         OverdueCandidate Candidate(DateTimeOffset? lastSuccess) => new("hourly_sla", lastSuccess, hourly, policy);
 
-        await _alerts.CheckOverdueAsync([Candidate(Start.AddMinutes(-119))], CancellationToken.None);
-        Assert.That(_receiver.Requests, Is.Empty, "119 minutes is within twice the period");
+        await Alerts.CheckOverdueAsync([Candidate(Start.AddMinutes(-119))], CancellationToken.None);
+        Assert.That(Receiver.Requests, Is.Empty, "119 minutes is within twice the period");
 
         for (var check = 0; check < 5; check++)
         {
-            _clock.Advance(TimeSpan.FromMinutes(10));
-            await _alerts.CheckOverdueAsync([Candidate(Start.AddMinutes(-119))], CancellationToken.None);
+            Clock.Advance(TimeSpan.FromMinutes(10));
+            await Alerts.CheckOverdueAsync([Candidate(Start.AddMinutes(-119))], CancellationToken.None);
         }
-        _clock.Advance(TimeSpan.FromMinutes(1));
-        await _alerts.CheckOverdueAsync([Candidate(_clock.GetUtcNow().AddMinutes(-1))], CancellationToken.None);
-        await _alerts.CheckOverdueAsync([Candidate(_clock.GetUtcNow().AddMinutes(-1))], CancellationToken.None);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await Alerts.CheckOverdueAsync([Candidate(Clock.GetUtcNow().AddMinutes(-1))], CancellationToken.None);
+        await Alerts.CheckOverdueAsync([Candidate(Clock.GetUtcNow().AddMinutes(-1))], CancellationToken.None);
 
         var ops = Sent("/ops");
         Assert.Multiple(() =>
@@ -142,7 +122,7 @@ public sealed class OperatorAlertsTests
     public async Task Notify_overdue_after_overrides_twice_the_period_and_never_run_tasks_count_from_since()
     {
         var policy = new NotifyPolicy { Channels = ["ops"], OverdueAfter = TimeSpan.FromMinutes(15) };
-        await _alerts.CheckOverdueAsync([
+        await Alerts.CheckOverdueAsync([
             new OverdueCandidate("quick", Start.AddMinutes(-16), TimeSpan.FromDays(1), policy),
             new OverdueCandidate("never_ran", null, TimeSpan.FromHours(1), policy) { Since = Start.AddMinutes(-20) },
             new OverdueCandidate("unknown_age", null, TimeSpan.FromHours(1), policy),

@@ -5,24 +5,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Aionis.Tests.Data;
 
 /// <summary><c>aionis db migrate</c> on a new database, and <c>serve</c>'s refusal to run on a schema that is behind.</summary>
-public sealed class SchemaMigrationTests
+public sealed class SchemaMigrationTests : ServeTest
 {
-    private TestDatabase _db = null!;
-    private string _dir = null!;
-
-    [SetUp]
-    public async Task CreateEmptyDatabaseAsync()
-    {
-        _db = await TestDatabase.CreateUnmigratedAsync();
-        _dir = Directory.CreateTempSubdirectory("aionis-migrate-").FullName;
-    }
-
-    [TearDown]
-    public async Task DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateUnmigratedAsync();
 
     [Test]
     public void The_migration_list_serve_checks_is_EF_Cores_own()
@@ -35,11 +20,11 @@ public sealed class SchemaMigrationTests
     [Test]
     public async Task Migrate_applies_each_migration_once_and_then_reports_up_to_date()
     {
-        var migrator = new DatabaseMigrator(_db.ConnectionString);
+        var migrator = new DatabaseMigrator(Db.ConnectionString);
         Assert.That(await migrator.PendingAsync(), Is.EqualTo(WorkerMigrations.All));
 
-        var first = await AionisCli.RunAsync(["db", "migrate"], AionisCli.EnvFor(_db, _dir));
-        var second = await AionisCli.RunAsync(["db", "migrate"], AionisCli.EnvFor(_db, _dir));
+        var first = await AionisCli.RunAsync(["db", "migrate"], AionisCli.EnvFor(Db, Dir));
+        var second = await AionisCli.RunAsync(["db", "migrate"], AionisCli.EnvFor(Db, Dir));
 
         Assert.Multiple(async () =>
         {
@@ -48,20 +33,19 @@ public sealed class SchemaMigrationTests
             Assert.That(second.ExitCode, Is.EqualTo(0), second.Stderr);
             Assert.That(second.Stderr, Does.Contain("worker schema up to date"));
             Assert.That(await migrator.PendingAsync(), Is.Empty);
-            Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM worker.ef_migrations_history"), Is.EqualTo(WorkerMigrations.All.Count));
+            Assert.That(await Db.ScalarAsync<long>("SELECT count(*) FROM worker.ef_migrations_history"), Is.EqualTo(WorkerMigrations.All.Count));
         });
     }
 
     [Test]
     public async Task Serve_on_a_schema_behind_the_worker_exits_64_and_names_the_pending_migration()
     {
-        await new DatabaseMigrator(_db.ConnectionString).MigrateAsync(controlPlane: false);
+        await new DatabaseMigrator(Db.ConnectionString).MigrateAsync(controlPlane: false);
         var latest = WorkerMigrations.All[^1];
-        await _db.ExecuteAsync("DELETE FROM worker.ef_migrations_history WHERE \"MigrationId\" = $1", latest);
-        var registry = Path.Combine(_dir, "task_registry.yml");
-        await File.WriteAllTextAsync(registry, "version: 1\ntasks: []\n");
+        await Db.ExecuteAsync("DELETE FROM worker.ef_migrations_history WHERE \"MigrationId\" = $1", latest);
+        await File.WriteAllTextAsync(RegistryPath, "version: 1\ntasks: []\n");
 
-        var serve = await AionisCli.RunAsync(["serve", "--registry", registry], AionisCli.EnvFor(_db, _dir));
+        var serve = await AionisCli.RunAsync(["serve", "--registry", RegistryPath], AionisCli.EnvFor(Db, Dir));
 
         Assert.Multiple(() =>
         {

@@ -6,27 +6,9 @@ using Aionis.Worker.Running;
 namespace Aionis.Tests.Publishing;
 
 /// <summary>The standalone publish (reference §11) through the real binary, and the enqueue helper (§7.1).</summary>
-public sealed class IncidentPublishJobTests
+public sealed class IncidentPublishJobTests : PublishingJobTest
 {
-    private TestDatabase _db = null!;
-    private WorkerHarness _worker = null!;
-    private string _bundle = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _worker = new WorkerHarness(_db, PublishingTargets.Settings());
-        _bundle = PublishingTargets.MakeBundle(files: 3, largeBytes: 2000);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _worker.DisposeAsync();
-        await _db.DisposeAsync();
-        Directory.Delete(_bundle, recursive: true);
-    }
+    protected override DateTimeOffset Now => new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
     [Test]
     public async Task The_cli_publishes_a_bundle_to_azure_and_prints_the_reference_output()
@@ -34,7 +16,7 @@ public sealed class IncidentPublishJobTests
         var container = await PublishingTargets.NewAzureContainerAsync();
         var env = Env();
 
-        var cli = await AionisCli.RunAsync(["job", "incident-publish-hosted", "--source-dir", _bundle, "--target", $"az://{container}/hosted/", "--run-id", "run-9"], env);
+        var cli = await AionisCli.RunAsync(["job", "incident-publish-hosted", "--source-dir", Bundle, "--target", $"az://{container}/hosted/", "--run-id", "run-9"], env);
 
         var output = JsonDocument.Parse(cli.Stdout).RootElement;
         Assert.Multiple(() =>
@@ -52,7 +34,7 @@ public sealed class IncidentPublishJobTests
     {
         var bucket = await PublishingTargets.NewS3BucketAsync();
 
-        var cli = await AionisCli.RunAsync(["job", "incident-publish-hosted", "--dry-run", "--source-dir", _bundle, "--target", $"s3://{bucket}", "--run-id", "r"], Env());
+        var cli = await AionisCli.RunAsync(["job", "incident-publish-hosted", "--dry-run", "--source-dir", Bundle, "--target", $"s3://{bucket}", "--run-id", "r"], Env());
 
         using var s3 = PublishingTargets.S3Client();
         var listing = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket });
@@ -68,7 +50,7 @@ public sealed class IncidentPublishJobTests
     [TestCase("s3://", "--target")]
     public async Task A_bad_target_is_a_usage_error_naming_the_option(string target, string option)
     {
-        var cli = await AionisCli.RunAsync(["job", "incident-publish-hosted", "--source-dir", _bundle, "--target", target, "--run-id", "r"], Env());
+        var cli = await AionisCli.RunAsync(["job", "incident-publish-hosted", "--source-dir", Bundle, "--target", target, "--run-id", "r"], Env());
 
         Assert.Multiple(() =>
         {
@@ -80,17 +62,17 @@ public sealed class IncidentPublishJobTests
     [Test]
     public async Task Enqueue_inserts_a_pending_row_and_a_dry_run_inserts_nothing()
     {
-        await _db.AddTenantAsync("acme");
-        var before = await _db.ControlPlaneFingerprintAsync();
+        await Db.AddTenantAsync("acme");
+        var before = await Db.ControlPlaneFingerprintAsync();
         var options = new Dictionary<string, object?>
         {
-            ["tenant-id"] = "acme", ["run-id"] = "run-1", ["source-dir"] = _bundle, ["target"] = "gs://bucket/p", ["max-attempts"] = "3",
+            ["tenant-id"] = "acme", ["run-id"] = "run-1", ["source-dir"] = Bundle, ["target"] = "gs://bucket/p", ["max-attempts"] = "3",
             ["metadata-json"] = """{"origin":"test"}""",
         };
 
-        var dry = await _worker.RunAsync("hosted-incident-publish-enqueue", options, dryRun: true);
-        var afterDry = await _db.ControlPlaneFingerprintAsync();
-        var live = WorkerHarness.SummaryJson(await _worker.RunAsync("hosted-incident-publish-enqueue", options));
+        var dry = await Worker.RunAsync("hosted-incident-publish-enqueue", options, dryRun: true);
+        var afterDry = await Db.ControlPlaneFingerprintAsync();
+        var live = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-incident-publish-enqueue", options));
 
         var job = live.GetProperty("job");
         Assert.Multiple(() =>
@@ -99,7 +81,7 @@ public sealed class IncidentPublishJobTests
             Assert.That(afterDry, Is.EqualTo(before));
             Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("pending"));
             Assert.That(job.GetProperty("max_attempts").GetInt32(), Is.EqualTo(3));
-            Assert.That(job.GetProperty("source_dir").GetString(), Is.EqualTo(_bundle));
+            Assert.That(job.GetProperty("source_dir").GetString(), Is.EqualTo(Bundle));
             Assert.That(job.GetProperty("metadata").GetProperty("origin").GetString(), Is.EqualTo("test"));
         });
     }
@@ -112,14 +94,14 @@ public sealed class IncidentPublishJobTests
     {
         var options = new Dictionary<string, object?> { ["tenant-id"] = "acme", ["run-id"] = "r", ["target"] = "s3://b/p", [option] = value };
 
-        var error = await Assert.ThrowsAsync<OptionBindingException>(async () => await _worker.RunAsync("hosted-incident-publish-enqueue", options));
+        var error = await Assert.ThrowsAsync<OptionBindingException>(async () => await Worker.RunAsync("hosted-incident-publish-enqueue", options));
 
         Assert.That(error!.Errors.Select(e => e.Option), Is.EqualTo(new[] { option }));
     }
 
     private Dictionary<string, string?> Env()
     {
-        var env = AionisCli.EnvFor(_db, _worker.ArtifactsRoot);
+        var env = AionisCli.EnvFor(Db, Worker.ArtifactsRoot);
         foreach (var (key, value) in PublishingTargets.Settings()) env[key] = value;
         return env;
     }

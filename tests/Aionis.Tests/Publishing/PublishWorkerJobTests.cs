@@ -1,45 +1,23 @@
 using System.Text.Json;
 using Aionis.Tests.Support;
 using Aionis.Worker.Running;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Aionis.Tests.Publishing;
 
 /// <summary>Reference §7.2 and §12 "Worker backoff", with contract §8's stale-lock recovery, against Postgres and real targets.</summary>
-public sealed class PublishWorkerJobTests
+public sealed class PublishWorkerJobTests : PublishingJobTest
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
-    private TestDatabase _db = null!;
-    private FakeTimeProvider _clock = null!;
-    private WorkerHarness _worker = null!;
-    private string _bundle = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _clock = new FakeTimeProvider(Now);
-        _worker = new WorkerHarness(_db, PublishingTargets.Settings(), _clock);
-        _bundle = PublishingTargets.MakeBundle(files: 3, largeBytes: 5000);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _worker.DisposeAsync();
-        await _db.DisposeAsync();
-        Directory.Delete(_bundle, recursive: true);
-    }
+    protected override DateTimeOffset Now => new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
     [Test]
     public async Task A_queued_bundle_is_published_to_s3_and_the_row_keeps_the_attestation()
     {
         var bucket = await PublishingTargets.NewS3BucketAsync();
-        var id = await _db.AddPublishJobAsync("acme", "run-7", _bundle, $"s3://{bucket}/incidents", Now);
+        var id = await Db.AddPublishJobAsync("acme", "run-7", Bundle, $"s3://{bucket}/incidents", Now);
 
         var summary = await RunWorkerAsync();
 
-        var row = await _db.PublishJobAsync(id);
+        var row = await Db.PublishJobAsync(id);
         var response = JsonDocument.Parse((string)row["last_response"]!).RootElement;
         Assert.Multiple(() =>
         {
@@ -58,7 +36,7 @@ public sealed class PublishWorkerJobTests
     [Test]
     public async Task A_target_failing_five_times_backs_off_30_60_120_240_then_dead_letters()
     {
-        var id = await _db.AddPublishJobAsync("acme", "run-1", _bundle, $"s3://missing-{Guid.NewGuid():N}"[..30], Now);
+        var id = await Db.AddPublishJobAsync("acme", "run-1", Bundle, $"s3://missing-{Guid.NewGuid():N}"[..30], Now);
 
         var delays = new List<int>();
         for (var attempt = 1; attempt <= 4; attempt++)
@@ -66,16 +44,16 @@ public sealed class PublishWorkerJobTests
             var row = (await RunWorkerAsync()).GetProperty("rows")[0];
             Assert.That(row.GetProperty("status").GetString(), Is.EqualTo("failed"));
             delays.Add(row.GetProperty("retry_delay_seconds").GetInt32());
-            Assert.That((DateTime)(await _db.PublishJobAsync(id))["next_attempt_at"]!,
-                Is.EqualTo(_clock.GetUtcNow().UtcDateTime.AddSeconds(delays[^1])));
-            _clock.Advance(TimeSpan.FromSeconds(delays[^1]));
+            Assert.That((DateTime)(await Db.PublishJobAsync(id))["next_attempt_at"]!,
+                Is.EqualTo(Clock.GetUtcNow().UtcDateTime.AddSeconds(delays[^1])));
+            Clock.Advance(TimeSpan.FromSeconds(delays[^1]));
         }
-        var dueBefore = (DateTime)(await _db.PublishJobAsync(id))["next_attempt_at"]!;
+        var dueBefore = (DateTime)(await Db.PublishJobAsync(id))["next_attempt_at"]!;
         var last = (await RunWorkerAsync(strict: true)).GetProperty("rows")[0];
-        _clock.Advance(TimeSpan.FromDays(1));
+        Clock.Advance(TimeSpan.FromDays(1));
         var afterwards = await RunWorkerAsync();
 
-        var dead = await _db.PublishJobAsync(id);
+        var dead = await Db.PublishJobAsync(id);
         Assert.Multiple(() =>
         {
             Assert.That(delays, Is.EqualTo(new[] { 30, 60, 120, 240 }));
@@ -91,15 +69,15 @@ public sealed class PublishWorkerJobTests
     [Test]
     public async Task A_processing_row_older_than_the_lock_timeout_is_recovered_as_a_failed_attempt()
     {
-        var stale = await _db.AddPublishJobAsync("acme", "run-stale", _bundle, "file:///tmp/unused", Now.AddHours(-1), status: "processing",
+        var stale = await Db.AddPublishJobAsync("acme", "run-stale", Bundle, "file:///tmp/unused", Now.AddHours(-1), status: "processing",
             attempts: 1, lockedBy: "dead-worker", lockedAt: Now.AddSeconds(-901));
-        var fresh = await _db.AddPublishJobAsync("acme", "run-busy", _bundle, "file:///tmp/unused", Now.AddHours(-1), status: "processing",
+        var fresh = await Db.AddPublishJobAsync("acme", "run-busy", Bundle, "file:///tmp/unused", Now.AddHours(-1), status: "processing",
             attempts: 1, lockedBy: "live-worker", lockedAt: Now.AddSeconds(-899));
 
         var summary = await RunWorkerAsync(extra: new() { ["lock-timeout-seconds"] = "900" });
 
-        var recovered = await _db.PublishJobAsync(stale);
-        var busy = await _db.PublishJobAsync(fresh);
+        var recovered = await Db.PublishJobAsync(stale);
+        var busy = await Db.PublishJobAsync(fresh);
         Assert.Multiple(() =>
         {
             Assert.That(summary.GetProperty("recovered_stale").GetInt32(), Is.EqualTo(1));
@@ -116,15 +94,15 @@ public sealed class PublishWorkerJobTests
     public async Task Two_workers_racing_on_50_jobs_publish_each_exactly_once()
     {
         await using var gcs = await PublishingGcsFake.StartAsync();
-        await using var racing = new WorkerHarness(_db, PublishingTargets.Settings(gcs), _clock);
-        for (var i = 0; i < 50; i++) await _db.AddPublishJobAsync("acme", $"run-{i:00}", _bundle, "gs://race/incidents", Now.AddSeconds(-i));
+        await using var racing = new WorkerHarness(Db, PublishingTargets.Settings(gcs), Clock);
+        for (var i = 0; i < 50; i++) await Db.AddPublishJobAsync("acme", $"run-{i:00}", Bundle, "gs://race/incidents", Now.AddSeconds(-i));
 
         var options = (string worker) => new Dictionary<string, object?> { ["worker-id"] = worker, ["max-jobs"] = "2000", ["max-parallel-uploads"] = "2" };
         var results = await Task.WhenAll(racing.RunAsync("hosted-incident-publish-worker", options("w1")),
             racing.RunAsync("hosted-incident-publish-worker", options("w2")));
 
         var processed = results.Select(r => WorkerHarness.SummaryJson(r).GetProperty("processed").GetInt32()).ToList();
-        var rows = await _db.RowsAsync("SELECT status, attempts FROM control_incident_publish_jobs");
+        var rows = await Db.RowsAsync("SELECT status, attempts FROM control_incident_publish_jobs");
         Assert.Multiple(() =>
         {
             Assert.That(processed.Sum(), Is.EqualTo(50));
@@ -137,11 +115,11 @@ public sealed class PublishWorkerJobTests
     [Test]
     public async Task A_dry_run_shows_the_jobs_it_would_claim_and_changes_nothing()
     {
-        var due = await _db.AddPublishJobAsync("acme", "run-due", _bundle, "s3://b/p", Now.AddMinutes(-1));
-        await _db.AddPublishJobAsync("acme", "run-later", _bundle, "s3://b/p", Now.AddMinutes(5));
-        var before = await _db.ControlPlaneFingerprintAsync();
+        var due = await Db.AddPublishJobAsync("acme", "run-due", Bundle, "s3://b/p", Now.AddMinutes(-1));
+        await Db.AddPublishJobAsync("acme", "run-later", Bundle, "s3://b/p", Now.AddMinutes(5));
+        var before = await Db.ControlPlaneFingerprintAsync();
 
-        var result = await _worker.RunAsync("hosted-incident-publish-worker", dryRun: true);
+        var result = await Worker.RunAsync("hosted-incident-publish-worker", dryRun: true);
 
         var summary = WorkerHarness.SummaryJson(result);
         Assert.Multiple(async () =>
@@ -149,7 +127,7 @@ public sealed class PublishWorkerJobTests
             Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Ok));
             Assert.That(summary.GetProperty("dry_run").GetBoolean(), Is.True);
             Assert.That(summary.GetProperty("would_claim").EnumerateArray().Select(j => j.GetProperty("id").GetGuid()), Is.EqualTo(new[] { due }));
-            Assert.That(await _db.ControlPlaneFingerprintAsync(), Is.EqualTo(before));
+            Assert.That(await Db.ControlPlaneFingerprintAsync(), Is.EqualTo(before));
         });
     }
 
@@ -157,12 +135,12 @@ public sealed class PublishWorkerJobTests
     public async Task A_publish_over_its_timeout_counts_as_a_failed_attempt()
     {
         await using var gcs = await PublishingGcsFake.StartAsync(responseDelay: TimeSpan.FromSeconds(5));
-        await using var slow = new WorkerHarness(_db, PublishingTargets.Settings(gcs), _clock);
-        var id = await _db.AddPublishJobAsync("acme", "run-slow", _bundle, "gs://slow/x", Now);
+        await using var slow = new WorkerHarness(Db, PublishingTargets.Settings(gcs), Clock);
+        var id = await Db.AddPublishJobAsync("acme", "run-slow", Bundle, "gs://slow/x", Now);
 
         var result = await slow.RunAsync("hosted-incident-publish-worker", new Dictionary<string, object?> { ["publish-timeout-seconds"] = "1" });
 
-        var row = await _db.PublishJobAsync(id);
+        var row = await Db.PublishJobAsync(id);
         Assert.Multiple(() =>
         {
             Assert.That(WorkerHarness.SummaryJson(result).GetProperty("failed").GetInt32(), Is.EqualTo(1));
@@ -175,7 +153,7 @@ public sealed class PublishWorkerJobTests
     {
         var options = extra ?? [];
         if (strict) options["strict"] = null;
-        var result = await _worker.RunAsync("hosted-incident-publish-worker", options);
+        var result = await Worker.RunAsync("hosted-incident-publish-worker", options);
         Assert.That(result.Error, Is.Null);
         return WorkerHarness.SummaryJson(result);
     }

@@ -11,14 +11,21 @@ public abstract class DatabaseJobTest
     protected TestDatabase Db { get; private set; } = null!;
     protected WorkerHarness Worker { get; private set; } = null!;
 
+    /// <summary>The worker's clock, standing at <see cref="Now"/> when each test starts; advance it to let time pass.</summary>
+    protected FakeTimeProvider Clock { get; private set; } = null!;
+
     /// <summary>The worker's clock for every run of the test.</summary>
     protected abstract DateTimeOffset Now { get; }
+
+    /// <summary>Configuration the worker starts with, beside the harness' own; called once the database exists.</summary>
+    protected virtual Task<Dictionary<string, string?>> SettingsAsync() => Task.FromResult(new Dictionary<string, string?>());
 
     [SetUp]
     public async Task CreateDatabaseAndWorkerAsync()
     {
         Db = await TestDatabase.CreateAsync();
-        Worker = new WorkerHarness(Db, clock: new FakeTimeProvider(Now));
+        Clock = new FakeTimeProvider(Now);
+        Worker = new WorkerHarness(Db, await SettingsAsync(), Clock);
     }
 
     [TearDown]

@@ -10,10 +10,13 @@ public abstract class ServeTest
     protected string Dir { get; private set; } = null!;
     protected string RegistryPath => Path.Combine(Dir, "task_registry.yml");
 
+    /// <summary>The test's database: by default cloned from the migrated template.</summary>
+    protected virtual Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateAsync();
+
     [SetUp]
     public async Task CreateDatabaseAndFolderAsync()
     {
-        Db = await TestDatabase.CreateAsync();
+        Db = await CreateDatabaseAsync();
         Dir = Directory.CreateTempSubdirectory("aionis-serve-").FullName;
     }
 
