@@ -51,7 +51,7 @@ public sealed class FireLagBenchmark : IBenchmark
         }
 
         var label = nodes == 1 ? "1 node" : $"{nodes} nodes";
-        var (lags, distinctFires, doubled, perNode) = await ReadFiresAsync(db, from, to);
+        var (lags, distinctFires, doubled, perNode, rounds) = await ReadFiresAsync(db, from, to);
         var expected = (int)(window / Period) * Tasks;
         var missed = expected - distinctFires;
         table.Add($"{label}: fires in the window", lags.Count, "", $"= {expected}", lags.Count == expected);
@@ -61,12 +61,13 @@ public sealed class FireLagBenchmark : IBenchmark
         table.Add($"{label}: fires missed", missed, "", "= 0", missed == 0);
         table.Add($"{label}: fires doubled", doubled, "", "= 0", doubled == 0);
         if (nodes > 1) table.Info($"{label}: runs per node", perNode);
+        table.Info($"{label}: last start of a round, median / slowest", rounds);
     }
 
     private static DateTimeOffset NextSlot(DateTimeOffset at) =>
         new(at.UtcTicks - at.UtcTicks % Period.Ticks + Period.Ticks, TimeSpan.Zero);
 
-    private static async Task<(List<double> Lags, int DistinctFires, int Doubled, string PerNode)> ReadFiresAsync(
+    private static async Task<(List<double> Lags, int DistinctFires, int Doubled, string PerNode, string Rounds)> ReadFiresAsync(
         ScaleDatabase db, DateTimeOffset from, DateTimeOffset to)
     {
         await using var command = db.DataSource.CreateCommand("""
@@ -80,13 +81,20 @@ public sealed class FireLagBenchmark : IBenchmark
         var lags = new List<double>();
         var fires = new Dictionary<(string, DateTime), int>();
         var nodes = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        // A round is one scheduled second (all 200 tasks): its last start shows whether slow fires cluster in a few rounds.
+        var roundLast = new Dictionary<DateTime, double>();
         while (await reader.ReadAsync())
         {
-            lags.Add((double)reader.GetDecimal(0));
+            var lag = (double)reader.GetDecimal(0);
+            lags.Add(lag);
+            roundLast[reader.GetDateTime(2)] = Math.Max(roundLast.GetValueOrDefault(reader.GetDateTime(2)), lag);
             var key = (reader.GetString(1), reader.GetDateTime(2));
             fires[key] = fires.GetValueOrDefault(key) + 1;
             nodes[reader.GetString(3)] = nodes.GetValueOrDefault(reader.GetString(3)) + 1;
         }
-        return (lags, fires.Count, fires.Values.Count(n => n > 1), string.Join(", ", nodes.Select(n => $"{n.Key} {n.Value}")));
+        var slowest = roundLast.Count == 0 ? default : roundLast.MaxBy(r => r.Value);
+        var rounds = roundLast.Count == 0 ? "none" :
+            $"{Percentiles.Median(roundLast.Values):0} / {slowest.Value:0} ms (round of {slowest.Key:HH:mm:ss} UTC)";
+        return (lags, fires.Count, fires.Values.Count(n => n > 1), string.Join(", ", nodes.Select(n => $"{n.Key} {n.Value}")), rounds);
     }
 }
