@@ -46,17 +46,18 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
         var backupId = BackupId(startedAt, snapshot.Database, context.RunId);
         var all = await DatabaseTables.ListAsync(snapshot.Connection, ct);
         var selected = selection.Resolve(all);
+        var destinations = options.Target.Select(context.ResolveLocation).ToList();
 
         if (context.DryRun)
         {
             var counts = await DatabaseTables.CountRowsAsync(snapshot.Connection, selected, ct);
             ReportCounts(context, counts, snapshot);
             context.Actions.Record("pg_dump", database.Description, counts.Count, new { backup_id = backupId, tables = counts });
-            foreach (var target in options.Target)
+            foreach (var target in destinations)
             {
                 context.Actions.Record("upload", targets.Locate(target, backupId), 2, new { files = new[] { DumpFileName, BackupManifest.FileName } });
             }
-            var plannedPrunes = await PruneAsync(options, backupId, context);
+            var plannedPrunes = await PruneAsync(destinations, options.Keep, backupId, context);
             return Summary(null, counts, snapshot, backupId, startedAt, context.Now, 0, [], plannedPrunes, dryRun: true);
         }
 
@@ -95,7 +96,7 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
             context.Progress($"[backup-create] dumped {manifest.DumpSizeBytes} bytes in {dumpWatch.Elapsed.TotalSeconds:0.0}s");
 
             var published = new List<PublishResult>();
-            foreach (var target in options.Target)
+            foreach (var target in destinations)
             {
                 var copy = await targets.PublishAsync(folder, target, backupId, ct);
                 published.Add(copy);
@@ -103,7 +104,7 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
                 context.Artifacts.Add($"backup:{published.Count}", copy.PublishedUri);
                 context.Progress($"[backup-create] published {backupId} to {copy.PublishedUri}");
             }
-            var pruned = await PruneAsync(options, backupId, context);
+            var pruned = await PruneAsync(destinations, options.Keep, backupId, context);
             return Summary(manifest, counts, snapshot, backupId, startedAt, manifest.FinishedAt, dumpWatch.Elapsed.TotalSeconds, published, pruned, dryRun: false);
         }
         finally
@@ -121,11 +122,11 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
         $"{startedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{UnsafePathCharacters().Replace(databaseName, "_")}-{runId.ToString("N")[^8..]}";
 
     /// <summary><c>--keep N</c> at local targets: the newest N (this backup included) stay, older ones go (a dry run only lists them).</summary>
-    private async Task<List<PrunedBackups>> PruneAsync(BackupCreateOptions options, string backupId, JobContext context)
+    private async Task<List<PrunedBackups>> PruneAsync(IReadOnlyList<string> destinations, int? keepNewest, string backupId, JobContext context)
     {
         var pruned = new List<PrunedBackups>();
-        if (options.Keep is not { } keep) return pruned;
-        foreach (var target in options.Target.Where(targets.CanDelete))
+        if (keepNewest is not { } keep) return pruned;
+        foreach (var target in destinations.Where(targets.CanDelete))
         {
             var existing = (await targets.ListAsync(target, context.CancellationToken)).Where(id => id != backupId);
             var older = existing.Order(StringComparer.Ordinal).SkipLast(keep - 1).ToList();

@@ -17,8 +17,9 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
     {
         var ct = context.CancellationToken;
         var drilledAt = context.Now;
-        var backupId = options.Backup ?? (await targets.ListAsync(options.Source, ct)).LastOrDefault()
-            ?? throw new InvalidOperationException($"no backup (a folder with {BackupManifest.FileName}) under {options.Source}");
+        var source = context.ResolveLocation(options.Source);
+        var backupId = options.Backup ?? (await targets.ListAsync(source, ct)).LastOrDefault()
+            ?? throw new InvalidOperationException($"no backup (a folder with {BackupManifest.FileName}) under {source}");
         var scratch = new ScratchDatabase(options.ScratchConnection ?? database.ConnectionString, context.RunId);
         var workDir = context.ResolvePath(options.WorkDir);
         Directory.CreateDirectory(workDir);
@@ -26,14 +27,14 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
         {
             var rto = Stopwatch.StartNew();
             var fetchStarted = context.Now;
-            var manifest = await FetchManifestAsync(options.Source, backupId, workDir, ct);
+            var manifest = await FetchManifestAsync(source, backupId, workDir, ct);
             var summary = new BackupDrillSummary
             {
                 Strict = options.Strict,
                 DryRun = context.DryRun,
                 Source = options.Source,
                 BackupId = backupId,
-                BackupUri = targets.Locate(options.Source, backupId),
+                BackupUri = targets.Locate(source, backupId),
                 Database = manifest.Database,
                 ServerVersion = manifest.ServerVersion,
                 ScratchDatabase = scratch.Name,
@@ -62,7 +63,7 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
             }
 
             var dumpPath = Path.Combine(workDir, manifest.DumpFile);
-            await targets.DownloadAsync(options.Source, backupId, manifest.DumpFile, dumpPath, ct);
+            await targets.DownloadAsync(source, backupId, manifest.DumpFile, dumpPath, ct);
             var fetchSeconds = rto.Elapsed.TotalSeconds;
             await StepAsync(context, "fetch", RunStatus.Succeeded, fetchStarted, new { backup_uri = summary.BackupUri, size_bytes = new FileInfo(dumpPath).Length });
             context.Progress($"[backup-drill] fetched {backupId} in {fetchSeconds:0.0}s");

@@ -95,6 +95,22 @@ public sealed class BackupCreateTests : BackupsFixture
     }
 
     [Test]
+    public async Task A_relative_target_is_a_folder_under_the_artifacts_root_for_the_backup_and_its_drill()
+    {
+        var created = WorkerHarness.SummaryJson(await Worker.RunAsync("backup-create", new Dictionary<string, object?> { ["target"] = "offsite" }));
+        var drill = WorkerHarness.SummaryJson(await Worker.RunAsync("backup-drill", new Dictionary<string, object?> { ["source"] = "offsite" }));
+
+        var backupId = created.GetProperty("backup_id").GetString()!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(Path.Combine(Target, backupId, "database.dump")), "the dump is under Worker:ArtifactsRoot/offsite");
+            Assert.That(Directory.Exists(Path.Combine(Environment.CurrentDirectory, "offsite")), Is.False, "not under the working directory");
+            Assert.That(drill.GetProperty("backup_id").GetString(), Is.EqualTo(backupId));
+            Assert.That(drill.GetProperty("ok").GetBoolean(), Is.True, drill.ToString());
+        });
+    }
+
+    [Test]
     public async Task Repeated_targets_each_get_a_copy_under_the_backup_id()
     {
         var second = Path.Combine(Worker.ArtifactsRoot, "us-backups");

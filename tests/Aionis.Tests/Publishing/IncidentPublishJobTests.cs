@@ -86,6 +86,25 @@ public sealed class IncidentPublishJobTests : PublishingJobTest
         });
     }
 
+    [Test]
+    public async Task A_relative_target_is_a_folder_under_the_artifacts_root_and_is_queued_as_an_absolute_path()
+    {
+        await Db.AddTenantAsync("acme");
+        var folder = Path.Combine(Worker.ArtifactsRoot, "published");
+
+        var published = WorkerHarness.SummaryJson(await Worker.RunAsync("incident-publish-hosted",
+            new Dictionary<string, object?> { ["source-dir"] = Bundle, ["target"] = "published", ["run-id"] = "run-5" }));
+        var queued = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-incident-publish-enqueue",
+            new Dictionary<string, object?> { ["tenant-id"] = "acme", ["run-id"] = "run-6", ["source-dir"] = Bundle, ["target"] = "published" }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(published.GetProperty("published_uri").GetString(), Is.EqualTo(Path.Combine(folder, "run-5")));
+            Assert.That(File.ReadAllBytes(Path.Combine(folder, "run-5", "00_step.json")), Is.EqualTo(File.ReadAllBytes(Path.Combine(Bundle, "00_step.json"))));
+            Assert.That(queued.GetProperty("job").GetProperty("target").GetString(), Is.EqualTo(folder));
+        });
+    }
+
     [TestCase("metadata-json", "[1,2]")]
     [TestCase("metadata-json", "{oops")]
     [TestCase("target", "ftp://h/x")]

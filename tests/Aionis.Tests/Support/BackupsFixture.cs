@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Aionis.Worker.Running;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Aionis.Tests.Support;
 
@@ -8,31 +7,17 @@ namespace Aionis.Tests.Support;
 /// Per test: a database with rows worth backing up, the worker on a fixed night-time clock (its SDKs pointed at s3rver and
 /// azurite), and a local backup target.
 /// </summary>
-public abstract class BackupsFixture
+public abstract class BackupsFixture : DatabaseJobTest
 {
-    protected static readonly DateTimeOffset Night = new(2026, 11, 20, 2, 0, 0, TimeSpan.Zero);
+    protected override DateTimeOffset Now => new(2026, 11, 20, 2, 0, 0, TimeSpan.Zero);
 
-    protected TestDatabase Db { get; private set; } = null!;
-    protected FakeTimeProvider Clock { get; private set; } = null!;
-    protected WorkerHarness Worker { get; private set; } = null!;
-    protected string Target { get; private set; } = null!;
+    /// <summary>A local backup target: the folder <c>offsite</c> under the worker's artifacts root.</summary>
+    protected string Target => Path.Combine(Worker.ArtifactsRoot, "offsite");
+
+    protected override Task<Dictionary<string, string?>> SettingsAsync() => Task.FromResult(PublishingTargets.Settings());
 
     [SetUp]
-    public async Task CreateDatabaseAndWorkerAsync()
-    {
-        Db = await TestDatabase.CreateAsync();
-        await Db.AddBackupWorthyRowsAsync(Night);
-        Clock = new FakeTimeProvider(Night);
-        Worker = new WorkerHarness(Db, PublishingTargets.Settings(), Clock);
-        Target = Path.Combine(Worker.ArtifactsRoot, "offsite");
-    }
-
-    [TearDown]
-    public async Task DisposeDatabaseAndWorkerAsync()
-    {
-        await Worker.DisposeAsync();
-        await Db.DisposeAsync();
-    }
+    public Task AddRowsWorthBackingUpAsync() => Db.AddBackupWorthyRowsAsync(Now);
 
     /// <summary>Runs backup-create to <see cref="Target"/> and returns its summary.</summary>
     protected async Task<JsonElement> CreateBackupAsync()
