@@ -19,17 +19,7 @@ public sealed class CatalogJobReader(NestedJobRunner runner)
     public async Task<CatalogJobResult> RunAsync(string jobName, IReadOnlyDictionary<string, object?> options, JobContext parent)
     {
         // A context of its own: the detection run's reads are not actions or steps of the dispatch run.
-        var nested = new JobContext
-        {
-            RunId = parent.RunId,
-            TaskId = parent.TaskId,
-            TenantId = parent.TenantId,
-            DryRun = true,
-            Clock = parent.Clock,
-            ArtifactsRoot = parent.ArtifactsRoot,
-            CancellationToken = parent.CancellationToken,
-            Progress = parent.Progress,
-        };
+        var nested = parent with { DryRun = true, Actions = new(), Steps = StepRecorder.None, Artifacts = new() };
         var result = await runner.RunAsync(jobName, options, nested);
         switch (result)
         {

@@ -71,19 +71,12 @@ public sealed class BundleSteps(string bundleDir, JobContext context, NestedJobR
         return result;
     }
 
-    /// <summary>The bundle's context for a nested job: same run, clock and plan; its progress goes to the step's log.</summary>
-    private JobContext Nested(bool dryRun, StepLog log) => new()
-    {
-        RunId = context.RunId,
-        TaskId = context.TaskId,
-        TenantId = context.TenantId,
-        DryRun = dryRun,
-        Clock = context.Clock,
-        ArtifactsRoot = context.ArtifactsRoot,
-        CancellationToken = context.CancellationToken,
-        Actions = context.Actions,
-        Progress = log.WriteLine,
-    };
+    /// <summary>
+    /// The bundle's context for a nested job: same run, clock and plan; its progress goes to the step's log, and its own
+    /// steps and artifacts are not the bundle's (the bundle records each nested job as one step).
+    /// </summary>
+    private JobContext Nested(bool dryRun, StepLog log) =>
+        context with { DryRun = dryRun, Steps = StepRecorder.None, Artifacts = new(), Progress = log.WriteLine };
 
     private async Task RecordAsync(string name, string logFile, DateTimeOffset started, StepOutcome outcome, string status)
     {

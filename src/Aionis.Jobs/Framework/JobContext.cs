@@ -1,7 +1,10 @@
 namespace Aionis.Jobs.Framework;
 
-/// <summary>Everything a job may use of its run: identity, clock, dry-run flag, output folder, cancellation and recorders.</summary>
-public sealed class JobContext
+/// <summary>
+/// Everything a job may use of its run: identity, clock, dry-run flag, output folder, cancellation and recorders.
+/// A record, so a step or nested job gets its own context with <c>with</c> (the recorders are shared unless replaced).
+/// </summary>
+public sealed record JobContext
 {
     public required Guid RunId { get; init; }
 
@@ -49,19 +52,6 @@ public sealed class JobContext
     public string ResolveLocation(string location) =>
         location.Contains("://", StringComparison.Ordinal) ? location : ResolvePath(location);
 
-    /// <summary>A context for one step of this run (fan-out over tenants, or a nested job of a bundle).</summary>
-    public JobContext ForTenant(string tenantId) => new()
-    {
-        RunId = RunId,
-        TaskId = TaskId,
-        TenantId = tenantId,
-        DryRun = DryRun,
-        Clock = Clock,
-        ArtifactsRoot = ArtifactsRoot,
-        CancellationToken = CancellationToken,
-        Actions = Actions,
-        Steps = Steps,
-        Artifacts = Artifacts,
-        Progress = Progress,
-    };
+    /// <summary>A context for one step of this run (fan-out over tenants): same recorders, its own tenant.</summary>
+    public JobContext ForTenant(string tenantId) => this with { TenantId = tenantId };
 }
