@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -24,13 +25,14 @@ public static class WorkerServices
         services.AddLogging(logging =>
         {
             logging.AddConfiguration(configuration.GetSection("Logging"));
-            logging.AddSimpleConsole(console =>
+            logging.AddConsole();
+            logging.AddConsoleFormatter<WorkerConsoleFormatter, ConsoleFormatterOptions>();
+            // Post-configured so that it also wins over AddSystemd's own journal formatter (serve).
+            logging.Services.PostConfigure<ConsoleLoggerOptions>(console =>
             {
-                console.SingleLine = true;
-                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                console.UseUtcTimestamp = true;
+                console.FormatterName = WorkerConsoleFormatter.FormatterName;
+                console.LogToStandardErrorThreshold = LogLevel.Trace;
             });
-            logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             if (configuration["Logging:LogLevel:Default"] is null)
             {
                 logging.SetMinimumLevel(LogLevel.Warning);

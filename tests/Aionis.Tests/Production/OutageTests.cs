@@ -45,6 +45,8 @@ public sealed class OutageTests
             Assert.That(aliveDuringOutage, Is.True, serve.Output);
             Assert.That(serve.HasExited, Is.False, serve.Output);
             Assert.That(Directory.GetFiles(spool, "*.json"), Is.Empty, "the spool is written back");
+            Assert.That(serve.Output, Does.Contain("(database unreachable: Failed to connect to"), "the outage is logged");
+            Assert.That(serve.Output, Does.Not.Contain(" at Npgsql."), "an unreachable database is logged without stack traces");
         });
         Directory.Delete(dir, recursive: true);
     }
