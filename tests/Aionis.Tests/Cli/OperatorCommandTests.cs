@@ -17,16 +17,7 @@ public sealed class OperatorCommandTests
         _db = await TestDatabase.CreateAsync();
         _dir = Directory.CreateTempSubdirectory("aionis-ops-").FullName;
         _registry = Path.Combine(_dir, "task_registry.yml");
-        await File.WriteAllTextAsync(_registry, """
-            version: 1
-            tasks:
-              - id: key_rotation_sla
-                job: hosted-key-rotation-sla
-                owner: security-ops
-                description: Stale keys
-                schedule: "0 6 * * *"
-                permissions: [read:control_plane]
-            """);
+        await KeyRotationRegistry.WriteAsync(_registry, "0 6 * * *");
         _env = AionisCli.EnvFor(_db, _dir);
         Assert.That((await AionisCli.RunAsync(["registry", "sync", "--registry", _registry], _env)).ExitCode, Is.EqualTo(0));
     }

@@ -41,14 +41,14 @@ public sealed class ClusterTests : ServeTest
         var enqueuer = provider.GetRequiredService<TaskEnqueuer>();
         for (var i = 0; i < count; i++)
         {
-            await enqueuer.EnqueueAsync(scheduler, ProductionRegistry.TaskId, dryRun: true, new Dictionary<string, string>(), CancellationToken.None);
+            await enqueuer.EnqueueAsync(scheduler, KeyRotationRegistry.TaskId, dryRun: true, new Dictionary<string, string>(), CancellationToken.None);
         }
     }
 
     [Test]
     public async Task Sixty_fires_on_two_nodes_make_exactly_sixty_runs()
     {
-        await ProductionRegistry.WriteAsync(RegistryPath, overlap: "allow");
+        await KeyRotationRegistry.WriteAsync(RegistryPath, "0 6 * * *", [.. KeyRotationRegistry.RecoverableStrict, "overlap: allow"]);
         await using var nodeA = StartNode("node-a");
         await using var nodeB = StartNode("node-b");
         await WaitForClusterAsync(nodeA);
@@ -75,8 +75,8 @@ public sealed class ClusterTests : ServeTest
     [Test]
     public async Task A_node_killed_mid_run_has_its_run_recovered_by_the_other_and_its_row_marked_abandoned()
     {
-        await ProductionRegistry.WriteAsync(RegistryPath);
-        await using var keys = await ProductionKeyLock.HoldAsync(Db.ConnectionString);
+        await KeyRotationRegistry.WriteAsync(RegistryPath, "0 6 * * *", KeyRotationRegistry.RecoverableStrict);
+        await using var keys = await KeyTableLock.HoldAsync(Db.ConnectionString);
         await using var nodeA = StartNode("node-a");
         await using var nodeB = StartNode("node-b");
         await WaitForClusterAsync(nodeA);

@@ -15,8 +15,8 @@ public sealed class OutageTests
         var dir = Directory.CreateTempSubdirectory("aionis-outage-").FullName;
         var spool = Path.Combine(dir, ".spool");
         var registry = Path.Combine(dir, "task_registry.yml");
-        await ProductionRegistry.WriteAsync(registry, schedule: "0/3 * * * * ?");
-        var keys = await ProductionKeyLock.HoldAsync(postgres.ConnectionString);
+        await KeyRotationRegistry.WriteAsync(registry, "0/3 * * * * ?", KeyRotationRegistry.RecoverableStrict);
+        var keys = await KeyTableLock.HoldAsync(postgres.ConnectionString);
         await using var serve = ServeProcess.Start(null, registry, "node-a", dir,
             new Dictionary<string, string?> { ["ConnectionStrings__Aionis"] = postgres.ConnectionString });
 

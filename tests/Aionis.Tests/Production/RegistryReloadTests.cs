@@ -11,12 +11,12 @@ public sealed class RegistryReloadTests
         await using var db = await TestDatabase.CreateAsync();
         var dir = Directory.CreateTempSubdirectory("aionis-reload-").FullName;
         var registry = Path.Combine(dir, "task_registry.yml");
-        await ProductionRegistry.WriteAsync(registry);
+        await KeyRotationRegistry.WriteAsync(registry, "0 6 * * *", KeyRotationRegistry.RecoverableStrict);
         await using var serve = ServeProcess.Start(db, registry, "node-a", dir);
         Task<long> Syncs(string where) => db.ScalarAsync<long>($"SELECT count(*) FROM worker.registry_syncs WHERE {where}");
         await serve.WaitUntilAsync(async () => await Syncs("accepted") == 1, TimeSpan.FromSeconds(60), "the first sync");
 
-        await ProductionRegistry.WriteAsync(registry, extraTasks: ProductionRegistry.SecondTask);
+        await File.WriteAllTextAsync(registry, KeyRotationRegistry.Yaml("0 6 * * *", KeyRotationRegistry.RecoverableStrict) + KeyRotationRegistry.SecondTask);
         await serve.WaitUntilAsync(async () => await Syncs("accepted AND added = ARRAY['key_rotation_sla_weekly']") == 1,
             TimeSpan.FromSeconds(30), "the edit to be synced");
 

@@ -9,7 +9,7 @@ public sealed class ShutdownTests : ServeTest
     [SetUp]
     public async Task ArrangeAsync()
     {
-        await ProductionRegistry.WriteAsync(RegistryPath);
+        await KeyRotationRegistry.WriteAsync(RegistryPath, "0 6 * * *", KeyRotationRegistry.RecoverableStrict);
     }
 
     /// <summary>Starts serve with the grace given and one run of the task blocked on the key-table lock.</summary>
@@ -17,7 +17,7 @@ public sealed class ShutdownTests : ServeTest
     {
         var serve = ServeProcess.Start(Db, RegistryPath, "node-a", Dir, new Dictionary<string, string?> { ["Worker__ShutdownGrace"] = grace });
         await serve.WaitUntilAsync(() => Db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM worker.registry_syncs WHERE accepted)"), TimeSpan.FromSeconds(60), "the first sync");
-        var enqueue = await AionisCli.RunAsync(["run", ProductionRegistry.TaskId, "--enqueue", "--registry", RegistryPath], AionisCli.EnvFor(Db, Dir));
+        var enqueue = await AionisCli.RunAsync(["run", KeyRotationRegistry.TaskId, "--enqueue", "--registry", RegistryPath], AionisCli.EnvFor(Db, Dir));
         Assert.That(enqueue.ExitCode, Is.EqualTo(0), enqueue.Stderr);
         await serve.WaitUntilAsync(async () => await Db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs WHERE status = 'running'") == 1,
             TimeSpan.FromSeconds(30), "the run to start");
@@ -27,7 +27,7 @@ public sealed class ShutdownTests : ServeTest
     [Test]
     public async Task A_job_that_finishes_within_the_grace_is_recorded_as_finished_and_serve_exits_0()
     {
-        await using var keys = await ProductionKeyLock.HoldAsync(Db.ConnectionString);
+        await using var keys = await KeyTableLock.HoldAsync(Db.ConnectionString);
         await using var serve = await StartWithBlockedRunAsync("00:00:30");
 
         serve.Signal("TERM");
@@ -48,7 +48,7 @@ public sealed class ShutdownTests : ServeTest
     [Test]
     public async Task A_job_still_running_when_the_grace_is_over_is_cancelled_and_serve_exits_0()
     {
-        await using var keys = await ProductionKeyLock.HoldAsync(Db.ConnectionString);
+        await using var keys = await KeyTableLock.HoldAsync(Db.ConnectionString);
         await using var serve = await StartWithBlockedRunAsync("00:00:02");
 
         var stopwatch = Stopwatch.StartNew();

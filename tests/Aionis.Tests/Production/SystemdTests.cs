@@ -66,7 +66,7 @@ public sealed partial class SystemdTests
     {
         await using var db = await TestDatabase.CreateAsync();
         var registry = Path.Combine(_dir, "task_registry.yml");
-        await ProductionRegistry.WriteAsync(registry);
+        await KeyRotationRegistry.WriteAsync(registry, "0 6 * * *", KeyRotationRegistry.RecoverableStrict);
         using var systemd = new ProductionSystemd();
         await using var serve = ServeProcess.Start(db, registry, "node-a", _dir, launcher: systemd.Launcher(watchdog: TimeSpan.FromSeconds(2)));
 

@@ -1,5 +1,4 @@
 using Aionis.Tests.Support;
-using Npgsql;
 
 namespace Aionis.Tests.Scheduling;
 
@@ -13,27 +12,9 @@ public sealed class ServeNotificationTests
         await using var receiver = await AlertReceiver.StartAsync();
         var dir = Directory.CreateTempSubdirectory("aionis-notify-").FullName;
         var registry = Path.Combine(dir, "task_registry.yml");
-        await File.WriteAllTextAsync(registry, """
-            version: 1
-            tasks:
-              - id: key_rotation_sla
-                job: hosted-key-rotation-sla
-                owner: security-ops
-                description: Stale keys
-                schedule: "0/2 * * * * ?"
-                timeout: 1s
-                overlap: allow
-                permissions: [read:control_plane]
-                notify: { on_failure: true, severity: warning }
-            """);
+        await KeyRotationRegistry.WriteAsync(registry, "0/2 * * * * ?", "timeout: 1s", "overlap: allow", "notify: { on_failure: true, severity: warning }");
         // Every run blocks on this lock and times out after 1 s: a task that fails on every fire.
-        var blocker = new NpgsqlConnection(db.ConnectionString);
-        await blocker.OpenAsync();
-        var tx = await blocker.BeginTransactionAsync();
-        await using (var lockKeys = new NpgsqlCommand("LOCK TABLE control_api_keys IN ACCESS EXCLUSIVE MODE", blocker, tx))
-        {
-            await lockKeys.ExecuteNonQueryAsync();
-        }
+        await using var keys = await KeyTableLock.HoldAsync(db.ConnectionString);
 
         await using var serve = ServeProcess.Start(db, registry, "node-a", dir, new Dictionary<string, string?>
         {
@@ -45,8 +26,7 @@ public sealed class ServeNotificationTests
             TimeSpan.FromSeconds(60), "three timed-out runs");
         var alertsWhileFailing = receiver.Requests.Count;
 
-        await tx.RollbackAsync();
-        await blocker.DisposeAsync();
+        await keys.ReleaseAsync();
         await serve.WaitUntilAsync(() => Task.FromResult(receiver.Requests.Count >= 2), TimeSpan.FromSeconds(30), "the resolve");
         await Task.Delay(TimeSpan.FromSeconds(4));
 

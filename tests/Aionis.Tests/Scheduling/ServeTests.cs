@@ -13,18 +13,7 @@ public sealed class ServeTests : ServeTest
         await Db.AddKeyAsync("acme", "ak_live_stale", DateTimeOffset.UtcNow.AddDays(-40));
     }
 
-    private Task WriteRegistryAsync(string schedule) => File.WriteAllTextAsync(RegistryPath, $"""
-        version: 1
-        tasks:
-          - id: key_rotation_sla
-            job: hosted-key-rotation-sla
-            owner: security-ops
-            description: Stale keys
-            schedule: "{schedule}"
-            permissions: [read:control_plane]
-            inputs:
-              strict: true
-        """);
+    private Task WriteRegistryAsync(string schedule) => KeyRotationRegistry.WriteAsync(RegistryPath, schedule, "inputs: { strict: true }");
 
     private Task<bool> SyncedAsync() => Db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM worker.registry_syncs WHERE accepted)");
 
