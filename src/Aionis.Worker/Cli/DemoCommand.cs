@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Aionis.Worker.Demo;
+using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Aionis.Worker.Cli;
@@ -26,7 +28,8 @@ public static class DemoCommand
             }
             using var services = CliServices.Build(parse);
             var dataSource = services.GetService<NpgsqlDataSource>() ?? throw new DatabaseNotConfiguredException();
-            await new DemoSeeder(dataSource).SeedAsync(new DemoSize(t, d, r), line => Console.Error.WriteLine(line), cancellationToken);
+            var bundles = Path.Combine(services.GetRequiredService<IOptions<WorkerOptions>>().Value.ArtifactsRoot, "demo-bundles");
+            await new DemoSeeder(dataSource, bundles).SeedAsync(new DemoSize(t, d, r), line => Console.Error.WriteLine(line), cancellationToken);
             Console.Error.WriteLine($"demo seed: done ({t} tenants, {d} days, about {r} telemetry rows)");
             return ExitCodes.Ok;
         });

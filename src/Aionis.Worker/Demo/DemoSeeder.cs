@@ -8,13 +8,19 @@ public sealed record DemoSize(int Tenants, int Days, int Requests);
 /// <summary>
 /// Realistic demo data in the control-plane tables, generated inside PostgreSQL: tenants (one hot), projects, quotas,
 /// API keys of many ages (stale, in the warning window, fresh, revoked), rotation audit events, telemetry with a daily
-/// shape and a few incidents, alert routes with policies, and incident publish jobs in every status.
+/// shape and a few incidents, alert routes with policies, and incident publish jobs in every status, whose bundle
+/// folders are written under <paramref name="bundlesRoot"/> so that the publish worker has real files to publish.
 /// Idempotent per tenant id: rows of the demo tenants are replaced.
 /// </summary>
-public sealed class DemoSeeder(NpgsqlDataSource dataSource)
+public sealed class DemoSeeder(NpgsqlDataSource dataSource, string bundlesRoot)
 {
+    /// <summary>Incident publish jobs per demo tenant (three tenants have them), one bundle folder each.</summary>
+    private const int PublishJobsPerTenant = 12;
+
     public async Task SeedAsync(DemoSize size, Action<string> progress, CancellationToken cancellationToken)
     {
+        progress($"demo seed: evidence bundles under {bundlesRoot}");
+        WriteBundles();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var (label, sql) in Statements)
@@ -25,6 +31,8 @@ public sealed class DemoSeeder(NpgsqlDataSource dataSource)
             command.Parameters.AddWithValue("tenants", size.Tenants);
             command.Parameters.AddWithValue("days", size.Days);
             command.Parameters.AddWithValue("requests", size.Requests);
+            command.Parameters.AddWithValue("bundles", bundlesRoot);
+            command.Parameters.AddWithValue("publish_jobs", PublishJobsPerTenant);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
@@ -32,7 +40,20 @@ public sealed class DemoSeeder(NpgsqlDataSource dataSource)
         await analyze.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    // @tenants, @days, @requests (telemetry rows). Tenant ids: demo_tenant_01.. (01 is the hot one).
+    /// <summary>demo_1 .. demo_12: a manifest and a step log each, as a small incident bundle.</summary>
+    private void WriteBundles()
+    {
+        for (var j = 1; j <= PublishJobsPerTenant; j++)
+        {
+            var bundle = Directory.CreateDirectory(Path.Combine(bundlesRoot, $"demo_{j}")).FullName;
+            Directory.CreateDirectory(Path.Combine(bundle, "logs"));
+            File.WriteAllText(Path.Combine(bundle, "manifest.json"), $"{{\"demo\": true, \"bundle\": \"demo_{j}\", \"steps\": [\"gate\"]}}\n");
+            File.WriteAllText(Path.Combine(bundle, "logs", "01_gate.log"), $"demo bundle {j}: gate passed\n");
+        }
+    }
+
+    // @tenants, @days, @requests (telemetry rows), @bundles (bundle folders), @publish_jobs (per tenant).
+    // Tenant ids: demo_tenant_01.. (01 is the hot one).
     private static readonly (string Label, string Sql)[] Statements =
     [
         ("removing earlier demo rows", """
@@ -114,7 +135,7 @@ public sealed class DemoSeeder(NpgsqlDataSource dataSource)
         ("incident publish jobs in every status", """
             INSERT INTO control_incident_publish_jobs (tenant_id, run_id, source_dir, target, status, attempts, max_attempts,
                 next_attempt_at, published_uri, last_error, created_at, updated_at)
-            SELECT t.tenant_id, format('demo_%s_%s', t.tenant_id, j), format('/var/lib/aionis/artifacts/bundles/demo_%s', j),
+            SELECT t.tenant_id, format('demo_%s_%s', t.tenant_id, j), format('%s/demo_%s', @bundles, j),
                    's3://aionis-demo-evidence/incidents', s.status,
                    CASE s.status WHEN 'dead_letter' THEN 5 WHEN 'failed' THEN 2 WHEN 'succeeded' THEN 1 ELSE 0 END, 5,
                    now() + CASE s.status WHEN 'failed' THEN interval '10 minutes' ELSE interval '0' END,
@@ -122,7 +143,7 @@ public sealed class DemoSeeder(NpgsqlDataSource dataSource)
                    CASE WHEN s.status IN ('failed', 'dead_letter') THEN 'demo: upload refused (AccessDenied)' END,
                    now() - make_interval(hours => j * 7), now() - make_interval(hours => j * 7)
             FROM (SELECT tenant_id FROM control_tenants WHERE tenant_id LIKE 'demo\_tenant\_%' AND status = 'active' ORDER BY tenant_id LIMIT 3) t,
-                 generate_series(1, 12) j,
+                 generate_series(1, @publish_jobs) j,
                  LATERAL (SELECT (ARRAY['succeeded','succeeded','succeeded','succeeded','succeeded','failed','dead_letter','pending'])[1 + j % 8] AS status) s;
             """),
     ];

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Aionis.Tests.Data;
 
 /// <summary><c>aionis db migrate</c> on a new database, and <c>serve</c>'s refusal to run on a schema that is behind.</summary>
-public sealed class SchemaMigrationTests : ServeTest
+public sealed class SchemaMigrationTests : BinaryTest
 {
     protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateUnmigratedAsync();
 

@@ -9,7 +9,7 @@ using Quartz;
 namespace Aionis.Tests.Production;
 
 /// <summary>Two serve nodes on one database: each fire runs once, and a node lost mid-run is recovered by the other.</summary>
-public sealed class ClusterTests : ServeTest
+public sealed class ClusterTests : BinaryTest
 {
     private ServeProcess StartNode(string node) => ServeProcess.Start(Db, RegistryPath, node, Path.Combine(Dir, node),
         new Dictionary<string, string?> { ["Worker__MaxConcurrency"] = "3" });

@@ -4,7 +4,7 @@ using Aionis.Tests.Support;
 namespace Aionis.Tests.Production;
 
 /// <summary>SIGTERM: no new fires, running jobs finish within Worker:ShutdownGrace, the rest end cancelled; exit 0.</summary>
-public sealed class ShutdownTests : ServeTest
+public sealed class ShutdownTests : BinaryTest
 {
     [SetUp]
     public async Task ArrangeAsync()

@@ -3,7 +3,7 @@ using Aionis.Tests.Support;
 namespace Aionis.Tests.Scheduling;
 
 /// <summary>Contract §4 through a running daemon: timeout, persisted retries with attempts, and overlap: skip.</summary>
-public sealed class ServePolicyTests : ServeTest
+public sealed class ServePolicyTests : BinaryTest
 {
     private KeyTableLock _keys = null!;
 

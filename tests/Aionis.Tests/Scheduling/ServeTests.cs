@@ -5,7 +5,7 @@ using Npgsql;
 namespace Aionis.Tests.Scheduling;
 
 /// <summary>The daemon end to end: a real `aionis serve` process on a test database.</summary>
-public sealed class ServeTests : ServeTest
+public sealed class ServeTests : BinaryTest
 {
     [SetUp]
     public async Task ArrangeAsync()

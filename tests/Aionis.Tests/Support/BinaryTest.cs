@@ -1,10 +1,10 @@
 namespace Aionis.Tests.Support;
 
 /// <summary>
-/// A test of the daemon: a fresh database, a scratch folder for artifacts and spool, and the path of the registry file the
-/// test writes there before it starts <c>aionis serve</c> (<see cref="ServeProcess"/>).
+/// A test of the real <c>aionis</c> binary (<c>serve</c>, <see cref="ServeProcess"/>, or any command, <see cref="AionisCli"/>):
+/// a fresh database, a scratch folder for artifacts and spool, and the path of the registry file the test writes there.
 /// </summary>
-public abstract class ServeTest
+public abstract class BinaryTest
 {
     protected TestDatabase Db { get; private set; } = null!;
     protected string Dir { get; private set; } = null!;
