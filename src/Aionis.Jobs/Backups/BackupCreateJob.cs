@@ -46,7 +46,7 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
         var backupId = BackupId(startedAt, snapshot.Database, context.RunId);
         var all = await DatabaseTables.ListAsync(snapshot.Connection, ct);
         var selected = selection.Resolve(all);
-        var destinations = options.Target.Select(context.ResolveLocation).ToList();
+        var destinations = options.Target.Select(target => PublishTarget.Resolve(target, context)).ToList();
 
         if (context.DryRun)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Aionis.Data.History;
 using Aionis.Jobs.Framework;
+using Aionis.Jobs.Publishing;
 using Npgsql;
 
 namespace Aionis.Jobs.Backups;
@@ -17,7 +18,7 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
     {
         var ct = context.CancellationToken;
         var drilledAt = context.Now;
-        var source = context.ResolveLocation(options.Source);
+        var source = PublishTarget.Resolve(options.Source, context);
         var backupId = options.Backup ?? (await targets.ListAsync(source, ct)).LastOrDefault()
             ?? throw new InvalidOperationException($"no backup (a folder with {BackupManifest.FileName}) under {source}");
         var scratch = new ScratchDatabase(options.ScratchConnection ?? database.ConnectionString, context.RunId);

@@ -44,14 +44,6 @@ public sealed record JobContext
     /// </summary>
     public string ResolvePath(string path) => OutputPaths.Resolve(path, ArtifactsRoot, RunId, TaskId, TenantId, Now);
 
-    /// <summary>
-    /// Resolves a publish or backup location: URLs (<c>s3://</c>, <c>gs://</c>, <c>az://</c>, <c>file://</c>) stay as
-    /// given; a plain path is an output path (<see cref="ResolvePath"/>), so <c>backups</c> means the same folder for the
-    /// run that writes it, the drill that reads it and a queued publish on another node.
-    /// </summary>
-    public string ResolveLocation(string location) =>
-        location.Contains("://", StringComparison.Ordinal) ? location : ResolvePath(location);
-
     /// <summary>A context for one step of this run (fan-out over tenants): same recorders, its own tenant.</summary>
     public JobContext ForTenant(string tenantId) => this with { TenantId = tenantId };
 }

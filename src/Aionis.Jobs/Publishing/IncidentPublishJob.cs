@@ -46,7 +46,7 @@ public sealed class IncidentPublishJob(IPublisherFactory publishers) : IJob<Inci
 {
     public async Task<IncidentPublishSummary> RunAsync(IncidentPublishOptions options, JobContext context)
     {
-        var publisher = publishers.Create(context.ResolveLocation(options.Target));
+        var publisher = publishers.Create(PublishTarget.Resolve(options.Target, context));
         var publishedUri = publisher.Target.PublishedUri(options.RunId);
         if (context.DryRun)
         {

@@ -66,7 +66,7 @@ public sealed class PublishEnqueueJob(PublishQueue queue) : IJob<PublishEnqueueO
     public async Task<PublishEnqueueSummary> RunAsync(PublishEnqueueOptions options, JobContext context)
     {
         // The publish worker may run on another node, from another folder: the queue row keeps an absolute location.
-        var target = context.ResolveLocation(options.Target);
+        var target = PublishTarget.Resolve(options.Target, context);
         context.Actions.Record("enqueue_publish", target, 1, new { tenant_id = options.TenantId, run_id = options.RunId, source_dir = options.SourceDir });
         if (context.DryRun) return new PublishEnqueueSummary(true, true, context.Now, null);
         var row = await queue.EnqueueAsync(options.TenantId, options.RunId, options.SourceDir, target, options.MaxAttempts,

@@ -1,3 +1,5 @@
+using Aionis.Jobs.Framework;
+
 namespace Aionis.Jobs.Publishing;
 
 /// <summary>The kind of storage a publish target names (reference §11 adapters).</summary>
@@ -160,6 +162,13 @@ public sealed record PublishTarget
     }
 
     private static string[] Segments(string path) => path.Split('/', '\\');
+
+    /// <summary>
+    /// A target as a run uses it: URLs (<c>s3://</c>, <c>gs://</c>, <c>az://</c>, <c>file://</c>) stay as given; a plain
+    /// path is an output path (<see cref="JobContext.ResolvePath"/>), so <c>backups</c> means the same folder for the run
+    /// that writes it, the drill that reads it and a queued publish on another node.
+    /// </summary>
+    public static string Resolve(string target, JobContext context) => SchemeOf(target) is null ? context.ResolvePath(target) : target;
 
     private static string? SchemeOf(string target)
     {
