@@ -23,13 +23,14 @@ var names = args.SelectMany(arg => arg switch
     "scale" => scale,
     _ => [arg],
 }).ToList();
-var unknown = names.Where(name => benchmarks.All(b => b.Name != name)).ToList();
+var byName = benchmarks.ToDictionary(b => b.Name);
+var unknown = names.Where(name => !byName.ContainsKey(name)).ToList();
 if (unknown.Count > 0)
 {
     Console.Error.WriteLine($"unknown benchmark '{string.Join("', '", unknown)}'; known: {string.Join(", ", benchmarks.Select(b => b.Name))}");
     return 64;
 }
-var selected = names.Select(name => benchmarks.Single(b => b.Name == name)).ToList();
+var selected = names.Select(name => byName[name]).ToList();
 
 var context = BenchContext.FromEnvironment();
 var exit = 0;

@@ -86,9 +86,10 @@ public sealed class FireLagBenchmark : IBenchmark
         while (await reader.ReadAsync())
         {
             var lag = (double)reader.GetDecimal(0);
+            var scheduled = reader.GetDateTime(2);
             lags.Add(lag);
-            roundLast[reader.GetDateTime(2)] = Math.Max(roundLast.GetValueOrDefault(reader.GetDateTime(2)), lag);
-            var key = (reader.GetString(1), reader.GetDateTime(2));
+            roundLast[scheduled] = Math.Max(roundLast.GetValueOrDefault(scheduled), lag);
+            var key = (reader.GetString(1), scheduled);
             fires[key] = fires.GetValueOrDefault(key) + 1;
             nodes[reader.GetString(3)] = nodes.GetValueOrDefault(reader.GetString(3)) + 1;
         }
