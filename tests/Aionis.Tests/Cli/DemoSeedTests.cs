@@ -9,12 +9,7 @@ public sealed class DemoSeedTests : BinaryTest
 {
     private const string DemoBucket = "aionis-demo-evidence";
 
-    private Dictionary<string, string?> Env()
-    {
-        var env = AionisCli.EnvFor(Db, Dir);
-        foreach (var (key, value) in PublishingTargets.Settings()) env[key] = value;
-        return env;
-    }
+    private Dictionary<string, string?> Env() => PublishingTargets.CliEnv(Db, Dir);
 
     private Task<CliResult> SeedAsync() => AionisCli.RunAsync(["demo", "seed", "--tenants", "3", "--days", "2", "--requests", "3000"], Env());
 

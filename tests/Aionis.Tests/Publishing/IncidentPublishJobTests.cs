@@ -118,10 +118,5 @@ public sealed class IncidentPublishJobTests : PublishingJobTest
         Assert.That(error!.Errors.Select(e => e.Option), Is.EqualTo(new[] { option }));
     }
 
-    private Dictionary<string, string?> Env()
-    {
-        var env = AionisCli.EnvFor(Db, Worker.ArtifactsRoot);
-        foreach (var (key, value) in PublishingTargets.Settings()) env[key] = value;
-        return env;
-    }
+    private Dictionary<string, string?> Env() => PublishingTargets.CliEnv(Db, Worker.ArtifactsRoot);
 }

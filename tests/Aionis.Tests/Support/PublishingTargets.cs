@@ -23,6 +23,14 @@ public static class PublishingTargets
         return settings;
     }
 
+    /// <summary>The real binary's environment (<see cref="AionisCli.EnvFor"/>) with these settings added.</summary>
+    public static Dictionary<string, string?> CliEnv(TestDatabase database, string artifactsRoot)
+    {
+        var env = AionisCli.EnvFor(database, artifactsRoot);
+        foreach (var (key, value) in Settings()) env[key] = value;
+        return env;
+    }
+
     public static IAmazonS3 S3Client() => S3ClientFactory.Create(new ConfigurationBuilder().AddInMemoryCollection(Settings()).Build());
 
     /// <summary>A new empty bucket in s3rver.</summary>
