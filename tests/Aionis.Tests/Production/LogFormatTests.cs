@@ -20,22 +20,25 @@ public sealed class LogFormatTests
         return writer.ToString();
     }
 
+    /// <summary>The exception as a log sees it after it was thrown: with a stack trace.</summary>
+    private static Exception Thrown(Exception exception)
+    {
+        try
+        {
+            throw exception;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
     private static Exception Refused() => new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException((int)SocketError.ConnectionRefused));
 
     [Test]
     public void An_unreachable_database_is_told_by_its_reasons_without_a_stack_trace()
     {
-        Exception refused;
-        try
-        {
-            throw Refused();
-        }
-        catch (NpgsqlException e)
-        {
-            refused = e;
-        }
-
-        Assert.That(Format(LogLevel.Warning, "retrying in 00:00:01", refused), Is.EqualTo(
+        Assert.That(Format(LogLevel.Warning, "retrying in 00:00:01", Thrown(Refused())), Is.EqualTo(
             "2026-11-23T22:13:26.025Z warn: Quartz.Impl.AdoJobStore.ClusterManager[3514] retrying in 00:00:01 " +
             "(database unreachable: Failed to connect to 127.0.0.1:5432: Connection refused)" + Environment.NewLine));
     }
@@ -55,17 +58,7 @@ public sealed class LogFormatTests
     [Test]
     public void Any_other_exception_keeps_its_stack_trace_on_the_same_line()
     {
-        Exception failure;
-        try
-        {
-            throw new InvalidOperationException("boom");
-        }
-        catch (InvalidOperationException e)
-        {
-            failure = e;
-        }
-
-        var line = Format(LogLevel.Error, "run failed", failure);
+        var line = Format(LogLevel.Error, "run failed", Thrown(new InvalidOperationException("boom")));
 
         Assert.Multiple(() =>
         {
