@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Aionis.Data;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
@@ -69,14 +68,7 @@ public sealed class BackupCreateBenchmark : IBenchmark
 
     private static async Task<string> CreateDatabaseAsync(string admin, int rows)
     {
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", connection).ExecuteNonQueryAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {Database}", connection).ExecuteNonQueryAsync();
-        }
-        var connectionString = DatabaseConnection.Normalize(new NpgsqlConnectionStringBuilder(admin) { Database = Database }.ConnectionString);
-        await new DatabaseMigrator(connectionString).MigrateAsync(controlPlane: true);
+        var connectionString = await MigratedDatabase.CreateAsync(admin, Database);
         await using var db = new NpgsqlConnection(connectionString);
         await db.OpenAsync();
         foreach (var sql in new[]

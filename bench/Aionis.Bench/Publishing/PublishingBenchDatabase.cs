@@ -1,4 +1,3 @@
-using Aionis.Data;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
@@ -26,14 +25,7 @@ internal sealed class PublishingBenchDatabase : IAsyncDisposable
 
     public static async Task<PublishingBenchDatabase> CreateAsync(BenchContext context, string name, IDictionary<string, string?> settings)
     {
-        await using (var admin = new NpgsqlConnection(context.PostgresAdmin))
-        {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin).ExecuteNonQueryAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {name}", admin).ExecuteNonQueryAsync();
-        }
-        var connectionString = DatabaseConnection.Normalize(new NpgsqlConnectionStringBuilder(context.PostgresAdmin) { Database = name }.ConnectionString);
-        await new DatabaseMigrator(connectionString).MigrateAsync(controlPlane: true);
+        var connectionString = await MigratedDatabase.CreateAsync(context.PostgresAdmin, name);
 
         var values = new Dictionary<string, string?>(settings)
         {

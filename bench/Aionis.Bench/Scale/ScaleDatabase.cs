@@ -1,4 +1,3 @@
-using Aionis.Data;
 using Npgsql;
 
 namespace Aionis.Bench.Scale;
@@ -22,10 +21,7 @@ internal sealed class ScaleDatabase : IAsyncDisposable
 
     public static async Task<ScaleDatabase> CreateAsync(BenchContext context, string name)
     {
-        await AdminAsync(context, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        await AdminAsync(context, $"CREATE DATABASE {name}");
-        var connectionString = DatabaseConnection.Normalize(new NpgsqlConnectionStringBuilder(context.PostgresAdmin) { Database = name }.ConnectionString);
-        await new DatabaseMigrator(connectionString).MigrateAsync(controlPlane: true);
+        var connectionString = await MigratedDatabase.CreateAsync(context.PostgresAdmin, name);
         return new ScaleDatabase(context, name, connectionString);
     }
 

@@ -33,9 +33,7 @@ public static class TelemetryDataset
     /// <summary>Creates database <paramref name="name"/> (dropping an old one) with <paramref name="rows"/> telemetry rows ending at <paramref name="end"/>.</summary>
     public static async Task<string> CreateAsync(string adminConnectionString, string name, long rows, int days, DateTimeOffset end)
     {
-        await AdminAsync(adminConnectionString, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)", $"CREATE DATABASE {name}");
-        var connectionString = DatabaseConnection.Normalize(new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name, CommandTimeout = 0 }.ConnectionString);
-        await new DatabaseMigrator(connectionString).MigrateAsync(controlPlane: true);
+        var connectionString = new NpgsqlConnectionStringBuilder(await MigratedDatabase.CreateAsync(adminConnectionString, name)) { CommandTimeout = 0 }.ConnectionString;
 
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
