@@ -12,19 +12,24 @@ public static partial class DurationText
         if (string.IsNullOrWhiteSpace(text)) return false;
         var matches = Part().Matches(text.Trim());
         if (matches.Count == 0 || string.Concat(matches.Select(m => m.Value)) != text.Trim()) return false;
+        // Summed as milliseconds in a double: 99999999999999999999d is "too long", not an OverflowException.
+        var milliseconds = 0.0;
         foreach (Match m in matches)
         {
             var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            duration += m.Groups[2].Value switch
+            milliseconds += n * m.Groups[2].Value switch
             {
-                "ms" => TimeSpan.FromMilliseconds(n),
-                "s" => TimeSpan.FromSeconds(n),
-                "m" => TimeSpan.FromMinutes(n),
-                "h" => TimeSpan.FromHours(n),
-                "d" => TimeSpan.FromDays(n),
-                _ => TimeSpan.FromDays(7 * n),
+                "ms" => 1,
+                "s" => 1_000,
+                "m" => 60_000,
+                "h" => 3_600_000,
+                "d" => 86_400_000,
+                _ => 7 * 86_400_000.0,
             };
         }
+        var ticks = milliseconds * TimeSpan.TicksPerMillisecond;
+        if (!(ticks < long.MaxValue)) return false;
+        duration = TimeSpan.FromTicks((long)ticks);
         return true;
     }
 
@@ -39,6 +44,7 @@ public static partial class DurationText
         _ => $"{d.TotalSeconds:0.###}s",
     };
 
-    [GeneratedRegex(@"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")]
+    // [0-9], not \d: \d also matches other scripts' digits (٣), which double.Parse then rejects with an exception.
+    [GeneratedRegex(@"([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d|w)")]
     private static partial Regex Part();
 }

@@ -52,7 +52,7 @@ public static class OptionBinder
 
         foreach (var option in job.Options.Where(o => o.Attribute.Required))
         {
-            if (option.Property.GetValue(options) is null or "")
+            if (option.Property.GetValue(options) is null or "" or string[] { Length: 0 })
             {
                 errors.Add(new OptionError(option.Name, null, "is required"));
             }

@@ -90,6 +90,10 @@ public static class CronSchedule
             return step.Length == 2 ? $"{range}/{step[1]}" : range;
         }));
 
+    /// <summary>True when the expression has no fire time after <paramref name="now"/> (30 February, a past year).</summary>
+    public static bool NeverFires(string quartzCron, TimeZoneInfo zone, DateTimeOffset now) =>
+        new CronExpression(quartzCron, zone).GetNextValidTimeAfter(now) is null;
+
     /// <summary>The typical gap between fires, for overdue detection (twice it = overdue).</summary>
     public static TimeSpan Period(string quartzCron, TimeZoneInfo zone, DateTimeOffset from)
     {

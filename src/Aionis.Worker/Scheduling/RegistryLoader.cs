@@ -10,10 +10,18 @@ namespace Aionis.Worker.Scheduling;
 
 /// <summary>
 /// Reads and validates task_registry.yml (contract §3). Every problem is collected with file, line, column, task and
-/// field; a registry with any problem is rejected whole.
+/// field; a registry with any problem is rejected whole. Hostile files are bounded before a model is built
+/// (<see cref="RegistryYamlBounds"/>, <see cref="MaxFileBytes"/>, <see cref="MaxTasks"/>).
 /// </summary>
-public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, string?> configurationDefaults)
+/// <param name="clock">"Now" for schedules that can never fire again (a past year, 30 February).</param>
+public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, string?> configurationDefaults, TimeProvider? clock = null)
 {
+    /// <summary>1 MiB: the repository's registry is 8 KB; a 50 MB file once became 52 MB of Quartz job data.</summary>
+    public const long MaxFileBytes = 1024 * 1024;
+
+    /// <summary>Tasks per file; each becomes a Quartz job and a trigger in every sync.</summary>
+    public const int MaxTasks = 5000;
+
     private static readonly string[] TopLevelKeys = ["version", "defaults", "tasks"];
     private static readonly string[] TaskKeys =
     [
@@ -26,20 +34,47 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
 
     public TaskRegistry Load(string path)
     {
-        var text = File.Exists(path)
-            ? File.ReadAllText(path)
-            : throw new RegistryInvalidException(path, [new RegistryError(path, 0, 0, null, "file", "not found")]);
-        return Parse(path, text);
+        var file = new FileInfo(path);
+        if (!file.Exists)
+        {
+            throw new RegistryInvalidException(path, [new RegistryError(path, 0, 0, null, "file", "not found")]);
+        }
+        if (file.Length > MaxFileBytes)
+        {
+            // Not read at all: the size alone rejects it.
+            throw new RegistryInvalidException(path, [TooLarge(path, file.Length)]);
+        }
+        return Parse(path, File.ReadAllText(path));
     }
+
+    private static RegistryError TooLarge(string path, long bytes) =>
+        new(Path.GetFileName(path), 1, 1, null, "file", $"{bytes:N0} bytes is larger than the {MaxFileBytes:N0} bytes a registry may have");
 
     public TaskRegistry Parse(string path, string text)
     {
         var errors = new List<RegistryError>();
         var tasks = new List<RegistryTask>();
         var file = Path.GetFileName(path);
-        void Error(YamlNode? node, string? task, string field, string message) =>
-            errors.Add(new RegistryError(file, (int)(node?.Start.Line ?? 1), (int)(node?.Start.Column ?? 1), task, field, message));
+        var defaultNodes = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        void Error(YamlNode? node, string? task, string field, string message)
+        {
+            // A bad value under defaults is one mistake, reported once at its own line, not once per task using it.
+            var inDefaults = node is not null && defaultNodes.Contains(node);
+            var error = inDefaults
+                ? new RegistryError(file, (int)node!.Start.Line, (int)node.Start.Column, null, field.StartsWith("defaults.", StringComparison.Ordinal) ? field : $"defaults.{field}", message)
+                : new RegistryError(file, (int)(node?.Start.Line ?? 1), (int)(node?.Start.Column ?? 1), task, field, message);
+            if (!inDefaults || reported.Add(error.ToString())) errors.Add(error);
+        }
 
+        if (Encoding.UTF8.GetByteCount(text) is var bytes && bytes > MaxFileBytes)
+        {
+            throw new RegistryInvalidException(path, [TooLarge(path, bytes)]);
+        }
+        if (RegistryYamlBounds.Check(file, text) is { } unsafeYaml)
+        {
+            throw new RegistryInvalidException(path, [unsafeYaml]);
+        }
         var stream = new YamlStream();
         try
         {
@@ -47,6 +82,7 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         }
         catch (YamlException e)
         {
+            // The bounds walk parsed the same text, so a syntax error was reported there; this is a model-level one.
             errors.Add(new RegistryError(file, (int)e.Start.Line, (int)e.Start.Column, null, "yaml", (e.InnerException ?? e).Message));
             throw new RegistryInvalidException(path, errors);
         }
@@ -69,6 +105,7 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         var defaults = new Dictionary<string, YamlNode>();
         if (Child(root, "defaults") is { } defaultsNode)
         {
+            defaultNodes.UnionWith(defaultsNode.AllNodes);
             if (defaultsNode is YamlMappingNode map)
             {
                 foreach (var (k, v) in map.Children)
@@ -95,6 +132,11 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         }
         else
         {
+            if (taskList.Children.Count > MaxTasks)
+            {
+                Error(taskList.Children[MaxTasks], null, "tasks", $"{taskList.Children.Count:N0} tasks; a registry may have at most {MaxTasks:N0}");
+                throw new RegistryInvalidException(path, errors);
+            }
             foreach (var node in taskList.Children)
             {
                 if (node is not YamlMappingNode taskNode)
@@ -123,16 +165,20 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         void Error(YamlNode? at, string field, string message)
         {
             errorCount++;
-            error(at, id, field, message);
+            error(at, id is null ? null : Printable(id), field, message);
         }
 
         foreach (var key in node.Children.Keys.OfType<YamlScalarNode>().Where(k => !TaskKeys.Contains(k.Value)))
         {
             Error(key, key.Value!, $"unknown key (allowed: {string.Join(", ", TaskKeys)})");
         }
-        if (id is null || !TaskId().IsMatch(id))
+        if (idNode is not null and not YamlScalarNode)
         {
-            Error(idNode ?? node, "id", $"'{id}' must match ^[a-z][a-z0-9_]*$");
+            Error(idNode, "id", $"expected a task id, not {Shape(idNode)}");
+        }
+        else if (id is null || !TaskId().IsMatch(id))
+        {
+            Error(idNode ?? node, "id", $"'{Printable(id)}' must match ^[a-z][a-z0-9_]*$");
         }
         else if (!ids.Add(id))
         {
@@ -143,7 +189,8 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
 
         var jobNode = Child(node, "job");
         JobDescriptor? job = null;
-        if (jobNode is not YamlScalarNode { Value: { Length: > 0 } jobName })
+        if (!TryScalar(jobNode, "job", out var jobName)) { }
+        else if (string.IsNullOrEmpty(jobName))
         {
             Error(jobNode ?? node, "job", "is required");
         }
@@ -153,9 +200,10 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         }
 
         var scheduleNode = Child(node, "schedule");
-        var schedule = (scheduleNode as YamlScalarNode)?.Value;
         var quartzCron = "";
-        if (string.IsNullOrWhiteSpace(schedule))
+        var scheduleOk = false;
+        if (!TryScalar(scheduleNode, "schedule", out var schedule)) { }
+        else if (string.IsNullOrWhiteSpace(schedule))
         {
             Error(scheduleNode ?? node, "schedule", "is required");
         }
@@ -163,12 +211,24 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         {
             Error(scheduleNode, "schedule", problem!);
         }
-
-        var timeZone = Text(Value("time_zone")) ?? "UTC";
-        if (!TryFindZone(timeZone))
+        else
         {
+            scheduleOk = true;
+        }
+
+        var zoneOk = TryScalar(Value("time_zone"), "time_zone", out var zoneText);
+        var timeZone = zoneText ?? "UTC";
+        if (zoneOk && !TryFindZone(timeZone))
+        {
+            zoneOk = false;
             Error(Value("time_zone"), "time_zone", $"unknown time zone '{timeZone}' (use an IANA name such as UTC or Europe/Berlin)");
         }
+        if (scheduleOk && zoneOk && CronSchedule.NeverFires(quartzCron, TimeZoneInfo.FindSystemTimeZoneById(timeZone), (clock ?? TimeProvider.System).GetUtcNow()))
+        {
+            Error(scheduleNode, "schedule", $"'{schedule}' never fires (no such date from now on in {timeZone}); a task needs a schedule that fires");
+        }
+        TryScalar(Value("description"), "description", out var description);
+        TryScalar(Value("owner"), "owner", out var owner);
 
         var timeout = Duration(Value("timeout"), "timeout", TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         var overlap = Choice(Value("overlap"), "overlap", OverlapPolicy.Skip);
@@ -240,8 +300,8 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         {
             Id = id,
             Job = job,
-            Description = Text(Value("description")),
-            Owner = Text(Value("owner")),
+            Description = description,
+            Owner = owner,
             Schedule = schedule!,
             QuartzCron = quartzCron,
             TimeZone = timeZone,
@@ -259,28 +319,37 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             Line = (int)node.Start.Line,
         };
 
+        // Every single-valued field goes through here: a list or mapping where a value belongs is an error, never a default.
+        bool TryScalar(YamlNode? at, string field, out string? text)
+        {
+            text = (at as YamlScalarNode)?.Value;
+            if (at is null or YamlScalarNode) return true;
+            Error(at, field, $"expected a single value, not {Shape(at)}");
+            return false;
+        }
+
         bool Flag(YamlNode? at, string field, bool fallback)
         {
-            if (at is null) return fallback;
-            if (at is YamlScalarNode { Value: "true" or "false" } s) return s.Value == "true";
-            Error(at, field, $"'{Text(at)}' must be true or false");
+            if (at is null || !TryScalar(at, field, out var text)) return fallback;
+            if (text is "true" or "false") return text == "true";
+            Error(at, field, $"'{Printable(text)}' must be true or false");
             return fallback;
         }
 
         TimeSpan Duration(YamlNode? at, string field, TimeSpan fallback, TimeSpan min, TimeSpan max)
         {
-            if (at is null) return fallback;
-            if (DurationText.TryParse(Text(at), out var value) && value >= min && value <= max) return value;
-            Error(at, field, $"'{Text(at)}' must be a duration like 90s, 30m, 2h, 1d between {DurationText.Format(min)} and {DurationText.Format(max)}");
+            if (at is null || !TryScalar(at, field, out var text)) return fallback;
+            if (DurationText.TryParse(text, out var value) && value >= min && value <= max) return value;
+            Error(at, field, $"'{Printable(text)}' must be a duration like 90s, 30m, 2h, 1d between {DurationText.Format(min)} and {DurationText.Format(max)}");
             return fallback;
         }
 
         T Choice<T>(YamlNode? at, string field, T fallback) where T : struct, Enum
         {
-            if (at is null) return fallback;
-            var text = Text(at);
-            if (text is not null && Enum.TryParse<T>(text.Replace("_", ""), ignoreCase: true, out var value) && text == text.ToLowerInvariant()) return value;
-            Error(at, field, $"'{text}' must be one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
+            if (at is null || !TryScalar(at, field, out var text)) return fallback;
+            var names = Enum.GetValues<T>().ToDictionary(v => v.ToString().ToLowerInvariant(), v => v, StringComparer.Ordinal);
+            if (text is not null && names.TryGetValue(text, out var value)) return value;
+            Error(at, field, $"'{Printable(text)}' must be one of {string.Join(", ", names.Keys)}");
             return fallback;
         }
 
@@ -309,9 +378,10 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             }
             var attemptsNode = Child(map, "max_attempts");
             var attempts = 1;
-            if (attemptsNode is not null && !(int.TryParse(Text(attemptsNode), NumberStyles.None, CultureInfo.InvariantCulture, out attempts) && attempts is >= 1 and <= 100))
+            if (TryScalar(attemptsNode, "retry.max_attempts", out var attemptsText) && attemptsNode is not null
+                && !(int.TryParse(attemptsText, NumberStyles.None, CultureInfo.InvariantCulture, out attempts) && attempts is >= 1 and <= 100))
             {
-                Error(attemptsNode, "retry.max_attempts", $"'{Text(attemptsNode)}' must be a whole number in 1..100");
+                Error(attemptsNode, "retry.max_attempts", $"'{Printable(attemptsText)}' must be a whole number in 1..100");
                 attempts = 1;
             }
             var backoff = Duration(Child(map, "backoff"), "retry.backoff", RetryPolicy.None.Backoff, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
@@ -335,10 +405,11 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             {
                 Error(key, $"notify.{key.Value}", $"unknown key (allowed: {string.Join(", ", NotifyKeys)})");
             }
-            var severity = Text(Child(map, "severity")) ?? "warning";
-            if (!Severities.Contains(severity))
+            var severityOk = TryScalar(Child(map, "severity"), "notify.severity", out var severityText);
+            var severity = severityText ?? "warning";
+            if (severityOk && !Severities.Contains(severity))
             {
-                Error(Child(map, "severity"), "notify.severity", $"'{severity}' must be one of {string.Join(", ", Severities)}");
+                Error(Child(map, "severity"), "notify.severity", $"'{Printable(severity)}' must be one of {string.Join(", ", Severities)}");
             }
             TimeSpan? overdue = Child(map, "overdue_after") is { } o
                 ? Duration(o, "notify.overdue_after", TimeSpan.FromDays(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(90))
@@ -381,7 +452,16 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
     private static YamlNode? Child(YamlMappingNode map, string key) =>
         map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
 
-    private static string? Text(YamlNode? node) => (node as YamlScalarNode)?.Value;
+    private static string Shape(YamlNode node) => node switch
+    {
+        YamlSequenceNode => "a list",
+        YamlMappingNode => "a mapping",
+        _ => "an alias",
+    };
+
+    /// <summary>A value as it appears in an error line: control characters escaped, so "evil\n" cannot forge a second line.</summary>
+    private static string Printable(string? text) =>
+        string.Concat((text ?? "").Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
     private static bool TryFindZone(string id)
     {
@@ -401,6 +481,7 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
+    // \z, not $: "$" also matches before a trailing newline, which let "evil\n" through.
+    [GeneratedRegex(@"^[a-z][a-z0-9_]*\z")]
     private static partial Regex TaskId();
 }

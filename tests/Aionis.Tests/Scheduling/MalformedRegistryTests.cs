@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Aionis.Jobs.Framework;
 using Aionis.Tests.Support;
 using Aionis.Worker.Scheduling;
@@ -5,11 +6,14 @@ using Aionis.Worker.Scheduling;
 namespace Aionis.Tests.Scheduling;
 
 /// <summary>Contract §3: every malformed registry gives its own precise error with file, line, column, task and field.</summary>
-public sealed class MalformedRegistryTests
+public sealed partial class MalformedRegistryTests
 {
     private const string Header = "version: 1\ntasks:\n";
 
     private static RegistryLoader Loader() => new(JobCatalog.Default, _ => null);
+
+    [GeneratedRegex(@"^# expect: (\d+)(?::(\d+))? (\S+): ?(.*)$")]
+    private static partial Regex ExpectMatch();
 
     private static IReadOnlyList<RegistryError> ErrorsOf(string yaml)
     {
@@ -17,49 +21,66 @@ public sealed class MalformedRegistryTests
         return e.Errors;
     }
 
-    public static IEnumerable<TestCaseData> Corpus()
-    {
-        TestCaseData Case(string name, string yaml, int line, string field, string fragment) =>
-            new TestCaseData(yaml, line, field, fragment).SetName($"Malformed registry: {name}");
+    /// <summary>
+    /// The hostile-registry corpus, one file per case in <c>Scheduling/Hostile/</c>. The first line of each says what
+    /// must be reported: <c># expect: LINE[:COLUMN] FIELD: FRAGMENT</c> (lines count from the comment itself).
+    /// Add a file for every defect found.
+    /// </summary>
+    public static IEnumerable<TestCaseData> Corpus() =>
+        Directory.EnumerateFiles(HostileDirectory, "*.yml").Order(StringComparer.Ordinal)
+            .Select(path => new TestCaseData(path).SetName($"Hostile registry: {Path.GetFileNameWithoutExtension(path)}"));
 
-        const string sla = "  - id: sla\n    job: hosted-key-rotation-sla\n    schedule: \"0 6 * * *\"\n    permissions: [read:control_plane]\n";
-        yield return Case("yaml syntax", Header + "  - id: sla\n    job: [unclosed\n", 5, "yaml", "");
-        yield return Case("unknown top-level key", "version: 1\nschedules: []\ntasks: []\n", 2, "schedules", "unknown key");
-        yield return Case("wrong version", "version: 2\ntasks: []\n", 1, "version", "must be 1");
-        yield return Case("unknown task key", Header + sla + "    cron: \"* * * * *\"\n", 7, "cron", "unknown key");
-        yield return Case("unknown job type", Header + "  - id: sla\n    job: hosted-key-rotation\n    schedule: \"@daily\"\n", 4, "job", "unknown job type 'hosted-key-rotation'");
-        yield return Case("bad cron field", Header + "  - id: sla\n    job: hosted-key-rotation-sla\n    schedule: \"61 6 * * *\"\n    permissions: [read:control_plane]\n", 5, "schedule", "minute 61 is out of range 0-59");
-        yield return Case("cron with 4 fields", Header + "  - id: sla\n    job: hosted-key-rotation-sla\n    schedule: \"0 6 * *\"\n    permissions: [read:control_plane]\n", 5, "schedule", "expected 5 fields");
-        yield return Case("bad duration", Header + sla + "    timeout: 10 minutes\n", 7, "timeout", "must be a duration");
-        yield return Case("duplicate id", Header + sla + sla, 7, "id", "duplicate task id 'sla'");
-        yield return Case("bad id", Header + "  - id: Key-SLA\n    job: hosted-key-rotation-sla\n    schedule: \"@daily\"\n    permissions: [read:control_plane]\n", 3, "id", "must match");
-        yield return Case("missing permission", Header + "  - id: sla\n    job: hosted-key-rotation-sla\n    schedule: \"@daily\"\n    permissions: []\n", 6, "permissions", "needs read:control_plane");
-        yield return Case("unknown permission", Header + "  - id: sla\n    job: hosted-key-rotation-sla\n    schedule: \"@daily\"\n    permissions: [read:control_plane, root]\n", 6, "permissions", "unknown permission 'root'");
-        yield return Case("input of wrong type", Header + sla + "    inputs:\n      max_age_days: thirty\n", 8, "inputs.max_age_days", "'thirty': expected a whole number");
-        yield return Case("input out of range", Header + sla + "    inputs:\n      limit: 5000\n", 8, "inputs.limit", "out of range, allowed 1..1000");
-        yield return Case("unknown input", Header + sla + "    inputs:\n      max_age: 3\n", 8, "inputs.max_age", "is not an option of hosted-key-rotation-sla");
-        yield return Case("bad time zone", Header + sla + "    time_zone: Mars/Olympus\n", 7, "time_zone", "unknown time zone 'Mars/Olympus'");
-        yield return Case("bad overlap", Header + sla + "    overlap: sometimes\n", 7, "overlap", "must be one of skip, queue, allow");
-        yield return Case("bad retry attempts", Header + sla + "    retry: { max_attempts: 0 }\n", 7, "retry.max_attempts", "1..100");
-        yield return Case("bad notify severity", Header + sla + "    notify: { on_failure: true, severity: loud }\n", 7, "notify.severity", "must be one of info, warning, critical");
-        yield return Case("enabled not a flag", Header + sla + "    enabled: maybe\n", 7, "enabled", "must be true or false");
-        yield return Case("tenant fan-out on a global job", Header + sla + "    inputs:\n      tenant_id: \"*\"\n", 8, "inputs.tenant_id", "is not an option");
-        yield return Case("bad default", "version: 1\ndefaults:\n  timeout: forever\ntasks:\n" + sla, 3, "timeout", "must be a duration");
-    }
+    private static string HostileDirectory => Path.Combine(TestEnvironment.RepositoryRoot, "tests", "Aionis.Tests", "Scheduling", "Hostile");
 
     [TestCaseSource(nameof(Corpus))]
-    public void Each_error_names_the_line_and_the_field(string yaml, int line, string field, string fragment)
+    public void Each_error_names_the_line_and_the_field(string path)
     {
-        var errors = ErrorsOf(yaml);
+        var expect = ExpectMatch().Match(File.ReadLines(path).First());
+        Assert.That(expect.Success, Is.True, $"{path}: the first line must be '# expect: LINE[:COLUMN] FIELD: FRAGMENT'");
+        var (line, column, field, fragment) = (int.Parse(expect.Groups[1].Value), expect.Groups[2].Success ? int.Parse(expect.Groups[2].Value) : (int?)null,
+            expect.Groups[3].Value, expect.Groups[4].Value);
 
-        var error = errors.FirstOrDefault(e => e.Field == field);
-        Assert.That(error, Is.Not.Null, $"no error for field '{field}'; got: {string.Join(" | ", errors)}");
+        var errors = Assert.Throws<RegistryInvalidException>(() => Loader().Load(path))!.Errors;
+
+        var matching = errors.Where(e => e.Field == field && e.Line == line).ToList();
+        Assert.That(matching, Has.Count.EqualTo(1), $"expected one error for '{field}' at line {line}; got: {string.Join(" | ", errors)}");
+        var error = matching[0];
         Assert.Multiple(() =>
         {
-            Assert.That(error!.Line, Is.EqualTo(line), error.ToString());
+            if (column is { } c) Assert.That(error.Column, Is.EqualTo(c), error.ToString());
             Assert.That(error.Message, Does.Contain(fragment));
-            Assert.That(error.File, Is.EqualTo("task_registry.yml"));
-            Assert.That(error.ToString(), Does.StartWith($"task_registry.yml:{line}:"));
+            Assert.That(error.File, Is.EqualTo(Path.GetFileName(path)));
+            Assert.That(error.ToString(), Does.StartWith($"{Path.GetFileName(path)}:{line}:{error.Column}: "));
+            Assert.That(error.ToString(), Does.Not.Contain("\n"), "one error is one line");
+        });
+    }
+
+    /// <summary>Cases too big to keep as files: generated, checked the same way.</summary>
+    public static IEnumerable<TestCaseData> Generated()
+    {
+        TestCaseData Case(string name, Func<string> yaml, int line, int column, string field, string fragment) =>
+            new TestCaseData(yaml, line, column, field, fragment).SetName($"Hostile registry: {name}");
+
+        yield return Case("200k-deep nesting", () => "version: 1\nx: " + new string('[', 200_000) + new string(']', 200_000) + "\n", 2, 19, "yaml", "nested more than 16 levels deep");
+        yield return Case("larger than 1 MiB", () => "version: 1\ntasks: []\n# " + new string('x', 1024 * 1024) + "\n", 1, 1, "file", "larger than the 1,048,576 bytes");
+        yield return Case("more tasks than allowed", () => Header + string.Concat(Enumerable.Range(0, RegistryLoader.MaxTasks + 1).Select(i =>
+            $"  - {{ id: t{i}, job: hosted-key-rotation-sla, schedule: \"@daily\", permissions: [read:control_plane] }}\n")),
+            RegistryLoader.MaxTasks + 3, 5, "tasks", "a registry may have at most 5,000");
+    }
+
+    [TestCaseSource(nameof(Generated))]
+    public void Generated_hostile_files_are_one_error_with_their_location(Func<string> yaml, int line, int column, string field, string fragment)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("aionis-hostile-").FullName, "task_registry.yml");
+        File.WriteAllText(path, yaml());
+
+        var errors = Assert.Throws<RegistryInvalidException>(() => Loader().Load(path))!.Errors;
+
+        Assert.That(errors, Has.Count.EqualTo(1), string.Join(" | ", errors));
+        Assert.Multiple(() =>
+        {
+            Assert.That((errors[0].Line, errors[0].Column, errors[0].Field), Is.EqualTo((line, column, field)), errors[0].ToString());
+            Assert.That(errors[0].Message, Does.Contain(fragment));
         });
     }
 
