@@ -10,7 +10,7 @@ namespace Aionis.Jobs.Alerts;
 /// A failing task alerts once per dedupe window; a later success resolves every open episode of the task (PagerDuty
 /// <c>resolve</c> with the same dedup key, a "recovered" message elsewhere). The scheduler calls this service.
 /// </summary>
-public sealed class OperatorAlerts(
+public sealed partial class OperatorAlerts(
     OperatorAlertStore store,
     OperatorChannelSet channels,
     AlertSender sender,

@@ -1,3 +1,4 @@
+using Aionis.Jobs.Alerts;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Configuration;
@@ -13,6 +14,8 @@ public sealed class RegistrySyncService(
     ISchedulerFactory schedulers,
     JobCatalog catalog,
     IConfiguration configuration,
+    OperatorAlerts alerts,
+    TimeProvider clock,
     ILogger<RegistrySyncService> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -26,24 +29,41 @@ public sealed class RegistrySyncService(
             TaskRegistry registry;
             try
             {
-                registry = new RegistryLoader(catalog, key => configuration[key]).Load(file.Path);
+                registry = new RegistryLoader(catalog, key => configuration[key], clock).Load(file.Path);
             }
             catch (RegistryInvalidException e)
             {
                 file.SyncedHash = RegistryLoader.HashOf(file.Path);
                 await synchronizer.RecordRejectedAsync(file.SyncedHash, e.Errors, cancellationToken);
-                logger.LogError("{Path} rejected ({Count} error(s)); keeping the last good schedule", file.Path, e.Errors.Count);
+                await RejectedAsync(file.SyncedHash, e, cancellationToken);
                 return false;
             }
             var scheduler = await schedulers.GetScheduler(cancellationToken);
-            await synchronizer.SyncAsync(scheduler, registry, cancellationToken);
+            try
+            {
+                await synchronizer.SyncAsync(scheduler, registry, cancellationToken);
+            }
+            catch (RegistryInvalidException e)
+            {
+                // Valid when read, but a trigger cannot be scheduled: the synchronizer recorded the rejection, nothing was applied.
+                file.SyncedHash = registry.Hash;
+                await RejectedAsync(registry.Hash, e, cancellationToken);
+                return false;
+            }
             file.LastGood = registry;
             file.SyncedHash = registry.Hash;
+            await alerts.RegistryAcceptedAsync(registry.Hash, cancellationToken);
             return true;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    private async Task RejectedAsync(string hash, RegistryInvalidException e, CancellationToken cancellationToken)
+    {
+        logger.LogError("{Path} rejected ({Count} error(s)); keeping the last good schedule", file.Path, e.Errors.Count);
+        await alerts.RegistryRejectedAsync(file.Path, hash, e.Errors.Select(error => error.ToString()).ToList(), cancellationToken);
     }
 }

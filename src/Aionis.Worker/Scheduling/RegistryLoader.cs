@@ -317,6 +317,7 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             Retry = retry,
             RequestsRecovery = recovery,
             Line = (int)node.Start.Line,
+            Column = (int)node.Start.Column,
         };
 
         // Every single-valued field goes through here: a list or mapping where a value belongs is an error, never a default.

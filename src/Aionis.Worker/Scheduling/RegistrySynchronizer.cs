@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
+using Quartz.Extensibility;
 
 namespace Aionis.Worker.Scheduling;
 
@@ -20,6 +21,11 @@ public sealed class RegistrySynchronizer(
     public async Task<SyncPlan> PlanAsync(IScheduler scheduler, TaskRegistry registry, CancellationToken cancellationToken) =>
         Plan(await persisted.ReadAsync(scheduler.SchedulerName, cancellationToken), registry);
 
+    /// <summary>
+    /// All or nothing: every job and trigger is built and checked before the first write, so a schedule that cannot
+    /// fire rejects the whole file (a <c>rejected</c> sync row, <see cref="RegistryInvalidException"/>) and nothing of
+    /// it is applied. Every addition and change is then one Quartz transaction; disabling and removals follow it.
+    /// </summary>
     public async Task<SyncPlan> SyncAsync(IScheduler scheduler, TaskRegistry registry, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -31,32 +37,20 @@ public sealed class RegistrySynchronizer(
         {
             var plan = Plan(await persisted.ReadAsync(connection, scheduler.SchedulerName, cancellationToken), registry);
             var paused = await PausedTasksAsync(connection, cancellationToken);
-            if (plan.Added.Count > 0)
+            var (writes, problems) = Build(plan, registry);
+            if (problems.Count > 0)
             {
-                // One Quartz transaction for every new task: a fresh 1,000-task registry is not 2,000 transactions.
-                var added = plan.Added.ToDictionary(
-                    task => BuildJob(task, registry),
-                    task => (IReadOnlyCollection<ITrigger>)(task.Enabled ? [BuildTrigger(task)] : []));
-                await scheduler.ScheduleJobs(added, ScheduleJobOptions.Replacing, cancellationToken);
-                foreach (var task in plan.Added.Where(t => t.Enabled && paused.Contains(t.Id)))
-                {
-                    await scheduler.PauseTrigger(ScheduleKeys.Trigger(task.Id), cancellationToken);
-                }
+                await RecordRejectedAsync(connection, registry.Hash, problems, cancellationToken);
+                throw new RegistryInvalidException(registry.Path, problems);
             }
-            foreach (var change in plan.Changed)
+            try
             {
-                if (change.DefinitionChanged)
-                {
-                    await scheduler.AddJob(BuildJob(change.Task, registry), AddJobOptions.Replacing, cancellationToken);
-                }
-                if (change.TriggerChanged)
-                {
-                    await RescheduleAsync(scheduler, change.Task, paused, cancellationToken);
-                }
+                await ApplyAsync(scheduler, plan, writes, paused, cancellationToken);
             }
-            if (plan.Removed.Count > 0)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                await scheduler.DeleteJobs(plan.Removed.Select(ScheduleKeys.Job).ToList(), cancellationToken);
+                await RecordAsync(connection, registry.Hash, accepted: false, [], [], [], [$"applying the sync failed: {e.Message}"], CancellationToken.None);
+                throw;
             }
             await RecordAsync(connection, registry.Hash, accepted: true, plan.Added.Select(t => t.Id), plan.Changed.Select(c => c.Task.Id), plan.Removed, [], cancellationToken);
             if (!plan.IsEmpty)
@@ -70,6 +64,51 @@ public sealed class RegistrySynchronizer(
         {
             await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({SyncLockKey})", connection);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>The job of every added or changed task, with its trigger when that is new or different.</summary>
+    private (Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> Writes, List<RegistryError> Problems) Build(SyncPlan plan, TaskRegistry registry)
+    {
+        var writes = new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>>();
+        var problems = new List<RegistryError>();
+        var tasks = plan.Added.Select(t => (Task: t, WithTrigger: t.Enabled))
+            .Concat(plan.Changed.Select(c => (c.Task, WithTrigger: c.TriggerChanged && c.Task.Enabled)));
+        foreach (var (task, withTrigger) in tasks)
+        {
+            var trigger = withTrigger ? BuildTrigger(task) : null;
+            // What Quartz checks inside ScheduleJobs, done for every task first so one bad schedule stops all of them.
+            if (trigger is IOperableTrigger operable && operable.ComputeFirstFireTimeUtc(null) is null)
+            {
+                problems.Add(new RegistryError(Path.GetFileName(registry.Path), task.Line, task.Column, task.Id, "schedule",
+                    $"'{task.Schedule}' never fires from now on in {task.TimeZone}"));
+            }
+            writes[BuildJob(task, registry)] = trigger is null ? [] : [trigger];
+        }
+        return (writes, problems);
+    }
+
+    private static async Task ApplyAsync(IScheduler scheduler, SyncPlan plan, Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> writes,
+        IReadOnlySet<string> paused, CancellationToken cancellationToken)
+    {
+        if (writes.Count > 0)
+        {
+            // One Quartz transaction for every addition and change: a fresh 1,000-task registry is not 2,000 transactions.
+            await scheduler.ScheduleJobs(writes, ScheduleJobOptions.Replacing, cancellationToken);
+        }
+        var disabled = plan.Changed.Where(c => c.TriggerChanged && !c.Task.Enabled).Select(c => ScheduleKeys.Trigger(c.Task.Id)).ToList();
+        if (disabled.Count > 0)
+        {
+            await scheduler.UnscheduleJobs(disabled, cancellationToken);
+        }
+        if (plan.Removed.Count > 0)
+        {
+            await scheduler.DeleteJobs(plan.Removed.Select(ScheduleKeys.Job).ToList(), cancellationToken);
+        }
+        // A stored trigger starts out waiting; a paused task's new trigger is paused again.
+        foreach (var trigger in writes.Values.SelectMany(t => t).Where(t => paused.Contains(t.Key.Name)))
+        {
+            await scheduler.PauseTrigger(trigger.Key, cancellationToken);
         }
     }
 
@@ -102,26 +141,17 @@ public sealed class RegistrySynchronizer(
     /// <summary>An invalid file changes nothing; the rejection and its errors are recorded and logged.</summary>
     public async Task RecordRejectedAsync(string hash, IReadOnlyList<RegistryError> errors, CancellationToken cancellationToken)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await RecordRejectedAsync(connection, hash, errors, cancellationToken);
+    }
+
+    private async Task RecordRejectedAsync(NpgsqlConnection connection, string hash, IReadOnlyList<RegistryError> errors, CancellationToken cancellationToken)
+    {
         foreach (var error in errors)
         {
             logger.LogError("registry rejected, schedule kept: {Error}", error.ToString());
         }
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await RecordAsync(connection, hash, accepted: false, [], [], [], errors.Select(e => e.ToString()), cancellationToken);
-    }
-
-    private async Task RescheduleAsync(IScheduler scheduler, RegistryTask task, IReadOnlySet<string> paused, CancellationToken cancellationToken)
-    {
-        var key = ScheduleKeys.Trigger(task.Id);
-        var existing = await scheduler.Exists(key, cancellationToken);
-        if (!task.Enabled)
-        {
-            if (existing) await scheduler.UnscheduleJob(key, cancellationToken);
-            return;
-        }
-        if (existing) await scheduler.RescheduleJob(key, BuildTrigger(task), cancellationToken);
-        else await scheduler.ScheduleJob(BuildTrigger(task), default, cancellationToken);
-        if (paused.Contains(task.Id)) await scheduler.PauseTrigger(key, cancellationToken);
     }
 
     private ITrigger BuildTrigger(RegistryTask task) => TriggerBuilder.Create(clock)

@@ -53,6 +53,7 @@ public sealed record RegistryTask
     public RetryPolicy Retry { get; init; } = RetryPolicy.None;
     public bool RequestsRecovery { get; init; } = true;
     public int Line { get; init; }
+    public int Column { get; init; }
 }
 
 /// <summary>A validated registry file: its tasks and the hash recorded with every sync and run.</summary>

@@ -1,4 +1,5 @@
 using Aionis.Tests.Support;
+using Aionis.Worker.Scheduling;
 
 namespace Aionis.Tests.Scheduling;
 
@@ -124,6 +125,57 @@ public sealed class RegistrySyncTests
             Assert.That(await _db.FingerprintAsync("worker.qrtz_job_details", "worker.qrtz_triggers", "worker.qrtz_cron_triggers"), Is.EqualTo(before));
             Assert.That(rejected["accepted"], Is.False);
             Assert.That((string)rejected["errors"]!, Does.Contain("task_registry.yml:7:15: task 'sla': schedule"));
+        });
+    }
+
+    private Task<string> ScheduleAsync() => _db.FingerprintAsync("worker.qrtz_job_details", "worker.qrtz_triggers", "worker.qrtz_cron_triggers");
+
+    [Test]
+    public async Task A_trigger_that_cannot_be_scheduled_rejects_the_whole_sync_and_applies_nothing()
+    {
+        await using var scheduler = await SchedulerHarness.CreateAsync(_db);
+        await scheduler.Synchronizer.SyncAsync(scheduler.Scheduler, SchedulerHarness.Parse(Registry(Task("keep"), Task("drop"))), CancellationToken.None);
+        var before = await ScheduleAsync();
+        // Valid when it was read, but its only date has passed by the time it is synced (the loader checks with its own clock).
+        var read = SchedulerHarness.Parse(Registry(Task("keep", "0 7 * * *"), Task("fresh")));
+        var registry = read with { Tasks = read.Tasks.Select(t => t.Id == "keep" ? t with { QuartzCron = "0 0 0 1 1 ? 2020" } : t).ToList() };
+
+        var e = (await Assert.ThrowsAsync<RegistryInvalidException>(() => scheduler.Synchronizer.SyncAsync(scheduler.Scheduler, registry, CancellationToken.None)))!;
+
+        var last = (await _db.RowsAsync("SELECT accepted, added, errors::text AS errors FROM worker.registry_syncs ORDER BY id DESC LIMIT 1")).Single();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(e.Errors.Select(x => x.ToString()), Is.EqualTo(new[] { "task_registry.yml:3:5: task 'keep': schedule: '0 7 * * *' never fires from now on in UTC" }));
+            Assert.That(await ScheduleAsync(), Is.EqualTo(before), "neither the new task, nor the removal, nor any change is applied");
+            Assert.That(last["accepted"], Is.False);
+            Assert.That(last["added"], Is.Empty);
+            Assert.That((string)last["errors"]!, Does.Contain("never fires"));
+        });
+    }
+
+    [Test]
+    public async Task Registry_sync_of_a_new_task_beside_one_that_never_fires_adds_nothing_and_exits_64()
+    {
+        var dir = Directory.CreateTempSubdirectory("aionis-sync-").FullName;
+        var path = Path.Combine(dir, "task_registry.yml");
+        await File.WriteAllTextAsync(path, Registry(Task("sla")));
+        var env = AionisCli.EnvFor(_db, dir);
+        Assert.That((await AionisCli.RunAsync(["registry", "sync", "--registry", path], env)).ExitCode, Is.EqualTo(0));
+        var before = await ScheduleAsync();
+
+        await File.WriteAllTextAsync(path, Registry(Task("sla"), Task("fresh"), Task("february_30", "0 0 30 2 *")));
+        var validate = await AionisCli.RunAsync(["registry", "validate", "--registry", path], env);
+        var sync = await AionisCli.RunAsync(["registry", "sync", "--registry", path], env);
+
+        var last = (await _db.RowsAsync("SELECT accepted, errors::text AS errors FROM worker.registry_syncs ORDER BY id DESC LIMIT 1")).Single();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(validate.ExitCode, Is.EqualTo(64));
+            Assert.That(validate.Stderr, Does.Contain("task_registry.yml:21:15: task 'february_30': schedule: '0 0 30 2 *' never fires"));
+            Assert.That(sync.ExitCode, Is.EqualTo(64));
+            Assert.That(await ScheduleAsync(), Is.EqualTo(before));
+            Assert.That(last["accepted"], Is.False);
+            Assert.That((string)last["errors"]!, Does.Contain("never fires"));
         });
     }
 }
