@@ -61,7 +61,7 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
             return Summary(null, counts, snapshot, backupId, startedAt, context.Now, 0, [], plannedPrunes, dryRun: true);
         }
 
-        var workDir = context.ResolvePath(options.WorkDir);
+        var workDir = context.ResolvePath(options.WorkDir, "work-dir");
         var folder = Path.Combine(workDir, backupId);
         Directory.CreateDirectory(folder);
         try

@@ -22,7 +22,7 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
         var backupId = options.Backup ?? (await targets.ListAsync(source, ct)).LastOrDefault()
             ?? throw new InvalidOperationException($"no backup (a folder with {BackupManifest.FileName}) under {source}");
         var scratch = new ScratchDatabase(options.ScratchConnection ?? database.ConnectionString, context.RunId);
-        var workDir = context.ResolvePath(options.WorkDir);
+        var workDir = context.ResolvePath(options.WorkDir, "work-dir");
         Directory.CreateDirectory(workDir);
         try
         {

@@ -13,11 +13,11 @@ public sealed class IncidentVerifyJob : IJob<IncidentVerifyOptions, IncidentVeri
 {
     public async Task<IncidentVerifySummary> RunAsync(IncidentVerifyOptions options, JobContext context)
     {
-        var bundleDir = Path.TrimEndingDirectorySeparator(context.ResolvePath(options.BundleDir));
-        var indexFile = options.IndexFile is { Length: > 0 } i ? context.ResolvePath(i) : Path.Combine(bundleDir, BundleFiles.Index);
-        var hmacFile = options.SignatureFile is { Length: > 0 } s ? context.ResolvePath(s) : Path.Combine(bundleDir, BundleFiles.HmacSignature);
+        var bundleDir = Path.TrimEndingDirectorySeparator(context.ResolvePath(options.BundleDir, "bundle-dir"));
+        var indexFile = options.IndexFile is { Length: > 0 } i ? context.ResolvePath(i, "index-file") : Path.Combine(bundleDir, BundleFiles.Index);
+        var hmacFile = options.SignatureFile is { Length: > 0 } s ? context.ResolvePath(s, "signature-file") : Path.Combine(bundleDir, BundleFiles.HmacSignature);
         var ecdsaFile = indexFile + ".sig";
-        using var publicKey = options.PublicKeyPem is { Length: > 0 } pem ? EcdsaPem.Load(context.ResolvePath(pem), "--public-key-pem") : null;
+        using var publicKey = options.PublicKeyPem is { Length: > 0 } pem ? EcdsaPem.Load(context.ResolvePath(pem, "public-key-pem"), "--public-key-pem") : null;
 
         if (!File.Exists(indexFile))
         {

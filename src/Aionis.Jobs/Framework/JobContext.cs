@@ -42,7 +42,7 @@ public sealed record JobContext
     /// Resolves an output path: relative paths go under <see cref="ArtifactsRoot"/>; <c>{run_id}</c>, <c>{task_id}</c>,
     /// <c>{tenant_id}</c> and <c>{date}</c> are replaced so scheduled runs don't overwrite each other.
     /// </summary>
-    public string ResolvePath(string path) => OutputPaths.Resolve(path, ArtifactsRoot, RunId, TaskId, TenantId, Now);
+    public string ResolvePath(string path, string option = "out") => OutputPaths.Resolve(path, ArtifactsRoot, RunId, TaskId, TenantId, Now, option);
 
     /// <summary>A context for one step of this run (fan-out over tenants): same recorders, its own tenant.</summary>
     public JobContext ForTenant(string tenantId) => this with { TenantId = tenantId };

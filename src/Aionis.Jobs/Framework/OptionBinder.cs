@@ -58,6 +58,11 @@ public static class OptionBinder
             }
         }
 
+        // Tenant ids end up in paths ({tenant_id}, default output folders): one safe segment, or "*" for every tenant.
+        if (options is ITenantOptions { TenantId: { Length: > 0 } tenant } && tenant != "*" && !TenantIds.IsSafe(tenant))
+        {
+            errors.Add(new OptionError("tenant-id", tenant, TenantIds.Rule));
+        }
         if (errors.Count == 0)
         {
             errors.AddRange(options.Validate());

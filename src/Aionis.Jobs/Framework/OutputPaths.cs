@@ -1,15 +1,36 @@
 namespace Aionis.Jobs.Framework;
 
-/// <summary>Placeholder expansion and resolution of output paths against the artifacts root.</summary>
+/// <summary>
+/// Placeholder expansion and resolution of output paths against the artifacts root. A relative path stays inside the
+/// root (<c>../../etc/passwd</c> or a tenant id of <c>../../x</c> is refused, exit 64); an absolute path is the
+/// operator's explicit choice and is used as given.
+/// </summary>
 public static class OutputPaths
 {
-    public static string Resolve(string path, string artifactsRoot, Guid runId, string? taskId, string? tenantId, DateTimeOffset now)
+    /// <param name="option">The option the path came from, for the error line (<c>out</c>, <c>out-dir</c>, …).</param>
+    public static string Resolve(string path, string artifactsRoot, Guid runId, string? taskId, string? tenantId, DateTimeOffset now, string option)
     {
+        if (path.Contains("{tenant_id}", StringComparison.Ordinal) && tenantId is not null && !TenantIds.IsSafe(tenantId))
+        {
+            throw Refused(option, path, $"{{tenant_id}} would be '{tenantId}': {TenantIds.Rule}");
+        }
         var expanded = path
             .Replace("{run_id}", runId.ToString("N"), StringComparison.Ordinal)
             .Replace("{task_id}", taskId ?? "adhoc", StringComparison.Ordinal)
             .Replace("{tenant_id}", tenantId ?? "all", StringComparison.Ordinal)
             .Replace("{date}", now.UtcDateTime.ToString("yyyy-MM-dd"), StringComparison.Ordinal);
-        return Path.GetFullPath(Path.IsPathRooted(expanded) ? expanded : Path.Combine(artifactsRoot, expanded));
+        if (Path.IsPathRooted(expanded))
+        {
+            return Path.GetFullPath(expanded);
+        }
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(artifactsRoot));
+        var resolved = Path.GetFullPath(Path.Combine(root, expanded));
+        if (resolved != root && !resolved.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw Refused(option, path, $"resolves to {resolved}, outside Worker:ArtifactsRoot ({root}); give a path inside it, or an absolute path");
+        }
+        return resolved;
     }
+
+    private static OptionBindingException Refused(string option, string path, string problem) => new([new OptionError(option, path, problem)]);
 }

@@ -168,7 +168,7 @@ public sealed record PublishTarget
     /// path is an output path (<see cref="JobContext.ResolvePath"/>), so <c>backups</c> means the same folder for the run
     /// that writes it, the drill that reads it and a queued publish on another node.
     /// </summary>
-    public static string Resolve(string target, JobContext context) => SchemeOf(target) is null ? context.ResolvePath(target) : target;
+    public static string Resolve(string target, JobContext context) => SchemeOf(target) is null ? context.ResolvePath(target, "target") : target;
 
     private static string? SchemeOf(string target)
     {

@@ -70,14 +70,15 @@ public sealed class JobRunner(
             {
                 throw new OptionBindingException([new OptionError("inputs", null, problem)]);
             }
+            // Resolved before the run: a path outside the artifacts root is refused before the job does anything.
+            var summaryPath = request.Options is ISummaryFileOptions { Out: { Length: > 0 } outPath } ? context.ResolvePath(outPath) : null;
             var summary = tenant == AllTenants && job.PerTenant
                 ? await FanOutAsync(request, context)
                 : await RunOnceAsync(job, request.Options, context);
-            if (request.Options is ISummaryFileOptions { Out: { Length: > 0 } outPath })
+            if (summaryPath is not null)
             {
-                var path = context.ResolvePath(outPath);
-                await JobJson.WriteFileAsync(path, summary, CancellationToken.None);
-                context.Artifacts.Add("summary_json", path);
+                await JobJson.WriteFileAsync(summaryPath, summary, CancellationToken.None);
+                context.Artifacts.Add("summary_json", summaryPath);
             }
             var strict = request.Options is IStrictOptions { Strict: true };
             var gateFailed = strict && !summary.Ok;
