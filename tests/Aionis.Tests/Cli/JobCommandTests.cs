@@ -61,6 +61,19 @@ public sealed class JobCommandTests
     }
 
     [Test]
+    public async Task A_required_list_option_that_is_not_given_is_a_usage_error()
+    {
+        var result = await AionisCli.RunAsync(["job", "backup-create"], AionisCli.EnvFor(_db, _artifacts));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(64), result.Stderr);
+            Assert.That(result.Stderr, Does.Contain("--target: is required"));
+            Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs WHERE job = 'backup-create' AND status <> 'failed'"), Is.EqualTo(0L));
+        });
+    }
+
+    [Test]
     public async Task An_unreachable_database_exits_75()
     {
         var env = AionisCli.EnvFor(_db, _artifacts);
