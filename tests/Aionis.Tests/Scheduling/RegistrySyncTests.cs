@@ -108,12 +108,8 @@ public sealed class RegistrySyncTests
     [Test]
     public async Task A_rejected_file_changes_nothing_and_is_recorded()
     {
-        var dir = Directory.CreateTempSubdirectory("aionis-sync-").FullName;
-        var path = Path.Combine(dir, "task_registry.yml");
-        await File.WriteAllTextAsync(path, Registry(Task("sla")));
-        var env = AionisCli.EnvFor(_db, dir);
-        Assert.That((await AionisCli.RunAsync(["registry", "sync", "--registry", path], env)).ExitCode, Is.EqualTo(0));
-        var before = await _db.FingerprintAsync("worker.qrtz_job_details", "worker.qrtz_triggers", "worker.qrtz_cron_triggers");
+        var (path, env) = await SyncedThroughTheCliAsync();
+        var before = await ScheduleAsync();
 
         await File.WriteAllTextAsync(path, Registry(Task("sla", "0 99 * * *")));
         var result = await AionisCli.RunAsync(["registry", "sync", "--registry", path], env);
@@ -122,13 +118,24 @@ public sealed class RegistrySyncTests
         Assert.Multiple(async () =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(64));
-            Assert.That(await _db.FingerprintAsync("worker.qrtz_job_details", "worker.qrtz_triggers", "worker.qrtz_cron_triggers"), Is.EqualTo(before));
+            Assert.That(await ScheduleAsync(), Is.EqualTo(before));
             Assert.That(rejected["accepted"], Is.False);
             Assert.That((string)rejected["errors"]!, Does.Contain("task_registry.yml:7:15: task 'sla': schedule"));
         });
     }
 
     private Task<string> ScheduleAsync() => _db.FingerprintAsync("worker.qrtz_job_details", "worker.qrtz_triggers", "worker.qrtz_cron_triggers");
+
+    /// <summary>A registry of one task, synced with <c>aionis registry sync</c>; the test then edits the file.</summary>
+    private async Task<(string Path, Dictionary<string, string?> Env)> SyncedThroughTheCliAsync()
+    {
+        var dir = Directory.CreateTempSubdirectory("aionis-sync-").FullName;
+        var path = Path.Combine(dir, "task_registry.yml");
+        await File.WriteAllTextAsync(path, Registry(Task("sla")));
+        var env = AionisCli.EnvFor(_db, dir);
+        Assert.That((await AionisCli.RunAsync(["registry", "sync", "--registry", path], env)).ExitCode, Is.EqualTo(0));
+        return (path, env);
+    }
 
     [Test]
     public async Task A_trigger_that_cannot_be_scheduled_rejects_the_whole_sync_and_applies_nothing()
@@ -156,11 +163,7 @@ public sealed class RegistrySyncTests
     [Test]
     public async Task Registry_sync_of_a_new_task_beside_one_that_never_fires_adds_nothing_and_exits_64()
     {
-        var dir = Directory.CreateTempSubdirectory("aionis-sync-").FullName;
-        var path = Path.Combine(dir, "task_registry.yml");
-        await File.WriteAllTextAsync(path, Registry(Task("sla")));
-        var env = AionisCli.EnvFor(_db, dir);
-        Assert.That((await AionisCli.RunAsync(["registry", "sync", "--registry", path], env)).ExitCode, Is.EqualTo(0));
+        var (path, env) = await SyncedThroughTheCliAsync();
         var before = await ScheduleAsync();
 
         await File.WriteAllTextAsync(path, Registry(Task("sla"), Task("fresh"), Task("february_30", "0 0 30 2 *")));
