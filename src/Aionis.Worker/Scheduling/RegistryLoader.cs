@@ -31,6 +31,7 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
     private static readonly string[] NotifyKeys = ["on_failure", "on_gate_failed", "severity", "channels", "overdue_after"];
     private static readonly string[] RetryKeys = ["max_attempts", "backoff", "max_backoff"];
     private static readonly string[] Severities = ["info", "warning", "critical"];
+    private static readonly string[] PathInputs = ["out", "out_dir", "work_dir"];
 
     public TaskRegistry Load(string path)
     {
@@ -280,6 +281,18 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             if (options is ITenantOptions { TenantId: "*" } && !job.PerTenant)
             {
                 Error(inputNodes.GetValueOrDefault("tenant_id"), "inputs.tenant_id", $"'*' fans out only per-tenant jobs; {job.Name} is not one");
+            }
+            // Output paths are checked against a stand-in root: a relative one that leaves it would leave any root.
+            foreach (var name in PathInputs.Where(n => inputs.GetValueOrDefault(n) is string))
+            {
+                try
+                {
+                    OutputPaths.Resolve((string)inputs[name]!, "/artifacts-root", Guid.Empty, id, null, DateTimeOffset.UnixEpoch, name.Replace('_', '-'));
+                }
+                catch (OptionBindingException)
+                {
+                    Error(inputNodes[name], $"inputs.{name}", $"'{Printable((string)inputs[name]!)}' leaves Worker:ArtifactsRoot; give a path inside it, or an absolute path");
+                }
             }
             if (options is not null)
             {
