@@ -139,4 +139,22 @@ public sealed partial class MalformedRegistryTests
             Assert.That(result.Stderr, Does.Contain("task_registry.yml:6:18: task 'sla': permissions:"));
         });
     }
+
+    [TestCase("? &r [a, *r]\n: 1\n", "task_registry.yml:1:3: yaml: a key must be a plain value")]
+    [TestCase(null, "task_registry.yml:2:19: yaml: nested more than 16 levels deep")]
+    public async Task Validate_survives_files_that_used_to_overflow_the_stack(string? yaml, string error)
+    {
+        var dir = Directory.CreateTempSubdirectory("aionis-registry-").FullName;
+        var path = Path.Combine(dir, "task_registry.yml");
+        await File.WriteAllTextAsync(path, yaml ?? "version: 1\nx: " + new string('[', 200_000) + new string(']', 200_000) + "\n");
+
+        var result = await AionisCli.RunAsync(["registry", "validate", "--registry", path], AionisCli.EnvFor(null, dir));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(64), result.Stderr);
+            Assert.That(result.Stderr, Does.StartWith(error));
+            Assert.That(result.Stderr, Does.Not.Contain("   at "));
+        });
+    }
 }
