@@ -15,5 +15,6 @@ internal sealed class TelemetryModule : IServiceModule
         services.AddTransient<TenantDashboardReader>();
         services.AddTransient<KeyUsageReader>();
         services.AddTransient<TelemetryPurger>();
+        services.AddTransient<TelemetryIndex>();
     }
 }
