@@ -35,7 +35,7 @@ public static class AionisCommand
 
     public static async Task<int> InvokeAsync(string[] args)
     {
-        var parse = Create().Parse(args);
+        var parse = (OneShotCommandLine.TryCreate(args) ?? Create()).Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
