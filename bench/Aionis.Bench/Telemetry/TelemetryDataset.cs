@@ -14,6 +14,10 @@ namespace Aionis.Bench.Telemetry;
 public static class TelemetryDataset
 {
     public const string HotTenant = "tenant_hot";
+
+    /// <summary><c>AIONIS_BENCH_TELEMETRY_SCALE</c> (default 1): a fraction of the benchmarks' row counts, for a quick smoke run.</summary>
+    public static double Scale { get; } = double.TryParse(Environment.GetEnvironmentVariable("AIONIS_BENCH_TELEMETRY_SCALE"),
+        System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var scale) ? scale : 1;
     public const string SmallTenant = "tenant_042";
 
     private const string InsertSql = """
@@ -40,6 +44,7 @@ public static class TelemetryDataset
     public static async Task<(string ConnectionString, DateTimeOffset End)> EnsureAsync(string adminConnectionString, string name, long rows, int days,
         DateTimeOffset end, bool timeOrdered = true)
     {
+        rows = (long)(rows * Scale);
         var shape = $"aionis-bench rows={rows} days={days} time_ordered={timeOrdered} end=";
         if (Environment.GetEnvironmentVariable("AIONIS_BENCH_REUSE") == "1")
         {

@@ -17,7 +17,8 @@ public sealed class TelemetryRetentionBenchmark : IBenchmark
 {
     private const int OlderThanHours = 179; // 157 of the 336 generated hours: ~1.4M of 3M rows
     private const int BatchLimit = 20_000;
-    private const int Rows = 3_000_000;
+    private const long GeneratedRows = 3_000_000;
+    private static readonly long Rows = (long)(GeneratedRows * TelemetryDataset.Scale);
 
     public string Name => "telemetry-retention";
     public string Description => "telemetry retention: 1.4M of 3M rows vs one unbatched DELETE and the other batchings, ids in and out of time order";
@@ -30,7 +31,7 @@ public sealed class TelemetryRetentionBenchmark : IBenchmark
         foreach (var (label, timeOrdered) in new[] { ("ids rising with time", true), ("ids not in time order", false) })
         {
             var template = timeOrdered ? "bench_retention" : "bench_retention_shuffled";
-            var (_, end) = await TelemetryDataset.EnsureAsync(context.PostgresAdmin, template, Rows, 14, now, timeOrdered);
+            var (_, end) = await TelemetryDataset.EnsureAsync(context.PostgresAdmin, template, GeneratedRows, 14, now, timeOrdered);
             await MeasureAsync(table, context, label, template, end);
         }
         return table.Print();
