@@ -9,9 +9,9 @@ namespace Aionis.Bench.Telemetry;
 /// <summary>
 /// Retention of about 1.4M eligible rows out of 3M, on identical copies of one database, twice: ids rising with time, and
 /// each row at a random time (ids and physical order say nothing about age). Competitors on the same data: one unbatched
-/// DELETE (the throughput baseline), the reference's batch statement (first batches, projected), the earlier ctid-window
-/// walk, a TID-range hybrid that deletes each block window directly, and the job (id ranges, a commit after each) while
-/// another connection keeps inserting telemetry.
+/// DELETE (the throughput baseline), the reference's batch statement (first batches, projected), id-range batches with a
+/// commit after each, a TID-range hybrid that deletes each block window directly, and the job (ctid windows of 1024
+/// blocks) while another connection keeps inserting telemetry.
 /// </summary>
 public sealed class TelemetryRetentionBenchmark : IBenchmark
 {
@@ -60,9 +60,9 @@ public sealed class TelemetryRetentionBenchmark : IBenchmark
         table.Info($"{label}: reference batch statement (first 3 batches)",
             $"{referenceBatch.TotalMilliseconds / 3:0} ms/batch, {3 * BatchLimit / referenceBatch.TotalSeconds / deleteRate:P0} of unbatched");
 
-        var ctid = await CtidWalkAsync(await Copy("ctid"), cutoff, direct: false);
-        table.Info($"{label}: ctid windows of 1024 blocks, LIMIT n (before #16)", $"{ctid.Total.TotalMilliseconds:0} ms, {Share(ctid.Total)}, {ctid.Statements} statements, slowest {ctid.Slowest.TotalMilliseconds:0} ms");
-        var direct = await CtidWalkAsync(await Copy("tidrange"), cutoff, direct: true);
+        var ids = await IdRangeWalkAsync(await Copy("idrange"), cutoff);
+        table.Info($"{label}: id-range batches, a commit each", $"{ids.Total.TotalMilliseconds:0} ms, {Share(ids.Total)}, {ids.Statements} statements, slowest {ids.Slowest.TotalMilliseconds:0} ms");
+        var direct = await CtidWalkAsync(await Copy("tidrange"), cutoff);
         table.Info($"{label}: TID-range windows deleted directly (hybrid)", $"{direct.Total.TotalMilliseconds:0} ms, {Share(direct.Total)}, {direct.Statements} statements, slowest {direct.Slowest.TotalMilliseconds:0} ms");
 
         var jobDatabase = await Copy("job");
@@ -88,7 +88,7 @@ public sealed class TelemetryRetentionBenchmark : IBenchmark
         var jobRate = deleted / run.Elapsed.TotalSeconds;
         var slowest = passes.Max(p => p.Slowest);
 
-        table.Info($"{label}: job (id ranges, a commit each)", $"{run.Elapsed.TotalMilliseconds:0} ms, {passes.Count} passes, {passes.Sum(p => p.Statements)} statements, {deleted:N0} deleted, {left} eligible left");
+        table.Info($"{label}: job (ctid windows of 1024 blocks)", $"{run.Elapsed.TotalMilliseconds:0} ms, {passes.Count} passes, {passes.Sum(p => p.Statements)} statements, {deleted:N0} deleted, {left} eligible left");
         table.Add($"{label}: job throughput / unbatched DELETE", jobRate / deleteRate * 100, " %", ">= 75 %", jobRate / deleteRate >= 0.75 && left == 0 && deleted == eligible);
         table.Add($"{label}: slowest delete statement (one transaction)", slowest, " ms", "<= 250 ms", slowest <= 250);
         table.Add($"{label}: late / early full passes (median of 5)", late / early, "x", "<= 1.25", late <= 1.25 * early);
@@ -100,15 +100,62 @@ public sealed class TelemetryRetentionBenchmark : IBenchmark
     private sealed record Walk(TimeSpan Total, int Statements, TimeSpan Slowest);
 
     /// <summary>
-    /// A physical walk in ctid windows, each an autocommit statement. <c>direct: false</c> is the job's walk before #16:
-    /// windows of 1024 blocks, the eligible rows' ctids collected (<c>LIMIT n</c>) and deleted by <c>ctid = ANY</c>.
-    /// <c>direct: true</c> deletes each window with a TID range scan, sized so that it cannot hold more than n rows (a block
-    /// holds at most 291 tuples), which keeps the batch bound without the collect step.
+    /// Id-range batches along the primary key, a commit after each: <c>id &gt;= start AND id &lt; start + n AND created_at &lt;
+    /// cutoff</c>, <c>start</c> the first id at or after the cursor, <c>n</c> what the pass may still delete (ids are unique,
+    /// so a pass never exceeds the batch), over every id the table held at the start.
     /// </summary>
-    private static async Task<Walk> CtidWalkAsync(string connectionString, DateTimeOffset cutoff, bool direct)
+    private static async Task<Walk> IdRangeWalkAsync(string connectionString, DateTimeOffset cutoff)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var bounds = new NpgsqlCommand("SELECT min(id), max(id) FROM memory_request_telemetry", connection);
+        long next, last;
+        await using (var reader = await bounds.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            (next, last) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+        var total = Stopwatch.StartNew();
+        var statements = 0;
+        var slowest = TimeSpan.Zero;
+        var remaining = BatchLimit;
+        while (next <= last)
+        {
+            await using var command = new NpgsqlCommand("""
+                WITH range_start AS (SELECT min(id) AS id FROM memory_request_telemetry WHERE id >= $1 AND id <= $2),
+                deleted AS (
+                  DELETE FROM memory_request_telemetry
+                   WHERE id >= (SELECT id FROM range_start) AND id < (SELECT id FROM range_start) + $3 AND id <= $2 AND created_at < $4
+                  RETURNING 1)
+                SELECT (SELECT id FROM range_start), (SELECT count(*)::int FROM deleted)
+                """, connection) { CommandTimeout = 0 };
+            command.Parameters.Add(new NpgsqlParameter { Value = next });
+            command.Parameters.Add(new NpgsqlParameter { Value = last });
+            command.Parameters.Add(new NpgsqlParameter { Value = (long)remaining });
+            command.Parameters.Add(new NpgsqlParameter { Value = cutoff });
+            var started = Stopwatch.GetTimestamp();
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            var start = reader.IsDBNull(0) ? (long?)null : reader.GetInt64(0);
+            var deleted = reader.GetInt32(1);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (elapsed > slowest) slowest = elapsed;
+            statements++;
+            next = start is { } first ? first + remaining : last + 1;
+            remaining -= deleted;
+            if (remaining == 0) remaining = BatchLimit;
+        }
+        return new Walk(total.Elapsed, statements, slowest);
+    }
+
+    /// <summary>
+    /// Block windows deleted directly with a TID range scan, sized so that a window cannot hold more than the batch (a block
+    /// holds at most 291 tuples), which keeps the batch bound without collecting ctids first.
+    /// </summary>
+    private static async Task<Walk> CtidWalkAsync(string connectionString, DateTimeOffset cutoff)
     {
         const int maxTuplesPerBlock = 291;
-        var windowBlocks = direct ? BatchLimit / maxTuplesPerBlock : 1024;
+        const int windowBlocks = BatchLimit / maxTuplesPerBlock;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var size = new NpgsqlCommand("SELECT pg_relation_size('memory_request_telemetry') / current_setting('block_size')::int", connection);
@@ -116,38 +163,18 @@ public sealed class TelemetryRetentionBenchmark : IBenchmark
         var total = Stopwatch.StartNew();
         var statements = 0;
         var slowest = TimeSpan.Zero;
-        var position = new NpgsqlTid(0, 0);
-        while (position.BlockNumber < blocks)
+        for (long block = 0; block < blocks; block += windowBlocks)
         {
-            var windowEnd = new NpgsqlTid((uint)Math.Min(position.BlockNumber + (long)windowBlocks, blocks), 0);
-            await using var command = new NpgsqlCommand(direct
-                ? "DELETE FROM memory_request_telemetry WHERE ctid >= $1 AND ctid < $2 AND created_at < $3"
-                : """
-                  WITH deleted AS (
-                    DELETE FROM memory_request_telemetry
-                     WHERE ctid = ANY (ARRAY(SELECT ctid FROM memory_request_telemetry WHERE ctid >= $1 AND ctid < $2 AND created_at < $3 LIMIT $4))
-                    RETURNING ctid)
-                  SELECT count(*)::int, max(ctid) FROM deleted
-                  """, connection) { CommandTimeout = 0 };
-            command.Parameters.Add(new NpgsqlParameter { Value = position, NpgsqlDbType = NpgsqlDbType.Tid });
-            command.Parameters.Add(new NpgsqlParameter { Value = windowEnd, NpgsqlDbType = NpgsqlDbType.Tid });
+            await using var command = new NpgsqlCommand(
+                "DELETE FROM memory_request_telemetry WHERE ctid >= $1 AND ctid < $2 AND created_at < $3", connection) { CommandTimeout = 0 };
+            command.Parameters.Add(new NpgsqlParameter { Value = new NpgsqlTid((uint)block, 0), NpgsqlDbType = NpgsqlDbType.Tid });
+            command.Parameters.Add(new NpgsqlParameter { Value = new NpgsqlTid((uint)Math.Min(block + windowBlocks, blocks), 0), NpgsqlDbType = NpgsqlDbType.Tid });
             command.Parameters.Add(new NpgsqlParameter { Value = cutoff });
-            if (!direct) command.Parameters.Add(new NpgsqlParameter { Value = BatchLimit });
             var started = Stopwatch.GetTimestamp();
-            var deleted = direct ? await command.ExecuteNonQueryAsync() : 0;
-            NpgsqlTid? last = null;
-            if (!direct)
-            {
-                await using var reader = await command.ExecuteReaderAsync();
-                await reader.ReadAsync();
-                deleted = reader.GetInt32(0);
-                last = reader.IsDBNull(1) ? null : reader.GetFieldValue<NpgsqlTid>(1);
-            }
+            await command.ExecuteNonQueryAsync();
             var elapsed = Stopwatch.GetElapsedTime(started);
             if (elapsed > slowest) slowest = elapsed;
             statements++;
-            // A collecting window that filled its limit may hold more eligible rows after the last one deleted.
-            position = !direct && deleted == BatchLimit && last is { } l ? new NpgsqlTid(l.BlockNumber, (ushort)(l.OffsetNumber + 1)) : windowEnd;
         }
         return new Walk(total.Elapsed, statements, slowest);
     }

@@ -13,47 +13,47 @@ public sealed record PurgeBatch(int Deleted, TimeSpan Elapsed);
 /// <summary>
 /// Deletes expired request telemetry in bounded batches without slowing down as the table empties.
 /// <para>
-/// The table is walked once along its primary key, in id ranges, each deleted by one autocommit statement:
-/// <c>id &gt;= start AND id &lt; start + n AND created_at &lt; cutoff</c>, where <c>start</c> is the first id at or after the
-/// cursor (so gaps in the id sequence cost one index probe, not empty statements) and <c>n</c> is what the pass may still
-/// delete — ids are unique, so no statement can delete more than the pass allows, whatever the data looks like. Nothing
-/// behind the cursor is read again, so the dead index entries and tuples of earlier batches cost nothing, and the walk
-/// does not depend on ids rising with time: it visits every id that existed when it started (rows added later have
-/// larger ids and are newer than any cutoff). Each statement holds row locks on its own range only, so the API keeps
-/// inserting meanwhile. Measured against one unbatched DELETE, the reference's <c>ORDER BY id LIMIT n</c> hash-join batch
-/// and the earlier ctid-window walk, on ids in and out of time order, in docs/jobs/telemetry.md.
+/// The table is walked once, physically, with a remembered position (a ctid cursor) and bounded block windows: each
+/// statement reads at most <see cref="WindowBlocks"/> heap blocks past the cursor with a TID range scan, picks the
+/// eligible rows there and deletes them by ctid. Nothing behind the cursor is read again, so dead tuples left by earlier
+/// batches cost nothing, and no index is scanned (an index walk would step over every dead entry of the rows already
+/// deleted until vacuum removes them). Each statement is its own short autocommit transaction holding only row locks,
+/// so the API keeps inserting meanwhile; rows it adds are newer than any cutoff. Measured against the reference's
+/// <c>ORDER BY id LIMIT n</c> hash-join batch and an id-cursor walk in docs/jobs/telemetry.md.
 /// </para>
 /// </summary>
 public sealed class TelemetryPurger(NpgsqlDataSource dataSource)
 {
-    private const string DeleteRangeSql = """
-        WITH range_start AS (SELECT min(id) AS id FROM memory_request_telemetry WHERE id >= $1 AND id <= $2),
-        deleted AS (
+    /// <summary>About 8 MB of heap per statement: a window without eligible rows costs a few ms to pass over.</summary>
+    public const int WindowBlocks = 1024;
+
+    private const string DeleteBatchSql = """
+        WITH deleted AS (
           DELETE FROM memory_request_telemetry
-           WHERE id >= (SELECT id FROM range_start) AND id < (SELECT id FROM range_start) + $3 AND id <= $2
-             AND created_at < $4 AND ($5::text IS NULL OR tenant_id = $5)
-          RETURNING 1)
-        SELECT (SELECT id FROM range_start), (SELECT count(*)::int FROM deleted)
+           WHERE ctid = ANY (ARRAY(
+                 SELECT ctid FROM memory_request_telemetry
+                  WHERE ctid >= $1 AND ctid < $2 AND created_at < $3 AND ($4::text IS NULL OR tenant_id = $4)
+                  LIMIT $5))
+          RETURNING ctid)
+        SELECT count(*)::int, max(ctid) FROM deleted
         """;
 
     private const string AnyEligibleSql = """
         SELECT EXISTS (SELECT 1 FROM memory_request_telemetry
-                        WHERE id >= $1 AND id <= $2 AND created_at < $3 AND ($4::text IS NULL OR tenant_id = $4))
+                        WHERE ctid >= $1 AND created_at < $2 AND ($3::text IS NULL OR tenant_id = $3))
         """;
 
     private const string CountEligibleSql = """
         SELECT count(*) FROM memory_request_telemetry WHERE created_at < $1 AND ($2::text IS NULL OR tenant_id = $2)
         """;
 
-    /// <summary>Starts a walk over the ids the table holds now; rows added later are newer than any cutoff.</summary>
+    /// <summary>Starts a walk over the table as it is now; blocks added later only hold rows newer than any cutoff.</summary>
     public async Task<PurgeCursor> StartAsync(PurgeScope scope, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT min(id), max(id) FROM memory_request_telemetry");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return reader.IsDBNull(0)
-            ? new PurgeCursor(this, scope, first: 1, last: 0)
-            : new PurgeCursor(this, scope, reader.GetInt64(0), reader.GetInt64(1));
+        await using var command = dataSource.CreateCommand(
+            "SELECT (pg_relation_size('memory_request_telemetry'::regclass) / current_setting('block_size')::int)::bigint");
+        var blocks = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return new PurgeCursor(this, scope, (uint)blocks);
     }
 
     public async Task<long> CountEligibleAsync(PurgeScope scope, CancellationToken cancellationToken)
@@ -64,27 +64,26 @@ public sealed class TelemetryPurger(NpgsqlDataSource dataSource)
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>A purge in progress: the next id to look at and the last id the table held when the walk started.</summary>
+    /// <summary>A purge in progress: where the walk is and how far the table went when it started.</summary>
     public sealed class PurgeCursor
     {
         private readonly TelemetryPurger _purger;
         private readonly PurgeScope _scope;
-        private readonly long _last;
-        private long _next;
+        private readonly uint _endBlock;
+        private NpgsqlTid _position = new(0, 0);
 
-        internal PurgeCursor(TelemetryPurger purger, PurgeScope scope, long first, long last)
+        internal PurgeCursor(TelemetryPurger purger, PurgeScope scope, uint endBlock)
         {
             _purger = purger;
             _scope = scope;
-            _next = first;
-            _last = last;
+            _endBlock = endBlock;
         }
 
-        public bool Finished => _next > _last;
+        public bool Finished => _position.BlockNumber >= _endBlock;
 
         /// <summary>
-        /// Deletes up to <paramref name="limit"/> eligible rows past the cursor, range by range, and advances it.
-        /// Fewer than the limit means the walk reached the last id.
+        /// Deletes up to <paramref name="limit"/> eligible rows past the cursor, window by window, and advances it.
+        /// Fewer than the limit means the walk reached the end of the table.
         /// </summary>
         public async Task<IReadOnlyList<PurgeBatch>> DeleteAsync(int limit, CancellationToken cancellationToken)
         {
@@ -92,43 +91,47 @@ public sealed class TelemetryPurger(NpgsqlDataSource dataSource)
             var remaining = limit;
             while (remaining > 0 && !Finished)
             {
+                var windowEnd = new NpgsqlTid((uint)Math.Min((long)_position.BlockNumber + WindowBlocks, _endBlock), 0);
                 var started = Stopwatch.GetTimestamp();
-                var (start, deleted) = await _purger.DeleteRangeAsync(_next, _last, remaining, _scope, cancellationToken);
+                var (deleted, last) = await _purger.DeleteWindowAsync(_position, windowEnd, _scope, remaining, cancellationToken);
                 batches.Add(new PurgeBatch(deleted, Stopwatch.GetElapsedTime(started)));
-                // The statement covered ids start .. start + remaining - 1; no id at or after the cursor ends the walk.
-                _next = start is { } first ? first + remaining : _last + 1;
                 remaining -= deleted;
+                // A window that filled the limit may hold more eligible rows after the last one deleted.
+                _position = remaining == 0 && last is { } l ? new NpgsqlTid(l.BlockNumber, (ushort)(l.OffsetNumber + 1)) : windowEnd;
             }
             return batches;
         }
 
         /// <summary>Whether eligible rows remain past the cursor (after a run stopped at its pass limit).</summary>
-        public async Task<bool> AnyEligibleLeftAsync(CancellationToken cancellationToken) =>
-            !Finished && await _purger.AnyEligibleFromAsync(_next, _last, _scope, cancellationToken);
+        public async Task<bool> AnyEligibleLeftAsync(CancellationToken cancellationToken)
+        {
+            return !Finished && await _purger.AnyEligibleFromAsync(_position, _scope, cancellationToken);
+        }
     }
 
-    private async Task<bool> AnyEligibleFromAsync(long from, long last, PurgeScope scope, CancellationToken cancellationToken)
+    private async Task<bool> AnyEligibleFromAsync(NpgsqlTid from, PurgeScope scope, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(AnyEligibleSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = from });
-        command.Parameters.Add(new NpgsqlParameter { Value = last });
+        command.Parameters.Add(TidParameter(from));
         command.Parameters.Add(new NpgsqlParameter { Value = scope.Cutoff });
         command.Parameters.Add(TenantParameter(scope));
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private async Task<(long? Start, int Deleted)> DeleteRangeAsync(long from, long last, int width, PurgeScope scope, CancellationToken cancellationToken)
+    private async Task<(int Deleted, NpgsqlTid? Last)> DeleteWindowAsync(NpgsqlTid from, NpgsqlTid to, PurgeScope scope, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(DeleteRangeSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = from });
-        command.Parameters.Add(new NpgsqlParameter { Value = last });
-        command.Parameters.Add(new NpgsqlParameter { Value = (long)width });
+        await using var command = dataSource.CreateCommand(DeleteBatchSql);
+        command.Parameters.Add(TidParameter(from));
+        command.Parameters.Add(TidParameter(to));
         command.Parameters.Add(new NpgsqlParameter { Value = scope.Cutoff });
         command.Parameters.Add(TenantParameter(scope));
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return (reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt32(1));
+        return (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<NpgsqlTid>(1));
     }
+
+    private static NpgsqlParameter TidParameter(NpgsqlTid tid) => new() { Value = tid, NpgsqlDbType = NpgsqlDbType.Tid };
 
     private static NpgsqlParameter TenantParameter(PurgeScope scope) =>
         new() { Value = (object?)scope.TenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
