@@ -2,6 +2,8 @@
 # Runs a benchmark (or `all`) against a PostgreSQL 15 of its own (and the emulators when it needs them).
 # Prints a table per benchmark: figure, target, PASS/FAIL; exits 1 when a target is missed.
 #   scripts/bench.sh list | NAME [NAME...] | scale | all
+# AIONIS_BENCH_REUSE=1 keeps the benchmark cluster of the previous run (.local/bench-run/pg) and the telemetry datasets
+# generated in it (10M rows take minutes); by default every run starts from an empty cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -13,7 +15,11 @@ if [ "${1:-list}" = "list" ]; then
 fi
 
 work="$root/.local/bench-run"
-rm -rf "$work"; mkdir -p "$work"
+if [ "${AIONIS_BENCH_REUSE:-}" = "1" ] && [ -f "$work/pg/PG_VERSION" ]; then
+  find "$work" -mindepth 1 -maxdepth 1 ! -name pg -exec rm -rf {} +
+else
+  rm -rf "$work"; mkdir -p "$work"
+fi
 cleanup() { pg_stop "$work/pg"; emulator_stop "$work/s3"; }
 trap cleanup EXIT
 

@@ -42,6 +42,26 @@ internal static class AionisBinary
         return new TimedRun(process.ExitCode, watch.Elapsed, await stdout, await stderr);
     }
 
+    /// <summary>
+    /// <see cref="RunOkAsync"/> under GNU time (<c>/usr/bin/time</c>), which adds about a millisecond: also the process's
+    /// peak resident set (VmHWM) in MB.
+    /// </summary>
+    public static async Task<(TimedRun Run, double PeakRssMb)> RunOkWithPeakRssAsync(IEnumerable<string> args, IDictionary<string, string?> env)
+    {
+        var report = Path.GetTempFileName();
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(StartInfo("/usr/bin/time", ["-f", "%M", "-o", report, "dotnet", DllPath, .. args], env))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        watch.Stop();
+        var run = new TimedRun(process.ExitCode, watch.Elapsed, await stdout, await stderr);
+        if (run.ExitCode is not (0 or 2)) throw new InvalidOperationException($"aionis {string.Join(' ', args)} exited {run.ExitCode}:\n{run.Stderr}{run.Stdout}");
+        var kb = double.Parse(File.ReadAllLines(report).Last(l => l.Length > 0), System.Globalization.CultureInfo.InvariantCulture);
+        File.Delete(report);
+        return (run, kb / 1024);
+    }
+
     /// <summary>Runs the command and fails loudly when it does not exit 0 (a benchmark of a failing command measures nothing).</summary>
     public static async Task<TimedRun> RunOkAsync(IEnumerable<string> args, IDictionary<string, string?> env)
     {

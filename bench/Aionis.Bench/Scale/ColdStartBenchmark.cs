@@ -1,8 +1,8 @@
 namespace Aionis.Bench.Scale;
 
 /// <summary>
-/// Process start vs a real job: <c>aionis --version</c> and <c>aionis job hosted-key-rotation-sla</c>, interleaved, the
-/// median of each; then <c>aionis serve</c> with 1,000 tasks until systemd would hear READY=1, on an empty schedule and
+/// Process start vs a real job: <c>aionis --version</c> and <c>aionis job hosted-key-rotation-sla</c> on an empty schema
+/// (whole process, the one-shot path: history row, job, summary), interleaved, the median of each; then <c>aionis serve</c> with 1,000 tasks until systemd would hear READY=1, on an empty schedule and
 /// on a restart (schedule already synced).
 /// </summary>
 public sealed class ColdStartBenchmark : IBenchmark
@@ -11,13 +11,15 @@ public sealed class ColdStartBenchmark : IBenchmark
     private const int Tasks = 1000;
 
     public string Name => "cold-start";
-    public string Description => "job run adds ≤ 500 ms over process start; serve with 1,000 tasks READY ≤ 3 s";
+    public string Description => "SLA job on an empty schema ≤ 120 ms whole process; serve with 1,000 tasks READY ≤ 3 s";
 
     public async Task<int> RunAsync(BenchContext context)
     {
         await using var db = await ScaleDatabase.CreateAsync(context, "bench_cold_start");
         var env = db.EnvironmentFor("bench");
         var table = new BenchTable($"cold-start: the real aionis binary (median of {Runs}, interleaved)");
+        table.Info("load before measuring (uptime)", File.ReadAllText("/proc/loadavg").Trim());
+        table.Info("binary", AionisBinary.DllPath);
 
         var version = new List<double>();
         var job = new List<double>();
@@ -29,8 +31,8 @@ public sealed class ColdStartBenchmark : IBenchmark
         }
         var added = Percentiles.Median(job) - Percentiles.Median(version);
         table.Add("aionis --version", Percentiles.Median(version), " ms", "", true);
-        table.Add($"aionis job {GeneratedRegistry.Job}", Percentiles.Median(job), " ms", "", true);
-        table.Add("what the job adds over process start", added, " ms", "≤ 500 ms", added <= 500);
+        table.Add($"aionis job {GeneratedRegistry.Job}, empty schema", Percentiles.Median(job), " ms", "≤ 120 ms", Percentiles.Median(job) <= 120);
+        table.Info("what the job adds over process start", $"{added:0} ms");
 
         var registry = GeneratedRegistry.Write(Path.Combine(context.WorkDirectory, "cold-start", "task_registry.yml"), Tasks, GeneratedRegistry.DailySchedule);
         foreach (var start in new[] { "first start, empty schedule", "restart, schedule synced" })

@@ -36,7 +36,7 @@ public static class KeyUsageRules
         return new KeyUsageItem(
             c.ApiKeyPrefix, c.Endpoint,
             new RecentUsage(c.RecentTotal, c.RecentServerErrors, c.RecentThrottled, JobMath.Round6(recentErrorRate),
-                JobMath.Round6(c.RecentLatencyAvg), c.RecentLatencyP95),
+                JobMath.Round6(c.RecentLatencyAvg), JobMath.Round6(c.RecentLatencyP95)),
             new BaselineUsage(c.BaselineTotal, c.BaselineServerErrors, c.BaselineThrottled, JobMath.Round6(baselineErrorRate),
                 JobMath.Round6(c.BaselineLatencyAvg), JobMath.Round6(c.BaselineLatencyStddev), window.SliceHours),
             new UsageAnomaly(reasons.Count > 0, reasons, double.IsFinite(trafficRatio) ? JobMath.Round6(trafficRatio) : null, JobMath.Round6(zscore)));

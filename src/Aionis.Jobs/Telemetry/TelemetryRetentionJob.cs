@@ -63,7 +63,9 @@ public sealed class TelemetryRetentionJob(TelemetryPurger purger) : IJob<Telemet
                 var deleted = batches.Sum(b => b.Deleted);
                 var elapsedMs = (long)batches.Sum(b => b.Elapsed.TotalMilliseconds);
                 total += deleted;
-                passes.Add(new RetentionPass(pass, deleted, true, elapsedMs, batches.Count, (long)batches.Max(b => b.Elapsed.TotalMilliseconds)));
+                // A pass that starts at the end of the walk runs no statement (the reference's last, empty pass).
+                var slowestMs = batches.Count == 0 ? 0 : (long)batches.Max(b => b.Elapsed.TotalMilliseconds);
+                passes.Add(new RetentionPass(pass, deleted, true, elapsedMs, batches.Count, slowestMs));
                 context.Progress($"[hosted-telemetry-retention] pass {pass}: deleted {deleted} (total {total}) in {elapsedMs} ms, {batches.Count} statement(s)");
                 if (deleted < options.BatchLimit) break;
             }

@@ -1,5 +1,4 @@
 using Aionis.Jobs.Framework;
-using Npgsql;
 
 namespace Aionis.Jobs.Telemetry;
 
@@ -7,7 +6,7 @@ namespace Aionis.Jobs.Telemetry;
 /// A tenant's request telemetry in hourly buckets per endpoint (reference §4, <c>getTenantRequestTimeseries</c>).
 /// One aggregate statement does all the work in Postgres; the per-endpoint budget is the sum of the hourly rows.
 /// </summary>
-public sealed class TenantTimeseriesReader(NpgsqlDataSource dataSource)
+public sealed class TenantTimeseriesReader(TelemetryStatements statements)
 {
     /// <summary>The reference library's defaults when the export job calls it: 720 h retention, one page of 5000 rows.</summary>
     public const int RetentionHours = 720;
@@ -55,34 +54,31 @@ public sealed class TenantTimeseriesReader(NpgsqlDataSource dataSource)
         }
     }
 
-    private async Task<List<TimeseriesRow>> ReadSeriesAsync(string tenantId, DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(HourlySeriesSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-        command.Parameters.Add(new NpgsqlParameter { Value = since });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<TimeseriesRow>();
-        while (await reader.ReadAsync(cancellationToken))
+    private Task<List<TimeseriesRow>> ReadSeriesAsync(string tenantId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        statements.QueryAsync(HourlySeriesSql, [tenantId, since], async reader =>
         {
-            var total = reader.GetInt64(2);
-            var serverErrors = reader.GetInt64(3);
-            var throttled = reader.GetInt64(4);
-            var percentiles = reader.GetFieldValue<double[]>(6);
-            rows.Add(new TimeseriesRow(
-                BucketUtc: reader.GetFieldValue<DateTimeOffset>(0),
-                Endpoint: reader.GetString(1),
-                Total: total,
-                ServerErrors: serverErrors,
-                Throttled: throttled,
-                ClientErrors: reader.GetInt64(5),
-                LatencyP50Ms: percentiles[0],
-                LatencyP95Ms: percentiles[1],
-                LatencyP99Ms: percentiles[2],
-                ErrorBudgetConsumed: serverErrors + throttled,
-                ErrorRate: ErrorRate(serverErrors + throttled, total)));
-        }
-        return rows;
-    }
+            var rows = new List<TimeseriesRow>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var total = reader.GetInt64(2);
+                var serverErrors = reader.GetInt64(3);
+                var throttled = reader.GetInt64(4);
+                var percentiles = reader.GetFieldValue<double[]>(6);
+                rows.Add(new TimeseriesRow(
+                    BucketUtc: reader.GetFieldValue<DateTimeOffset>(0),
+                    Endpoint: reader.GetString(1),
+                    Total: total,
+                    ServerErrors: serverErrors,
+                    Throttled: throttled,
+                    ClientErrors: reader.GetInt64(5),
+                    LatencyP50Ms: percentiles[0],
+                    LatencyP95Ms: percentiles[1],
+                    LatencyP99Ms: percentiles[2],
+                    ErrorBudgetConsumed: serverErrors + throttled,
+                    ErrorRate: ErrorRate(serverErrors + throttled, total)));
+            }
+            return rows;
+        }, cancellationToken, preferParallel: true);
 
     private static List<EndpointBudget> BudgetByEndpoint(IEnumerable<TimeseriesRow> series) => series
         .GroupBy(r => r.Endpoint, StringComparer.Ordinal)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
+using Microsoft.Extensions.Options;
 
 namespace Aionis.Worker.Cli;
 
@@ -34,7 +35,7 @@ public static class AionisCommand
 
     public static async Task<int> InvokeAsync(string[] args)
     {
-        var parse = Create().Parse(args);
+        var parse = (OneShotCommandLine.TryCreate(args) ?? Create()).Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
@@ -56,6 +57,11 @@ public static class AionisCommand
             return await parse.InvokeAsync(invocation);
         }
         catch (ConfigurationException e)
+        {
+            Console.Error.WriteLine($"aionis: configuration: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (OptionsValidationException e)
         {
             Console.Error.WriteLine($"aionis: configuration: {e.Message}");
             return ExitCodes.Usage;

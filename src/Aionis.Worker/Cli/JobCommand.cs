@@ -14,15 +14,21 @@ public static class JobCommand
         Description = "Read everything, change nothing: print and record what the run would do",
     };
 
+    public const string Name = "job";
+    private const string Description = "Run a job type now with explicit options (aionis jobs lists them)";
+
     public static Command Create(JobCatalog catalog)
     {
-        var command = new Command("job", "Run a job type now with explicit options (aionis jobs lists them)");
+        var command = new Command(Name, Description);
         foreach (var job in catalog.All)
         {
             command.Subcommands.Add(CreateFor(job));
         }
         return command;
     }
+
+    /// <summary>The <c>job</c> command with only <paramref name="job"/> under it (<see cref="OneShotCommandLine"/>).</summary>
+    public static Command CreateOne(JobDescriptor job) => new(Name, Description) { CreateFor(job) };
 
     private static Command CreateFor(JobDescriptor job)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aionis.Data.History;
+using Aionis.Jobs.Framework;
 using Aionis.Tests.Support;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Time.Testing;
@@ -55,6 +56,11 @@ public sealed class KeyUsageAnomalyJobTests
         await _db.AddTelemetryAsync("acme", "recall", Recent, 100, keyPrefix: "ak_new");
         await _db.AddTelemetryPairAsync("acme", "write", Baseline, 100, 90, 110, "ak_quiet");
         await _db.AddTelemetryAsync("acme", "write", Recent, 29, statusCode: 500, latencyMs: 5000, keyPrefix: "ak_quiet");
+
+        // p95 of 19 × 100.1 and 1 × 100.2 ms: position 0.95 × 19 = 18.05, so 100.1 + 0.05 × 0.1 = 100.105
+        // (percentile_cont returns 100.10499999999999 in floating point).
+        await _db.AddTelemetryAsync("acme", "planning_context", Recent, 19, latencyMs: 100.1, keyPrefix: "ak_p95");
+        await _db.AddTelemetryAsync("acme", "planning_context", Recent, 1, latencyMs: 100.2, keyPrefix: "ak_p95");
 
         // Noise the report must not see: another tenant, requests without a key, rows older than the baseline.
         await _db.AddTelemetryAsync("other", "recall", Recent, 500, statusCode: 500, keyPrefix: "ak_other");
@@ -141,6 +147,52 @@ public sealed class KeyUsageAnomalyJobTests
     }
 
     [Test]
+    public void The_recent_p95_is_interpolated_and_rounded_to_6_decimals_like_every_other_latency()
+    {
+        var recent = Item("ak_p95").GetProperty("recent");
+        Assert.Multiple(() =>
+        {
+            Assert.That(recent.GetProperty("latency_p95_ms").GetDouble(), Is.EqualTo(100.105));
+            Assert.That(recent.GetProperty("latency_avg_ms").GetDouble(), Is.EqualTo(100.105));
+        });
+    }
+
+    [Test]
+    public async Task Every_pairs_figures_equal_the_reference_shape_recent_left_join_baseline()
+    {
+        // The reference's statement, independently: two groupings joined, percentile over the recent rows only.
+        var expected = await _db.RowsAsync("""
+            WITH recent AS (
+              SELECT api_key_prefix, endpoint, count(*) AS total, avg(latency_ms) AS avg_ms,
+                     percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95
+                FROM memory_request_telemetry
+               WHERE tenant_id = 'acme' AND api_key_prefix IS NOT NULL AND created_at >= $1 GROUP BY 1, 2),
+            baseline AS (
+              SELECT api_key_prefix, endpoint, count(*) AS total, avg(latency_ms) AS avg_ms, stddev_pop(latency_ms) AS sd
+                FROM memory_request_telemetry
+               WHERE tenant_id = 'acme' AND api_key_prefix IS NOT NULL AND created_at >= $2 AND created_at < $1 GROUP BY 1, 2)
+            SELECT r.api_key_prefix, r.total, r.avg_ms, r.p95, coalesce(b.total, 0) AS baseline_total,
+                   coalesce(b.avg_ms, 0) AS baseline_avg, coalesce(b.sd, 0) AS baseline_sd
+              FROM recent r LEFT JOIN baseline b USING (api_key_prefix, endpoint)
+            """, Now.AddHours(-24), Now.AddHours(-168));
+        Assert.That(expected, Has.Count.EqualTo(8));
+        Assert.Multiple(() =>
+        {
+            foreach (var row in expected)
+            {
+                var item = Item((string)row["api_key_prefix"]!);
+                var prefix = row["api_key_prefix"];
+                Assert.That(item.GetProperty("recent").GetProperty("total").GetInt64(), Is.EqualTo(row["total"]), $"{prefix} recent total");
+                Assert.That(item.GetProperty("recent").GetProperty("latency_avg_ms").GetDouble(), Is.EqualTo(JobMath.Round6((double)row["avg_ms"]!)), $"{prefix} avg");
+                Assert.That(item.GetProperty("recent").GetProperty("latency_p95_ms").GetDouble(), Is.EqualTo(JobMath.Round6((double)row["p95"]!)), $"{prefix} p95");
+                Assert.That(item.GetProperty("baseline").GetProperty("total").GetInt64(), Is.EqualTo(row["baseline_total"]), $"{prefix} baseline total");
+                Assert.That(item.GetProperty("baseline").GetProperty("latency_avg_ms").GetDouble(), Is.EqualTo(JobMath.Round6((double)row["baseline_avg"]!)), $"{prefix} baseline avg");
+                Assert.That(item.GetProperty("baseline").GetProperty("latency_stddev_ms").GetDouble(), Is.EqualTo(JobMath.Round6((double)row["baseline_sd"]!)), $"{prefix} stddev");
+            }
+        });
+    }
+
+    [Test]
     public void Twenty_nine_recent_requests_never_make_an_anomaly()
     {
         var quiet = Item("ak_quiet");
@@ -161,8 +213,8 @@ public sealed class KeyUsageAnomalyJobTests
             .Select(i => i.GetProperty("api_key_prefix").GetString()).ToList();
         Assert.Multiple(() =>
         {
-            Assert.That(prefixes, Is.EqualTo(new[] { "ak_err1", "ak_err4", "ak_spike", "ak_nospike", "ak_new", "ak_slow", "ak_quiet" }));
-            Assert.That(_summary.GetProperty("report").GetProperty("page").GetProperty("total").GetInt32(), Is.EqualTo(7));
+            Assert.That(prefixes, Is.EqualTo(new[] { "ak_err1", "ak_err4", "ak_spike", "ak_nospike", "ak_new", "ak_slow", "ak_quiet", "ak_p95" }));
+            Assert.That(_summary.GetProperty("report").GetProperty("page").GetProperty("total").GetInt32(), Is.EqualTo(8));
             Assert.That(sample, Is.EqualTo(new[] { "ak_err1", "ak_spike", "ak_slow" }));
             Assert.That(_summary.GetProperty("anomalies").GetProperty("count").GetInt32(), Is.EqualTo(3));
             Assert.That(_summary.GetProperty("report").GetProperty("anomalies").GetProperty("count_in_page").GetInt32(), Is.EqualTo(3));

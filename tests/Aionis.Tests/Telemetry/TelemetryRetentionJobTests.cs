@@ -46,6 +46,49 @@ public sealed class TelemetryRetentionJobTests : DatabaseJobTest
     }
 
     [Test]
+    public async Task Ids_out_of_time_order_and_a_gap_of_a_trillion_ids_still_delete_exactly_the_expired_rows()
+    {
+        // Newer rows first (the lowest ids), expired rows after them, then the sequence jumps a trillion ids.
+        await Db.AddTelemetryAsync("acme", "write", Now.AddHours(-1), 300);
+        await Db.AddTelemetryAsync("acme", "recall", Expired, 25_000);
+        await Db.ExecuteAsync("SELECT setval('memory_request_telemetry_id_seq', 1000000000000)");
+        await Db.AddTelemetryAsync("acme", "recall", Expired, 5_000);
+        await Db.AddTelemetryAsync("acme", "write", Now.AddHours(-2), 100);
+
+        var summary = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-telemetry-retention"));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(Passes(summary), Is.EqualTo(new[] { 20_000, 10_000 }));
+            Assert.That(await RowsAsync("acme", expired: true), Is.EqualTo(0));
+            Assert.That(await RowsAsync("acme", expired: false), Is.EqualTo(400));
+            Assert.That(summary.GetProperty("ok").GetBoolean(), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Expired_and_newer_rows_interleaved_go_in_passes_of_exactly_the_batch_limit()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await Db.AddTelemetryAsync("acme", "recall", Expired, 25);
+            await Db.AddTelemetryAsync("acme", "write", Now.AddHours(-1), 5);
+        }
+
+        var summary = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-telemetry-retention",
+            new Dictionary<string, object?> { ["batch-limit"] = "7", ["max-passes"] = "100" }));
+
+        var passes = Passes(summary);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(passes[..^1], Has.All.EqualTo(7), "every pass but the last is full");
+            Assert.That(passes[^1], Is.EqualTo(250 % 7));
+            Assert.That(summary.GetProperty("total_deleted").GetInt64(), Is.EqualTo(250));
+            Assert.That(await RowsAsync("acme", expired: false), Is.EqualTo(50));
+        });
+    }
+
+    [Test]
     public async Task Forty_thousand_rows_take_a_third_empty_pass_like_the_reference()
     {
         await Db.AddTelemetryAsync("acme", "recall", Expired, 40_000);
