@@ -19,39 +19,84 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
         var ct = context.CancellationToken;
         var drilledAt = context.Now;
         var source = PublishTarget.Resolve(options.Source, context);
-        var backupId = options.Backup ?? (await targets.ListAsync(source, ct)).LastOrDefault()
-            ?? throw new InvalidOperationException($"no backup (a folder with {BackupManifest.FileName}) under {source}");
+        IReadOnlyList<string> candidates = options.Backup is { } named ? [named] : (await targets.ListAsync(source, ct)).Reverse().ToList();
+        if (candidates.Count == 0) throw new InvalidOperationException($"no backup (a folder with {BackupManifest.FileName}) under {source}");
         var scratch = new ScratchDatabase(options.ScratchConnection ?? database.ConnectionString, context.RunId);
         var workDir = context.ResolvePath(options.WorkDir);
         Directory.CreateDirectory(workDir);
         try
         {
             var rto = Stopwatch.StartNew();
-            var fetchStarted = context.Now;
-            var manifest = await FetchManifestAsync(source, backupId, workDir, ct);
-            var summary = new BackupDrillSummary
+            var skipped = new List<SkippedBackup>();
+            var fetchSeconds = 0.0;
+            var verifySeconds = 0.0;
+            // Newest first: the first backup whose dump matches its manifest is the one restored; the ones before it
+            // are reported in skipped_backups. A dry run reads manifests only, so it cannot tell a corrupt dump.
+            (string Id, BackupManifest Manifest, string? Problem)? chosen = null;
+            (string Id, BackupManifest Manifest, string? Problem)? firstBad = null;
+            var dumpPath = "";
+            foreach (var id in candidates)
             {
-                Strict = options.Strict,
-                DryRun = context.DryRun,
-                Source = options.Source,
-                BackupId = backupId,
-                BackupUri = targets.Locate(source, backupId),
-                Database = manifest.Database,
-                ServerVersion = manifest.ServerVersion,
-                ScratchDatabase = scratch.Name,
-                ScratchServer = scratch.Description,
-                BackupStartedAt = manifest.StartedAt,
-                DrilledAt = drilledAt,
-                TableCount = manifest.Tables.Count,
-                TotalRows = manifest.TotalRows,
-                RpoSeconds = JobMath.Round6((drilledAt - manifest.StartedAt).TotalSeconds),
-                RtoTargetSeconds = options.RtoTargetSeconds,
-                RpoTargetSeconds = options.RpoTargetSeconds,
-            };
+                var fetchStarted = context.Now;
+                var fetchAt = rto.Elapsed.TotalSeconds;
+                var candidateDir = Path.Combine(workDir, PublishTarget.CheckRunId(id));
+                Directory.CreateDirectory(candidateDir);
+                BackupManifest candidate;
+                try
+                {
+                    candidate = await FetchManifestAsync(source, id, candidateDir, ct);
+                }
+                catch (Exception e) when (options.Backup is null && e is InvalidDataException or System.Text.Json.JsonException or FileNotFoundException)
+                {
+                    skipped.Add(new SkippedBackup(id, $"manifest_unreadable: {e.Message}"));
+                    context.Progress($"[backup-drill] skipping {id}: its manifest cannot be read");
+                    continue;
+                }
+                if (context.DryRun)
+                {
+                    chosen = (id, candidate, null);
+                    break;
+                }
+                dumpPath = Path.Combine(candidateDir, candidate.DumpFile);
+                string? problem;
+                try
+                {
+                    await targets.DownloadAsync(source, id, candidate.DumpFile, dumpPath, ct);
+                    fetchSeconds += rto.Elapsed.TotalSeconds - fetchAt;
+                    await StepAsync(context, "fetch", RunStatus.Succeeded, fetchStarted,
+                        new { backup_id = id, backup_uri = targets.Locate(source, id), size_bytes = new FileInfo(dumpPath).Length });
+                    context.Progress($"[backup-drill] fetched {id} in {rto.Elapsed.TotalSeconds - fetchAt:0.0}s");
+                    var verifyStarted = context.Now;
+                    var verifyAt = rto.Elapsed.TotalSeconds;
+                    problem = await DumpCheck.MismatchAsync(candidate, dumpPath, ct);
+                    verifySeconds += rto.Elapsed.TotalSeconds - verifyAt;
+                    await StepAsync(context, "verify", problem is null ? RunStatus.Succeeded : RunStatus.Failed, verifyStarted,
+                        new { backup_id = id, sha256 = candidate.DumpSha256, problem });
+                }
+                catch (FileNotFoundException) when (options.Backup is null)
+                {
+                    fetchSeconds += rto.Elapsed.TotalSeconds - fetchAt;
+                    problem = $"checksum_mismatch: {candidate.DumpFile} is missing at the source";
+                    await StepAsync(context, "fetch", RunStatus.Failed, fetchStarted, new { backup_id = id, problem });
+                }
+                if (problem is null)
+                {
+                    chosen = (id, candidate, null);
+                    break;
+                }
+                skipped.Add(new SkippedBackup(id, problem));
+                firstBad ??= (id, candidate, problem);
+                context.Progress($"[backup-drill] skipping {id}: {problem}");
+                Directory.Delete(candidateDir, recursive: true);
+            }
+            var picked = chosen ?? firstBad ?? throw new InvalidDataException($"no backup under {source} has a readable {BackupManifest.FileName}");
+            var summary = NewSummary(options, context, picked.Id, picked.Manifest, source, scratch, drilledAt);
+            summary.SkippedBackups.AddRange(skipped.Where(b => chosen is not null || b.BackupId != picked.Id));
             if (!summary.RpoOk)
             {
-                summary.Reasons.Add($"rpo_exceeded: backup {backupId} is {summary.RpoSeconds:0}s old at drill time, target {options.RpoTargetSeconds}s");
+                summary.Reasons.Add($"rpo_exceeded: backup {picked.Id} is {summary.RpoSeconds:0}s old at drill time, target {options.RpoTargetSeconds}s");
             }
+            var manifest = picked.Manifest;
 
             if (context.DryRun)
             {
@@ -59,25 +104,22 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
                 context.Actions.Record("create_database", $"{scratch.Description}", 1);
                 context.Actions.Record("pg_restore", scratch.Description, manifest.Tables.Count, new { rows = manifest.TotalRows });
                 context.Actions.Record("drop_database", scratch.Description, 1);
-                context.Progress($"[backup-drill] dry run: would restore {backupId} ({manifest.DumpSizeBytes} bytes) into {scratch.Description}");
+                context.Progress($"[backup-drill] dry run: would restore {picked.Id} ({manifest.DumpSizeBytes} bytes) into {scratch.Description}");
                 return summary;
             }
 
-            var dumpPath = Path.Combine(workDir, manifest.DumpFile);
-            await targets.DownloadAsync(source, backupId, manifest.DumpFile, dumpPath, ct);
-            var fetchSeconds = rto.Elapsed.TotalSeconds;
-            await StepAsync(context, "fetch", RunStatus.Succeeded, fetchStarted, new { backup_uri = summary.BackupUri, size_bytes = new FileInfo(dumpPath).Length });
-            context.Progress($"[backup-drill] fetched {backupId} in {fetchSeconds:0.0}s");
-
-            var verifyStarted = context.Now;
-            summary.ChecksumOk = await VerifyAsync(manifest, dumpPath, summary.Reasons, ct);
-            var verifySeconds = rto.Elapsed.TotalSeconds - fetchSeconds;
-            await StepAsync(context, "verify", summary.ChecksumOk == true ? RunStatus.Succeeded : RunStatus.Failed, verifyStarted, new { sha256 = manifest.DumpSha256 });
-            if (summary.ChecksumOk != true)
+            summary.ChecksumOk = chosen is not null;
+            if (chosen is null)
             {
+                summary.Reasons.Insert(0, $"{picked.Problem}; not restored");
+                if (candidates.Count > 1)
+                {
+                    summary.Reasons.Insert(1, $"no_verified_backup: none of the {candidates.Count} backups at {options.Source} matches its manifest");
+                }
                 summary.Timings = new DrillTimings(Round(fetchSeconds), Round(verifySeconds), 0, 0);
                 return summary;
             }
+            var backupId = picked.Id;
 
             var restoreStarted = context.Now;
             var restoreWatch = Stopwatch.StartNew();
@@ -127,6 +169,27 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
         }
     }
 
+    private BackupDrillSummary NewSummary(BackupDrillOptions options, JobContext context, string backupId, BackupManifest manifest, string source,
+        ScratchDatabase scratch, DateTimeOffset drilledAt) => new()
+    {
+        Strict = options.Strict,
+        DryRun = context.DryRun,
+        Source = options.Source,
+        BackupId = backupId,
+        BackupUri = targets.Locate(source, backupId),
+        Database = manifest.Database,
+        ServerVersion = manifest.ServerVersion,
+        ScratchDatabase = scratch.Name,
+        ScratchServer = scratch.Description,
+        BackupStartedAt = manifest.StartedAt,
+        DrilledAt = drilledAt,
+        TableCount = manifest.Tables.Count,
+        TotalRows = manifest.TotalRows,
+        RpoSeconds = JobMath.Round6((drilledAt - manifest.StartedAt).TotalSeconds),
+        RtoTargetSeconds = options.RtoTargetSeconds,
+        RpoTargetSeconds = options.RpoTargetSeconds,
+    };
+
     private async Task<BackupManifest> FetchManifestAsync(string source, string backupId, string workDir, CancellationToken ct)
     {
         var path = Path.Combine(workDir, BackupManifest.FileName);
@@ -137,15 +200,6 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
             throw new InvalidDataException($"{backupId}/{BackupManifest.FileName}: dump_file '{manifest.DumpFile}' must be a file name beside the manifest");
         }
         return manifest;
-    }
-
-    private static async Task<bool> VerifyAsync(BackupManifest manifest, string dumpPath, List<string> reasons, CancellationToken ct)
-    {
-        var size = new FileInfo(dumpPath).Length;
-        var sha256 = await FileDigest.Sha256HexAsync(dumpPath, ct);
-        if (string.Equals(sha256, manifest.DumpSha256, StringComparison.OrdinalIgnoreCase) && size == manifest.DumpSizeBytes) return true;
-        reasons.Add($"checksum_mismatch: {manifest.DumpFile} has sha256 {sha256} ({size} bytes), the manifest says {manifest.DumpSha256} ({manifest.DumpSizeBytes} bytes); not restored");
-        return false;
     }
 
     private async Task<bool> RestoreAsync(string dumpPath, ScratchDatabase scratch, int jobs, List<string> reasons, CancellationToken ct)
