@@ -42,7 +42,7 @@ public sealed class AlertTestJob(IServiceProvider services, AlertSender sender) 
             context.Progress($"[alert-test] {target.Id} ({target.Channel}) {delivery.Status}{(delivery.Error is null ? "" : ": " + delivery.Error)}");
             await context.Steps.RecordAsync(new JobStep($"alert:{target.Id}", delivery.Status, started, context.Now, delivery), context.CancellationToken);
         }
-        var failed = deliveries.Count(d => d.Status == DeliveryOutcome.Failed);
+        var failed = deliveries.Count(d => d.Status is DeliveryOutcome.Failed or DeliveryOutcome.Unknown);
         return new AlertTestSummary(failed == 0, options.Strict, context.DryRun, checkedAt, mode, options.TenantId,
             deliveries.Count(d => d.Status == DeliveryOutcome.Sent), failed, deliveries, null);
     }
@@ -72,7 +72,7 @@ public sealed class AlertTestJob(IServiceProvider services, AlertSender sender) 
         {
             var metadata = new JsonObject { ["dry_run"] = false, ["channel"] = target.Channel, ["test"] = true, ["attempts"] = outcome.Attempts };
             await services.GetRequiredService<AlertDeliveryStore>().InsertAsync(new AlertDeliveryRecord(Guid.Parse(target.Id), options.TenantId!,
-                EventType, outcome.Status, outcome.ResponseCode, outcome.ResponseBody, outcome.Error, metadata), context.RunId, context.Now, context.CancellationToken);
+                EventType, outcome.StoredStatus, outcome.ResponseCode, outcome.ResponseBody, outcome.Error, metadata), context.RunId, context.Now, context.CancellationToken);
         }
         return new AlertTestDelivery(target.Id, target.Channel, target.RedactedUrl, outcome.Status, outcome.ResponseCode, outcome.Error, outcome.Attempts);
     }
