@@ -10,7 +10,7 @@ namespace Aionis.Jobs.Backups;
 /// Restore drill: fetches a backup back from its target, checks the dump's SHA-256 before anything else, restores it
 /// into a scratch database it always drops, compares row counts with the manifest, and measures RTO and RPO.
 /// </summary>
-[Job("backup-drill", "Restore the newest backup into a scratch database; verify checksum and row counts, measure RTO and RPO",
+[Job("backup-drill", "Restore the newest backup whose checksum verifies into a scratch database; check row counts, measure RTO and RPO",
     Permissions = [Permissions.WriteScratchDatabase])]
 public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupTargets targets) : IJob<BackupDrillOptions, BackupDrillSummary>
 {
@@ -27,71 +27,9 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
         try
         {
             var rto = Stopwatch.StartNew();
-            var skipped = new List<SkippedBackup>();
-            var fetchSeconds = 0.0;
-            var verifySeconds = 0.0;
-            // Newest first: the first backup whose dump matches its manifest is the one restored; the ones before it
-            // are reported in skipped_backups. A dry run reads manifests only, so it cannot tell a corrupt dump.
-            (string Id, BackupManifest Manifest, string? Problem)? chosen = null;
-            (string Id, BackupManifest Manifest, string? Problem)? firstBad = null;
-            var dumpPath = "";
-            foreach (var id in candidates)
-            {
-                var fetchStarted = context.Now;
-                var fetchAt = rto.Elapsed.TotalSeconds;
-                var candidateDir = Path.Combine(workDir, PublishTarget.CheckRunId(id));
-                Directory.CreateDirectory(candidateDir);
-                BackupManifest candidate;
-                try
-                {
-                    candidate = await FetchManifestAsync(source, id, candidateDir, ct);
-                }
-                catch (Exception e) when (options.Backup is null && e is InvalidDataException or System.Text.Json.JsonException or FileNotFoundException)
-                {
-                    skipped.Add(new SkippedBackup(id, $"manifest_unreadable: {e.Message}"));
-                    context.Progress($"[backup-drill] skipping {id}: its manifest cannot be read");
-                    continue;
-                }
-                if (context.DryRun)
-                {
-                    chosen = (id, candidate, null);
-                    break;
-                }
-                dumpPath = Path.Combine(candidateDir, candidate.DumpFile);
-                string? problem;
-                try
-                {
-                    await targets.DownloadAsync(source, id, candidate.DumpFile, dumpPath, ct);
-                    fetchSeconds += rto.Elapsed.TotalSeconds - fetchAt;
-                    await StepAsync(context, "fetch", RunStatus.Succeeded, fetchStarted,
-                        new { backup_id = id, backup_uri = targets.Locate(source, id), size_bytes = new FileInfo(dumpPath).Length });
-                    context.Progress($"[backup-drill] fetched {id} in {rto.Elapsed.TotalSeconds - fetchAt:0.0}s");
-                    var verifyStarted = context.Now;
-                    var verifyAt = rto.Elapsed.TotalSeconds;
-                    problem = await DumpCheck.MismatchAsync(candidate, dumpPath, ct);
-                    verifySeconds += rto.Elapsed.TotalSeconds - verifyAt;
-                    await StepAsync(context, "verify", problem is null ? RunStatus.Succeeded : RunStatus.Failed, verifyStarted,
-                        new { backup_id = id, sha256 = candidate.DumpSha256, problem });
-                }
-                catch (FileNotFoundException) when (options.Backup is null)
-                {
-                    fetchSeconds += rto.Elapsed.TotalSeconds - fetchAt;
-                    problem = $"checksum_mismatch: {candidate.DumpFile} is missing at the source";
-                    await StepAsync(context, "fetch", RunStatus.Failed, fetchStarted, new { backup_id = id, problem });
-                }
-                if (problem is null)
-                {
-                    chosen = (id, candidate, null);
-                    break;
-                }
-                skipped.Add(new SkippedBackup(id, problem));
-                firstBad ??= (id, candidate, problem);
-                context.Progress($"[backup-drill] skipping {id}: {problem}");
-                Directory.Delete(candidateDir, recursive: true);
-            }
-            var picked = chosen ?? firstBad ?? throw new InvalidDataException($"no backup under {source} has a readable {BackupManifest.FileName}");
+            var picked = await PickAsync(candidates, source, workDir, options.Backup is not null, rto, context);
             var summary = NewSummary(options, context, picked.Id, picked.Manifest, source, scratch, drilledAt);
-            summary.SkippedBackups.AddRange(skipped.Where(b => chosen is not null || b.BackupId != picked.Id));
+            summary.SkippedBackups.AddRange(picked.Skipped);
             if (!summary.RpoOk)
             {
                 summary.Reasons.Add($"rpo_exceeded: backup {picked.Id} is {summary.RpoSeconds:0}s old at drill time, target {options.RpoTargetSeconds}s");
@@ -108,15 +46,15 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
                 return summary;
             }
 
-            summary.ChecksumOk = chosen is not null;
-            if (chosen is null)
+            summary.ChecksumOk = picked.Verified;
+            if (!picked.Verified)
             {
                 summary.Reasons.Insert(0, $"{picked.Problem}; not restored");
                 if (candidates.Count > 1)
                 {
                     summary.Reasons.Insert(1, $"no_verified_backup: none of the {candidates.Count} backups at {options.Source} matches its manifest");
                 }
-                summary.Timings = new DrillTimings(Round(fetchSeconds), Round(verifySeconds), 0, 0);
+                summary.Timings = new DrillTimings(Round(picked.FetchSeconds), Round(picked.VerifySeconds), 0, 0);
                 return summary;
             }
             var backupId = picked.Id;
@@ -127,7 +65,7 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
             await scratch.CreateAsync(ct);
             try
             {
-                summary.Restored = await RestoreAsync(dumpPath, scratch, options.RestoreJobs, summary.Reasons, ct);
+                summary.Restored = await RestoreAsync(picked.DumpPath, scratch, options.RestoreJobs, summary.Reasons, ct);
                 restoreWatch.Stop();
                 rto.Stop();
                 summary.RtoSeconds = Round(rto.Elapsed.TotalSeconds);
@@ -146,7 +84,7 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
                         $"row_count_mismatch: {m.Table} has {m.Expected} rows in the manifest, {(m.Restored is { } r ? r.ToString() : "table missing")} restored"));
                     await StepAsync(context, "compare", summary.CountsMatch == true ? RunStatus.Succeeded : RunStatus.Failed, compareStarted, new { mismatches = summary.Mismatches });
                 }
-                summary.Timings = new DrillTimings(Round(fetchSeconds), Round(verifySeconds), Round(restoreWatch.Elapsed.TotalSeconds), Round(compareWatch.Elapsed.TotalSeconds));
+                summary.Timings = new DrillTimings(Round(picked.FetchSeconds), Round(picked.VerifySeconds), Round(restoreWatch.Elapsed.TotalSeconds), Round(compareWatch.Elapsed.TotalSeconds));
                 if (summary.RtoOk == false)
                 {
                     summary.Reasons.Add($"rto_exceeded: restore took {summary.RtoSeconds:0.0}s, target {options.RtoTargetSeconds}s");
@@ -167,6 +105,83 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
         {
             Directory.Delete(workDir, recursive: true);
         }
+    }
+
+    /// <summary>A drill's backup: the newest that verifies, or (none verifying) the newest with a readable manifest.</summary>
+    private sealed record DrillPick(string Id, BackupManifest Manifest, string DumpPath, bool Verified, string? Problem,
+        List<SkippedBackup> Skipped, double FetchSeconds, double VerifySeconds);
+
+    /// <summary>
+    /// Newest first: the first backup whose dump matches its manifest is the one restored; the ones before it are
+    /// reported as skipped. A dry run reads manifests only, so it cannot tell a corrupt dump. Each download is timed
+    /// on <paramref name="rto"/>: passing over a broken backup is part of the recovery time.
+    /// </summary>
+    private async Task<DrillPick> PickAsync(IReadOnlyList<string> candidates, string source, string workDir, bool named, Stopwatch rto, JobContext context)
+    {
+        var ct = context.CancellationToken;
+        var skipped = new List<SkippedBackup>();
+        var fetchSeconds = 0.0;
+        var verifySeconds = 0.0;
+        (string Id, BackupManifest Manifest, string? Problem)? chosen = null;
+        (string Id, BackupManifest Manifest, string? Problem)? firstBad = null;
+        var dumpPath = "";
+        foreach (var id in candidates)
+        {
+            var fetchStarted = context.Now;
+            var fetchAt = rto.Elapsed.TotalSeconds;
+            var candidateDir = Path.Combine(workDir, PublishTarget.CheckRunId(id));
+            Directory.CreateDirectory(candidateDir);
+            BackupManifest candidate;
+            try
+            {
+                candidate = await FetchManifestAsync(source, id, candidateDir, ct);
+            }
+            catch (Exception e) when (!named && e is InvalidDataException or System.Text.Json.JsonException or FileNotFoundException)
+            {
+                skipped.Add(new SkippedBackup(id, $"manifest_unreadable: {e.Message}"));
+                context.Progress($"[backup-drill] skipping {id}: its manifest cannot be read");
+                continue;
+            }
+            if (context.DryRun)
+            {
+                chosen = (id, candidate, null);
+                break;
+            }
+            dumpPath = Path.Combine(candidateDir, candidate.DumpFile);
+            string? problem;
+            try
+            {
+                await targets.DownloadAsync(source, id, candidate.DumpFile, dumpPath, ct);
+                fetchSeconds += rto.Elapsed.TotalSeconds - fetchAt;
+                await StepAsync(context, "fetch", RunStatus.Succeeded, fetchStarted,
+                    new { backup_id = id, backup_uri = targets.Locate(source, id), size_bytes = new FileInfo(dumpPath).Length });
+                context.Progress($"[backup-drill] fetched {id} in {rto.Elapsed.TotalSeconds - fetchAt:0.0}s");
+                var verifyStarted = context.Now;
+                var verifyAt = rto.Elapsed.TotalSeconds;
+                problem = await DumpCheck.MismatchAsync(candidate, dumpPath, ct);
+                verifySeconds += rto.Elapsed.TotalSeconds - verifyAt;
+                await StepAsync(context, "verify", problem is null ? RunStatus.Succeeded : RunStatus.Failed, verifyStarted,
+                    new { backup_id = id, sha256 = candidate.DumpSha256, problem });
+            }
+            catch (FileNotFoundException) when (!named)
+            {
+                fetchSeconds += rto.Elapsed.TotalSeconds - fetchAt;
+                problem = $"checksum_mismatch: {candidate.DumpFile} is missing at the source";
+                await StepAsync(context, "fetch", RunStatus.Failed, fetchStarted, new { backup_id = id, problem });
+            }
+            if (problem is null)
+            {
+                chosen = (id, candidate, null);
+                break;
+            }
+            skipped.Add(new SkippedBackup(id, problem));
+            firstBad ??= (id, candidate, problem);
+            context.Progress($"[backup-drill] skipping {id}: {problem}");
+            Directory.Delete(candidateDir, recursive: true);
+        }
+        if (chosen is { } ok) return new DrillPick(ok.Id, ok.Manifest, dumpPath, !context.DryRun, null, skipped, fetchSeconds, verifySeconds);
+        if (firstBad is not { } bad) throw new InvalidDataException($"no backup under {source} has a readable {BackupManifest.FileName}");
+        return new DrillPick(bad.Id, bad.Manifest, "", false, bad.Problem, skipped.Where(b => b.BackupId != bad.Id).ToList(), fetchSeconds, verifySeconds);
     }
 
     private BackupDrillSummary NewSummary(BackupDrillOptions options, JobContext context, string backupId, BackupManifest manifest, string source,

@@ -22,11 +22,7 @@ public sealed class AlertDeliveredOnceTests : AlertJobTest
     };
 
     [SetUp]
-    public async Task StaleKeysAsync()
-    {
-        for (var i = 0; i < 3; i++) await Db.AddKeyAsync(Tenant, $"ak_live_old{i}", Tuesday.AddDays(-40));
-        await Db.AddRotationAuditAsync(Tenant, Tuesday.AddDays(-2));
-    }
+    public Task StaleKeysAsync() => Db.AddStaleKeysAsync(Tenant, Tuesday);
 
     private Task<RunResult> DispatchAsync(int timeoutMs = 8000) => Worker.RunAsync("hosted-alert-dispatch", new Dictionary<string, object?>
     {

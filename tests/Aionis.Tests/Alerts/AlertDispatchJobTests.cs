@@ -18,11 +18,7 @@ public sealed class AlertDispatchJobTests : AlertJobTest
     protected override DateTimeOffset Now => Tuesday;
 
     /// <summary>Three stale keys (critical at base) and a recent rotation.</summary>
-    private async Task StaleKeysAsync(int count = 3)
-    {
-        for (var i = 0; i < count; i++) await Db.AddKeyAsync(Tenant, $"ak_live_old{i}", Tuesday.AddDays(-40));
-        await Db.AddRotationAuditAsync(Tenant, Tuesday.AddDays(-2));
-    }
+    private Task StaleKeysAsync(int count = 3) => Db.AddStaleKeysAsync(Tenant, Tuesday, count);
 
     private Task<RunResult> DispatchAsync(bool dryRun = false, params (string Key, object? Value)[] extra)
     {
