@@ -29,10 +29,12 @@ public sealed class AlertTestJob(IServiceProvider services, AlertSender sender) 
             return new AlertTestSummary(false, options.Strict, context.DryRun, checkedAt, mode, options.TenantId, 0, 0, [], nothing);
         }
 
+        // One test alert per run: its dedup key is also its idempotency key.
+        var key = $"aionis-alert-test:{context.RunId}";
         var message = new AlertMessage(EventType, options.TenantId, options.Severity,
             $"Aionis game-day test alert (run {context.RunId}); no action needed",
             new JsonObject { ["run_id"] = context.RunId.ToString(), ["task_id"] = context.TaskId, ["test"] = true },
-            $"aionis-alert-test:{context.RunId}");
+            key, IdempotencyKey: key);
         var deliveries = new List<AlertTestDelivery>();
         foreach (var target in targets)
         {

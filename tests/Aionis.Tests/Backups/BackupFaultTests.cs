@@ -39,6 +39,24 @@ public sealed class BackupFaultTests : BackupsFixture
     }
 
     [Test]
+    public async Task A_full_staging_disk_fails_pg_dump_publishes_nothing_and_leaves_no_partial_dump()
+    {
+        var staging = Path.Combine(Worker.ArtifactsRoot, "staging");
+        await using var disk = await SmallDisk.MountAsync(staging, 64 * 1024);
+
+        var result = await Worker.RunAsync("backup-create",
+            new Dictionary<string, object?> { ["target"] = Target, ["work-dir"] = Path.Combine(staging, "run") });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.RuntimeError), result.Error);
+            Assert.That(result.Error, Does.Contain("No space left on device"));
+            Assert.That(BackupsRows.BackupIdsAt(Target), Is.Empty, "nothing was published");
+            Assert.That(Directory.GetFileSystemEntries(staging), Is.Empty, "the partial dump is gone and the space is back");
+        });
+    }
+
+    [Test]
     public async Task Keep_counts_only_backups_that_verify_so_broken_newest_ones_never_prune_the_last_good_one()
     {
         var ids = await NightlyBackupsAsync(3);
