@@ -26,7 +26,7 @@ public sealed class AlertDispatchJob(AlertEventDetector detector, RouteDispatche
         }
         var delivery = DeliveryCounts.Of(rows);
         return new AlertDispatchSummary(
-            Ok: delivery.Failed == 0,
+            Ok: delivery.Failed == 0 && delivery.Unknown == 0,
             Strict: options.Strict,
             DryRun: context.DryRun,
             CheckedAt: checkedAt,

@@ -15,12 +15,14 @@ public sealed record DispatchRow(
 
 public sealed record DetectedEventRow(string EventType, string Summary, string Severity);
 
-public sealed record DeliveryCounts(int Sent, int Failed, int Skipped, int Total, IReadOnlyList<DispatchRow> Rows)
+/// <summary>Reference §8.5 counts, plus <see cref="Unknown"/>: deliveries that timed out and are retried by the next run.</summary>
+public sealed record DeliveryCounts(int Sent, int Failed, int Skipped, int Unknown, int Total, IReadOnlyList<DispatchRow> Rows)
 {
     public static DeliveryCounts Of(IReadOnlyList<DispatchRow> rows) => new(
         rows.Count(r => r.Status == DeliveryOutcome.Sent),
         rows.Count(r => r.Status == DeliveryOutcome.Failed),
         rows.Count(r => r.Status == DeliveryOutcome.Skipped),
+        rows.Count(r => r.Status == DeliveryOutcome.Unknown),
         rows.Count,
         rows);
 }

@@ -6,7 +6,7 @@ public static class AlertHeaders
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
     {
         "host", "content-length", "transfer-encoding", "connection", "upgrade", "te", "trailer", "keep-alive",
-        "proxy-authorization", AlertSignature.Header, AlertSignature.TimestampHeader,
+        "proxy-authorization", AlertRequest.IdempotencyKeyHeader, AlertSignature.Header, AlertSignature.TimestampHeader,
     };
 
     /// <summary>Why this header may not be sent, or null when it may.</summary>

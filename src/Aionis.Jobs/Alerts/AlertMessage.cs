@@ -4,7 +4,8 @@ namespace Aionis.Jobs.Alerts;
 
 /// <summary>
 /// One alert to deliver. <see cref="Resolve"/> closes an earlier alert with the same <see cref="DedupKey"/>
-/// (PagerDuty <c>resolve</c>; a "recovered" message elsewhere).
+/// (PagerDuty <c>resolve</c>; a "recovered" message elsewhere). <see cref="IdempotencyKey"/> names this one notification
+/// (the same on every retry of it): webhooks get it as the <c>Idempotency-Key</c> header, Slack also in its text.
 /// </summary>
 public sealed record AlertMessage(
     string EventType,
@@ -13,4 +14,5 @@ public sealed record AlertMessage(
     string Summary,
     JsonNode? Payload,
     string DedupKey,
-    bool Resolve = false);
+    bool Resolve = false,
+    string? IdempotencyKey = null);

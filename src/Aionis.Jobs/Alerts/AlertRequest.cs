@@ -8,6 +8,9 @@ namespace Aionis.Jobs.Alerts;
 /// <summary>One HTTP POST to a target: URL, JSON body bytes (what is signed) and headers.</summary>
 public sealed record AlertRequest(Uri Url, byte[] Body, IReadOnlyList<KeyValuePair<string, string>> Headers)
 {
+    /// <summary>The header receivers use to drop a repeated delivery (same value on every retry of one notification).</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     /// <summary>
     /// The request for a target (reference §8.4, contract §7): PagerDuty gets an Events API v2 body; webhooks get the
     /// reference body, signed when the target has a secret; Slack gets the same body plus the <c>text</c> Slack requires.
@@ -35,6 +38,10 @@ public sealed record AlertRequest(Uri Url, byte[] Body, IReadOnlyList<KeyValuePa
                 throw new AlertTargetException(problem);
             }
             headers.Add(new(name, value));
+        }
+        if (message.IdempotencyKey is { } idempotencyKey)
+        {
+            headers.Add(new(IdempotencyKeyHeader, idempotencyKey));
         }
         var body = Encoding.UTF8.GetBytes(WebhookBody(target, message, sentAt).ToJsonString());
         if (!string.IsNullOrEmpty(target.Secret))
@@ -68,9 +75,10 @@ public sealed record AlertRequest(Uri Url, byte[] Body, IReadOnlyList<KeyValuePa
         return body;
     }
 
+    /// <summary>Slack drops no repeats, so the alert id is in the text: a resent alert is recognisably the same one.</summary>
     private static string SlackText(AlertMessage message) =>
         $"{(message.Resolve ? ":white_check_mark: RECOVERED" : $":rotating_light: {message.Severity.ToUpperInvariant()}")} " +
-        $"[{message.EventType}] {message.Summary}";
+        $"[{message.EventType}] {message.Summary}" + (message.IdempotencyKey is { } id ? $" (alert id {id})" : "");
 
     private static byte[] PagerDutyBody(AlertTarget target, AlertMessage message)
     {

@@ -9,7 +9,9 @@ namespace Aionis.Jobs.Alerts;
 /// <summary>
 /// Delivers one alert to one target over HTTP: builds the request, applies the target guard, posts with a timeout per
 /// attempt, and retries only 429 (honouring Retry-After, bounded) and 5xx, at most <see cref="MaxAttempts"/> times.
-/// Only the first <see cref="ResponseBodyLimit"/> characters of a response are read, however large it is.
+/// Only the first <see cref="ResponseBodyLimit"/> characters of a response are read, however large it is. A timed-out
+/// attempt is <c>unknown</c>, not failed, and is not retried here: the receiver may have taken it, and only a retry
+/// carrying the same idempotency key (the caller's next run) is safe.
 /// </summary>
 public sealed class AlertSender(IHttpClientFactory clients, AlertTargetGuard guard, TimeProvider clock)
 {
@@ -47,6 +49,10 @@ public sealed class AlertSender(IHttpClientFactory clients, AlertTargetGuard gua
         for (var attempt = 1; ; attempt++)
         {
             var response = await PostOnceAsync(client, request, timeout, cancellationToken);
+            if (response.TimedOut)
+            {
+                return new DeliveryOutcome(DeliveryOutcome.Unknown, null, null, response.Error, attempt);
+            }
             if (response.Code is >= 200 and < 300)
             {
                 return new DeliveryOutcome(DeliveryOutcome.Sent, response.Code, response.Body, null, attempt);
@@ -62,7 +68,7 @@ public sealed class AlertSender(IHttpClientFactory clients, AlertTargetGuard gua
         }
     }
 
-    private sealed record HttpAttempt(int? Code, string? Body, string? Error, TimeSpan? RetryAfter);
+    private sealed record HttpAttempt(int? Code, string? Body, string? Error, TimeSpan? RetryAfter, bool TimedOut = false);
 
     private static async Task<HttpAttempt> PostOnceAsync(HttpClient client, AlertRequest request, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -91,7 +97,7 @@ public sealed class AlertSender(IHttpClientFactory clients, AlertTargetGuard gua
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new HttpAttempt(null, null, $"timed out after {timeout.TotalMilliseconds:0} ms", null);
+            return new HttpAttempt(null, null, $"timed out after {timeout.TotalMilliseconds:0} ms", null, TimedOut: true);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {

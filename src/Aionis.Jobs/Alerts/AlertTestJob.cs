@@ -29,10 +29,12 @@ public sealed class AlertTestJob(IServiceProvider services, AlertSender sender) 
             return new AlertTestSummary(false, options.Strict, context.DryRun, checkedAt, mode, options.TenantId, 0, 0, [], nothing);
         }
 
+        // One test alert per run: its dedup key is also its idempotency key.
+        var key = $"aionis-alert-test:{context.RunId}";
         var message = new AlertMessage(EventType, options.TenantId, options.Severity,
             $"Aionis game-day test alert (run {context.RunId}); no action needed",
             new JsonObject { ["run_id"] = context.RunId.ToString(), ["task_id"] = context.TaskId, ["test"] = true },
-            $"aionis-alert-test:{context.RunId}");
+            key, IdempotencyKey: key);
         var deliveries = new List<AlertTestDelivery>();
         foreach (var target in targets)
         {
@@ -42,7 +44,7 @@ public sealed class AlertTestJob(IServiceProvider services, AlertSender sender) 
             context.Progress($"[alert-test] {target.Id} ({target.Channel}) {delivery.Status}{(delivery.Error is null ? "" : ": " + delivery.Error)}");
             await context.Steps.RecordAsync(new JobStep($"alert:{target.Id}", delivery.Status, started, context.Now, delivery), context.CancellationToken);
         }
-        var failed = deliveries.Count(d => d.Status == DeliveryOutcome.Failed);
+        var failed = deliveries.Count(d => d.Status is DeliveryOutcome.Failed or DeliveryOutcome.Unknown);
         return new AlertTestSummary(failed == 0, options.Strict, context.DryRun, checkedAt, mode, options.TenantId,
             deliveries.Count(d => d.Status == DeliveryOutcome.Sent), failed, deliveries, null);
     }
@@ -72,7 +74,7 @@ public sealed class AlertTestJob(IServiceProvider services, AlertSender sender) 
         {
             var metadata = new JsonObject { ["dry_run"] = false, ["channel"] = target.Channel, ["test"] = true, ["attempts"] = outcome.Attempts };
             await services.GetRequiredService<AlertDeliveryStore>().InsertAsync(new AlertDeliveryRecord(Guid.Parse(target.Id), options.TenantId!,
-                EventType, outcome.Status, outcome.ResponseCode, outcome.ResponseBody, outcome.Error, metadata), context.RunId, context.Now, context.CancellationToken);
+                EventType, outcome.StoredStatus, outcome.ResponseCode, outcome.ResponseBody, outcome.Error, metadata), context.RunId, context.Now, context.CancellationToken);
         }
         return new AlertTestDelivery(target.Id, target.Channel, target.RedactedUrl, outcome.Status, outcome.ResponseCode, outcome.Error, outcome.Attempts);
     }

@@ -25,6 +25,7 @@ internal sealed class AlertsModule : IServiceModule
         services.AddSingleton<AlertSender>();
         services.AddTransient<AlertRouteReader>();
         services.AddTransient<AlertDeliveryStore>();
+        services.AddTransient<Aionis.Data.Alerts.AlertDeliveryClaimStore>();
         services.AddTransient<RouteDispatcher>();
         services.AddTransient<CatalogJobReader>();
         services.AddTransient<AlertEventDetector>();

@@ -55,9 +55,13 @@ public sealed class OperatorAlertStore(NpgsqlDataSource dataSource)
               (task_id, kind, dedup_key, severity, opened_at, last_sent_at, resolved_at, occurrences, last_run_id, last_error)
             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9)
             ON CONFLICT (task_id, kind) DO UPDATE SET
-              dedup_key = EXCLUDED.dedup_key, severity = EXCLUDED.severity, opened_at = EXCLUDED.opened_at,
-              last_sent_at = EXCLUDED.last_sent_at, resolved_at = NULL, occurrences = EXCLUDED.occurrences,
+              dedup_key = EXCLUDED.dedup_key, severity = EXCLUDED.severity,
+              -- An episode another node opened meanwhile stays that episode (same opening, so the same notification key).
+              opened_at = CASE WHEN a.resolved_at IS NULL THEN a.opened_at ELSE EXCLUDED.opened_at END,
+              last_sent_at = CASE WHEN a.resolved_at IS NULL THEN a.last_sent_at END, resolved_at = NULL,
+              occurrences = CASE WHEN a.resolved_at IS NULL THEN a.occurrences + 1 ELSE 1 END,
               last_run_id = COALESCE(EXCLUDED.last_run_id, a.last_run_id), last_error = COALESCE(EXCLUDED.last_error, a.last_error)
+            RETURNING opened_at, last_sent_at, occurrences
             """, connection, transaction))
         {
             write.Parameters.Add(new NpgsqlParameter { Value = taskId });
@@ -69,7 +73,14 @@ public sealed class OperatorAlertStore(NpgsqlDataSource dataSource)
             write.Parameters.Add(new NpgsqlParameter { Value = episode.Occurrences });
             write.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = runId });
             write.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = error });
-            await write.ExecuteNonQueryAsync(cancellationToken);
+            await using var stored = await write.ExecuteReaderAsync(cancellationToken);
+            await stored.ReadAsync(cancellationToken);
+            episode = episode with
+            {
+                OpenedAt = stored.GetFieldValue<DateTimeOffset>(0),
+                LastSentAt = stored.IsDBNull(1) ? null : stored.GetFieldValue<DateTimeOffset>(1),
+                Occurrences = stored.GetInt32(2),
+            };
         }
         await transaction.CommitAsync(cancellationToken);
         return episode;

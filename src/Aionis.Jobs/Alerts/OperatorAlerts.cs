@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Aionis.Data.Alerts;
 using Aionis.Data.History;
 using Microsoft.Extensions.Logging;
 
@@ -9,9 +10,13 @@ namespace Aionis.Jobs.Alerts;
 /// its last attempt (<c>on_failure</c>), a gate verdict (<c>on_gate_failed</c>), and the dead-man switch (overdue tasks).
 /// A failing task alerts once per dedupe window; a later success resolves every open episode of the task (PagerDuty
 /// <c>resolve</c> with the same dedup key, a "recovered" message elsewhere). The scheduler calls this service.
+/// Every notification has an idempotency key derived from its episode (so every node computes the same one) and is
+/// claimed per channel before it is sent: two nodes raising the same alert at once send it once, and a notification
+/// whose delivery timed out is retried by the next occurrence with the same key.
 /// </summary>
 public sealed partial class OperatorAlerts(
     OperatorAlertStore store,
+    AlertDeliveryClaimStore claims,
     OperatorChannelSet channels,
     AlertSender sender,
     TimeProvider clock,
@@ -105,7 +110,8 @@ public sealed partial class OperatorAlerts(
         }
         alert.Payload["occurrences"] = episode.Occurrences;
         alert.Payload["open_since"] = IsoTime.Format(episode.OpenedAt);
-        var message = new AlertMessage(alert.EventType, null, policy.Severity, alert.Summary, alert.Payload, episode.DedupKey);
+        var message = new AlertMessage(alert.EventType, null, policy.Severity, alert.Summary, alert.Payload, episode.DedupKey,
+            IdempotencyKey: AlertIdempotency.OperatorKey(episode.DedupKey, episode.OpenedAt, episode.LastSentAt, resolve: false));
         if (await SendAsync(message, policy, cancellationToken))
         {
             await store.MarkSentAsync(taskId, kind, now, cancellationToken);
@@ -131,12 +137,13 @@ public sealed partial class OperatorAlerts(
             };
             var message = new AlertMessage($"job_{episode.Kind}_recovered", null, episode.Severity,
                 $"recovered: task {taskId} {reason} ({episode.Kind} open since {IsoTime.Format(episode.OpenedAt)})",
-                payload, episode.DedupKey, Resolve: true);
+                payload, episode.DedupKey, Resolve: true,
+                IdempotencyKey: AlertIdempotency.OperatorKey(episode.DedupKey, episode.OpenedAt, episode.LastSentAt, resolve: true));
             await SendAsync(message, policy, cancellationToken);
         }
     }
 
-    /// <summary>Sends to the policy's channels; true when at least one took it.</summary>
+    /// <summary>Sends to the policy's channels; true when at least one took it (a channel another node claimed is left to it).</summary>
     private async Task<bool> SendAsync(AlertMessage message, NotifyPolicy policy, CancellationToken cancellationToken)
     {
         var targets = policy.Channels.Count > 0 ? channels.Named(policy.Channels) : channels.ForSeverity(policy.Severity);
@@ -149,7 +156,18 @@ public sealed partial class OperatorAlerts(
         var anySent = false;
         foreach (var channel in targets)
         {
+            var scope = $"operator:{channel.Id}";
+            var claimant = Guid.NewGuid();
+            var key = message.IdempotencyKey!;
+            // A sent notification is never sent again (a reminder or a resolve has a key of its own).
+            if (await claims.TryClaimAsync(scope, key, key, claimant, clock.GetUtcNow(), AlertIdempotency.Lease(DeliveryTimeout),
+                    DateTimeOffset.MinValue, cancellationToken) is null)
+            {
+                logger.LogInformation("operator alert {EventType} via {Channel}: already sent or being sent ({Key})", message.EventType, channel.Id, key);
+                continue;
+            }
             var outcome = await sender.DeliverAsync(channel.ToTarget(), message, DeliveryTimeout, cancellationToken);
+            await claims.FinishAsync(scope, key, claimant, outcome.Status, clock.GetUtcNow(), cancellationToken);
             anySent |= outcome.IsSent;
             logger.Log(outcome.IsSent ? LogLevel.Information : LogLevel.Warning,
                 "operator alert {EventType} via {Channel} ({Type}): {Status} {Code} {Error}",

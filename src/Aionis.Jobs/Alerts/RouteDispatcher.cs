@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Aionis.Data.Alerts;
 using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Alerts;
@@ -7,8 +8,11 @@ namespace Aionis.Jobs.Alerts;
 /// Routes one event to a tenant's routes (reference §8.3–8.4): per route, the policy in order — thresholds, quiet
 /// windows, dedupe — then delivery, each outcome written to <c>control_alert_deliveries</c>. A dry run sends nothing
 /// and writes no rows (contract §9.4); its plan is in the summary and <c>planned_actions</c>.
+/// Before sending, the run claims the route's dedupe key in <c>worker.alert_delivery_claims</c>: of two concurrent runs
+/// only one sends, the other records a dedupe hit. The claim carries the delivery's idempotency key, kept across runs
+/// while the outcome is unknown (a timeout), so the retry is recognisably the same delivery.
 /// </summary>
-public sealed class RouteDispatcher(AlertRouteReader routes, AlertDeliveryStore deliveries, AlertSender sender)
+public sealed class RouteDispatcher(AlertRouteReader routes, AlertDeliveryStore deliveries, AlertDeliveryClaimStore claims, AlertSender sender)
 {
     public const string NoActiveRoute = "no_active_route";
     public const string InvalidPolicy = "invalid_policy";
@@ -98,13 +102,26 @@ public sealed class RouteDispatcher(AlertRouteReader routes, AlertDeliveryStore 
             return new DispatchRow(alert.EventType, route.Id, route.Channel, DeliveryOutcome.Skipped, severity, null, DryRun, DryRun);
         }
 
-        var outcome = await sender.DeliverAsync(target, message, options.Timeout, context.CancellationToken);
+        var scope = route.Id.ToString();
+        var claim = await claims.TryClaimAsync(scope, dedupeKey, AlertIdempotency.NewKey(), context.RunId, now,
+            AlertIdempotency.Lease(options.Timeout), now.AddSeconds(-policy.DedupeTtlSeconds), context.CancellationToken);
+        if (claim is null)
+        {
+            metadata["dedupe_claimed_elsewhere"] = true;
+            return await SkipAsync(tenantId, alert, route, severity, DedupeHit, DedupeHit, metadata, context);
+        }
+        metadata["idempotency_key"] = claim.IdempotencyKey;
+        metadata["delivery_attempt"] = claim.Attempts;
+        var outcome = await sender.DeliverAsync(target, message with { IdempotencyKey = claim.IdempotencyKey }, options.Timeout, context.CancellationToken);
         metadata["attempts"] = outcome.Attempts;
-        await deliveries.InsertAsync(new AlertDeliveryRecord(route.Id, tenantId, alert.EventType, outcome.Status,
-            outcome.ResponseCode, outcome.ResponseBody, outcome.Error, metadata), context.RunId, now, context.CancellationToken);
+        metadata["delivery_state"] = outcome.Status;
+        var error = outcome.Status == DeliveryOutcome.Unknown ? AlertIdempotency.UnknownError(outcome.Error) : outcome.Error;
+        await deliveries.InsertAsync(new AlertDeliveryRecord(route.Id, tenantId, alert.EventType, outcome.StoredStatus,
+            outcome.ResponseCode, outcome.ResponseBody, error, metadata), context.RunId, now, context.CancellationToken);
+        await claims.FinishAsync(scope, dedupeKey, context.RunId, outcome.Status, context.Now, context.CancellationToken);
         context.Actions.Record("send_alert", $"route:{route.Id}", 1,
             new { event_type = alert.EventType, channel = route.Channel, target = target.RedactedUrl, severity, status = outcome.Status });
-        return new DispatchRow(alert.EventType, route.Id, route.Channel, outcome.Status, severity, outcome.ResponseCode, outcome.Error);
+        return new DispatchRow(alert.EventType, route.Id, route.Channel, outcome.Status, severity, outcome.ResponseCode, error);
     }
 
     /// <summary>A policy skip: a <c>skipped</c> delivery row (none in a dry run) and the run row with its reason.</summary>

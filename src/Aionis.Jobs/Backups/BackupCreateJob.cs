@@ -23,8 +23,11 @@ public sealed record BackupCreateSummary(
     IReadOnlyList<PublishResult> Published,
     IReadOnlyList<PrunedBackups> Pruned) : IJobSummary;
 
-/// <summary>Backups removed (or, in a dry run, that would be removed) at one target by <c>--keep</c>.</summary>
-public sealed record PrunedBackups(string Target, IReadOnlyList<string> BackupIds);
+/// <summary>
+/// Backups removed (or, in a dry run, that would be removed) at one target by <c>--keep</c>, and the newer ones kept
+/// that do not verify (<see cref="CorruptBackupIds"/>, not counted toward <c>--keep</c>).
+/// </summary>
+public sealed record PrunedBackups(string Target, IReadOnlyList<string> BackupIds, IReadOnlyList<string> CorruptBackupIds);
 
 /// <summary>
 /// <c>pg_dump --format=custom</c> of the worker's database with row counts taken in the dump's own snapshot, a
@@ -63,18 +66,26 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
 
         var workDir = context.ResolvePath(options.WorkDir, "work-dir");
         var folder = Path.Combine(workDir, backupId);
-        Directory.CreateDirectory(folder);
+        // The dump and the manifest are staged apart so that every target receives the dump before the manifest.
+        var dumpFolder = Path.Combine(folder, "dump");
+        var manifestFolder = Path.Combine(folder, "manifest");
+        Directory.CreateDirectory(dumpFolder);
+        Directory.CreateDirectory(manifestFolder);
         try
         {
             var dumpWatch = Stopwatch.StartNew();
-            var dumpPath = Path.Combine(folder, DumpFileName);
+            var partialPath = Path.Combine(dumpFolder, DumpFileName + ".partial");
             // pg_dump imports the exported snapshot as it starts; meanwhile the counts run in the exporting transaction,
             // on exactly the same data, so counting costs no extra wall time.
             var dump = pg.RunAsync("pg_dump", database.ConnectionString,
-                ["--format=custom", $"--snapshot={snapshot.Id}", $"--file={dumpPath}", .. selection.PgDumpArguments(all, selected)], ct);
+                ["--format=custom", $"--snapshot={snapshot.Id}", $"--file={partialPath}", .. selection.PgDumpArguments(all, selected)], ct);
             var counting = DatabaseTables.CountRowsAsync(snapshot.Connection, selected, ct);
             await Task.WhenAll(dump, counting);
             var counts = await counting;
+            // A write the disk could not hold may only fail here; the checksum is taken of what is on the device.
+            DurableFiles.Sync(partialPath);
+            var dumpPath = Path.Combine(dumpFolder, DumpFileName);
+            File.Move(partialPath, dumpPath);
             dumpWatch.Stop();
             await snapshot.DisposeAsync();
             ReportCounts(context, counts, snapshot);
@@ -91,19 +102,20 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
                 Tables: counts,
                 StartedAt: startedAt,
                 FinishedAt: context.Now);
-            await manifest.WriteAsync(folder, ct);
+            await manifest.WriteAsync(manifestFolder, ct);
             context.Actions.Record("pg_dump", database.Description, counts.Count, new { backup_id = backupId, size_bytes = manifest.DumpSizeBytes });
             context.Progress($"[backup-create] dumped {manifest.DumpSizeBytes} bytes in {dumpWatch.Elapsed.TotalSeconds:0.0}s");
 
             var published = new List<PublishResult>();
             foreach (var target in destinations)
             {
-                var copy = await targets.PublishAsync(folder, target, backupId, ct);
+                var copy = await targets.PublishAsync(dumpFolder, manifestFolder, manifest, target, ct);
                 published.Add(copy);
                 context.Actions.Record("upload", copy.PublishedUri, 2);
                 context.Artifacts.Add($"backup:{published.Count}", copy.PublishedUri);
                 context.Progress($"[backup-create] published {backupId} to {copy.PublishedUri}");
             }
+            // Only now, with the new backup verified at every target, may older ones go.
             var pruned = await PruneAsync(destinations, options.Keep, backupId, context);
             return Summary(manifest, counts, snapshot, backupId, startedAt, manifest.FinishedAt, dumpWatch.Elapsed.TotalSeconds, published, pruned, dryRun: false);
         }
@@ -121,22 +133,51 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
     public static string BackupId(DateTimeOffset startedAt, string databaseName, Guid runId) =>
         $"{startedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{UnsafePathCharacters().Replace(databaseName, "_")}-{runId.ToString("N")[^8..]}";
 
-    /// <summary><c>--keep N</c> at local targets: the newest N (this backup included) stay, older ones go (a dry run only lists them).</summary>
+    /// <summary>
+    /// <c>--keep N</c> at local targets: the newest N backups that verify (this one included) stay; every backup older
+    /// than the Nth of them goes (a dry run only lists them). A backup that does not verify never counts toward N, so a
+    /// run of broken backups can never prune the last good one; broken ones newer than the Nth good one are kept and
+    /// reported, and go once enough good backups are newer. Checksums are read only when something would be pruned.
+    /// </summary>
     private async Task<List<PrunedBackups>> PruneAsync(IReadOnlyList<string> destinations, int? keepNewest, string backupId, JobContext context)
     {
         var pruned = new List<PrunedBackups>();
         if (keepNewest is not { } keep) return pruned;
+        var ct = context.CancellationToken;
         foreach (var target in destinations.Where(targets.CanDelete))
         {
-            var existing = (await targets.ListAsync(target, context.CancellationToken)).Where(id => id != backupId);
-            var older = existing.Order(StringComparer.Ordinal).SkipLast(keep - 1).ToList();
+            var newestFirst = (await targets.ListAsync(target, ct)).Where(id => id != backupId).Reverse().ToList();
+            var corrupt = new List<string>();
+            var older = new List<string>();
+            if (newestFirst.Count >= keep)
+            {
+                // The new backup was verified when it was published (in a dry run it is the one that would be).
+                var valid = 1;
+                foreach (var id in newestFirst)
+                {
+                    if (valid >= keep)
+                    {
+                        older.Add(id);
+                    }
+                    else if (await targets.ProblemAtLocalAsync(target, id, ct) is { } problem)
+                    {
+                        corrupt.Add(id);
+                        context.Progress($"[backup-create] backup {id} at {target} does not verify and does not count toward --keep: {problem}");
+                    }
+                    else
+                    {
+                        valid++;
+                    }
+                }
+                older.Reverse();
+            }
             foreach (var id in older)
             {
-                if (!context.DryRun) await targets.DeleteAsync(target, id, context.CancellationToken);
+                if (!context.DryRun) await targets.DeleteAsync(target, id, ct);
                 context.Actions.Record("delete", targets.Locate(target, id));
             }
             if (older.Count > 0) context.Progress($"[backup-create] {(context.DryRun ? "would prune" : "pruned")} {older.Count} backups at {target}");
-            pruned.Add(new PrunedBackups(target, older));
+            pruned.Add(new PrunedBackups(target, older, corrupt));
         }
         return pruned;
     }

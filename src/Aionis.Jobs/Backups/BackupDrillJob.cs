@@ -10,7 +10,7 @@ namespace Aionis.Jobs.Backups;
 /// Restore drill: fetches a backup back from its target, checks the dump's SHA-256 before anything else, restores it
 /// into a scratch database it always drops, compares row counts with the manifest, and measures RTO and RPO.
 /// </summary>
-[Job("backup-drill", "Restore the newest backup into a scratch database; verify checksum and row counts, measure RTO and RPO",
+[Job("backup-drill", "Restore the newest backup whose checksum verifies into a scratch database; check row counts, measure RTO and RPO",
     Permissions = [Permissions.WriteScratchDatabase])]
 public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupTargets targets) : IJob<BackupDrillOptions, BackupDrillSummary>
 {
@@ -19,39 +19,22 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
         var ct = context.CancellationToken;
         var drilledAt = context.Now;
         var source = PublishTarget.Resolve(options.Source, context);
-        var backupId = options.Backup ?? (await targets.ListAsync(source, ct)).LastOrDefault()
-            ?? throw new InvalidOperationException($"no backup (a folder with {BackupManifest.FileName}) under {source}");
+        IReadOnlyList<string> candidates = options.Backup is { } named ? [named] : (await targets.ListAsync(source, ct)).Reverse().ToList();
+        if (candidates.Count == 0) throw new InvalidOperationException($"no backup (a folder with {BackupManifest.FileName}) under {source}");
         var scratch = new ScratchDatabase(options.ScratchConnection ?? database.ConnectionString, context.RunId);
         var workDir = context.ResolvePath(options.WorkDir, "work-dir");
         Directory.CreateDirectory(workDir);
         try
         {
             var rto = Stopwatch.StartNew();
-            var fetchStarted = context.Now;
-            var manifest = await FetchManifestAsync(source, backupId, workDir, ct);
-            var summary = new BackupDrillSummary
-            {
-                Strict = options.Strict,
-                DryRun = context.DryRun,
-                Source = options.Source,
-                BackupId = backupId,
-                BackupUri = targets.Locate(source, backupId),
-                Database = manifest.Database,
-                ServerVersion = manifest.ServerVersion,
-                ScratchDatabase = scratch.Name,
-                ScratchServer = scratch.Description,
-                BackupStartedAt = manifest.StartedAt,
-                DrilledAt = drilledAt,
-                TableCount = manifest.Tables.Count,
-                TotalRows = manifest.TotalRows,
-                RpoSeconds = JobMath.Round6((drilledAt - manifest.StartedAt).TotalSeconds),
-                RtoTargetSeconds = options.RtoTargetSeconds,
-                RpoTargetSeconds = options.RpoTargetSeconds,
-            };
+            var picked = await PickAsync(candidates, source, workDir, options.Backup is not null, rto, context);
+            var summary = NewSummary(options, context, picked.Id, picked.Manifest, source, scratch, drilledAt);
+            summary.SkippedBackups.AddRange(picked.Skipped);
             if (!summary.RpoOk)
             {
-                summary.Reasons.Add($"rpo_exceeded: backup {backupId} is {summary.RpoSeconds:0}s old at drill time, target {options.RpoTargetSeconds}s");
+                summary.Reasons.Add($"rpo_exceeded: backup {picked.Id} is {summary.RpoSeconds:0}s old at drill time, target {options.RpoTargetSeconds}s");
             }
+            var manifest = picked.Manifest;
 
             if (context.DryRun)
             {
@@ -59,25 +42,22 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
                 context.Actions.Record("create_database", $"{scratch.Description}", 1);
                 context.Actions.Record("pg_restore", scratch.Description, manifest.Tables.Count, new { rows = manifest.TotalRows });
                 context.Actions.Record("drop_database", scratch.Description, 1);
-                context.Progress($"[backup-drill] dry run: would restore {backupId} ({manifest.DumpSizeBytes} bytes) into {scratch.Description}");
+                context.Progress($"[backup-drill] dry run: would restore {picked.Id} ({manifest.DumpSizeBytes} bytes) into {scratch.Description}");
                 return summary;
             }
 
-            var dumpPath = Path.Combine(workDir, manifest.DumpFile);
-            await targets.DownloadAsync(source, backupId, manifest.DumpFile, dumpPath, ct);
-            var fetchSeconds = rto.Elapsed.TotalSeconds;
-            await StepAsync(context, "fetch", RunStatus.Succeeded, fetchStarted, new { backup_uri = summary.BackupUri, size_bytes = new FileInfo(dumpPath).Length });
-            context.Progress($"[backup-drill] fetched {backupId} in {fetchSeconds:0.0}s");
-
-            var verifyStarted = context.Now;
-            summary.ChecksumOk = await VerifyAsync(manifest, dumpPath, summary.Reasons, ct);
-            var verifySeconds = rto.Elapsed.TotalSeconds - fetchSeconds;
-            await StepAsync(context, "verify", summary.ChecksumOk == true ? RunStatus.Succeeded : RunStatus.Failed, verifyStarted, new { sha256 = manifest.DumpSha256 });
-            if (summary.ChecksumOk != true)
+            summary.ChecksumOk = picked.Verified;
+            if (!picked.Verified)
             {
-                summary.Timings = new DrillTimings(Round(fetchSeconds), Round(verifySeconds), 0, 0);
+                summary.Reasons.Insert(0, $"{picked.Problem}; not restored");
+                if (candidates.Count > 1)
+                {
+                    summary.Reasons.Insert(1, $"no_verified_backup: none of the {candidates.Count} backups at {options.Source} matches its manifest");
+                }
+                summary.Timings = new DrillTimings(Round(picked.FetchSeconds), Round(picked.VerifySeconds), 0, 0);
                 return summary;
             }
+            var backupId = picked.Id;
 
             var restoreStarted = context.Now;
             var restoreWatch = Stopwatch.StartNew();
@@ -85,7 +65,7 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
             await scratch.CreateAsync(ct);
             try
             {
-                summary.Restored = await RestoreAsync(dumpPath, scratch, options.RestoreJobs, summary.Reasons, ct);
+                summary.Restored = await RestoreAsync(picked.DumpPath, scratch, options.RestoreJobs, summary.Reasons, ct);
                 restoreWatch.Stop();
                 rto.Stop();
                 summary.RtoSeconds = Round(rto.Elapsed.TotalSeconds);
@@ -104,7 +84,7 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
                         $"row_count_mismatch: {m.Table} has {m.Expected} rows in the manifest, {(m.Restored is { } r ? r.ToString() : "table missing")} restored"));
                     await StepAsync(context, "compare", summary.CountsMatch == true ? RunStatus.Succeeded : RunStatus.Failed, compareStarted, new { mismatches = summary.Mismatches });
                 }
-                summary.Timings = new DrillTimings(Round(fetchSeconds), Round(verifySeconds), Round(restoreWatch.Elapsed.TotalSeconds), Round(compareWatch.Elapsed.TotalSeconds));
+                summary.Timings = new DrillTimings(Round(picked.FetchSeconds), Round(picked.VerifySeconds), Round(restoreWatch.Elapsed.TotalSeconds), Round(compareWatch.Elapsed.TotalSeconds));
                 if (summary.RtoOk == false)
                 {
                     summary.Reasons.Add($"rto_exceeded: restore took {summary.RtoSeconds:0.0}s, target {options.RtoTargetSeconds}s");
@@ -127,6 +107,104 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
         }
     }
 
+    /// <summary>A drill's backup: the newest that verifies, or (none verifying) the newest with a readable manifest.</summary>
+    private sealed record DrillPick(string Id, BackupManifest Manifest, string DumpPath, bool Verified, string? Problem,
+        List<SkippedBackup> Skipped, double FetchSeconds, double VerifySeconds);
+
+    /// <summary>
+    /// Newest first: the first backup whose dump matches its manifest is the one restored; the ones before it are
+    /// reported as skipped. A dry run reads manifests only, so it cannot tell a corrupt dump. Each download is timed
+    /// on <paramref name="rto"/>: passing over a broken backup is part of the recovery time.
+    /// </summary>
+    private async Task<DrillPick> PickAsync(IReadOnlyList<string> candidates, string source, string workDir, bool named, Stopwatch rto, JobContext context)
+    {
+        var ct = context.CancellationToken;
+        var skipped = new List<SkippedBackup>();
+        var fetchSeconds = 0.0;
+        var verifySeconds = 0.0;
+        (string Id, BackupManifest Manifest, string? Problem)? chosen = null;
+        (string Id, BackupManifest Manifest, string? Problem)? firstBad = null;
+        var dumpPath = "";
+        foreach (var id in candidates)
+        {
+            var fetchStarted = context.Now;
+            var fetchAt = rto.Elapsed.TotalSeconds;
+            var candidateDir = Path.Combine(workDir, PublishTarget.CheckRunId(id));
+            Directory.CreateDirectory(candidateDir);
+            BackupManifest candidate;
+            try
+            {
+                candidate = await FetchManifestAsync(source, id, candidateDir, ct);
+            }
+            catch (Exception e) when (!named && e is InvalidDataException or System.Text.Json.JsonException or FileNotFoundException)
+            {
+                skipped.Add(new SkippedBackup(id, $"manifest_unreadable: {e.Message}"));
+                context.Progress($"[backup-drill] skipping {id}: its manifest cannot be read");
+                continue;
+            }
+            if (context.DryRun)
+            {
+                chosen = (id, candidate, null);
+                break;
+            }
+            dumpPath = Path.Combine(candidateDir, candidate.DumpFile);
+            string? problem;
+            try
+            {
+                await targets.DownloadAsync(source, id, candidate.DumpFile, dumpPath, ct);
+                fetchSeconds += rto.Elapsed.TotalSeconds - fetchAt;
+                await StepAsync(context, "fetch", RunStatus.Succeeded, fetchStarted,
+                    new { backup_id = id, backup_uri = targets.Locate(source, id), size_bytes = new FileInfo(dumpPath).Length });
+                context.Progress($"[backup-drill] fetched {id} in {rto.Elapsed.TotalSeconds - fetchAt:0.0}s");
+                var verifyStarted = context.Now;
+                var verifyAt = rto.Elapsed.TotalSeconds;
+                problem = await DumpCheck.MismatchAsync(candidate, dumpPath, ct);
+                verifySeconds += rto.Elapsed.TotalSeconds - verifyAt;
+                await StepAsync(context, "verify", problem is null ? RunStatus.Succeeded : RunStatus.Failed, verifyStarted,
+                    new { backup_id = id, sha256 = candidate.DumpSha256, problem });
+            }
+            catch (FileNotFoundException) when (!named)
+            {
+                fetchSeconds += rto.Elapsed.TotalSeconds - fetchAt;
+                problem = $"checksum_mismatch: {candidate.DumpFile} is missing at the source";
+                await StepAsync(context, "fetch", RunStatus.Failed, fetchStarted, new { backup_id = id, problem });
+            }
+            if (problem is null)
+            {
+                chosen = (id, candidate, null);
+                break;
+            }
+            skipped.Add(new SkippedBackup(id, problem));
+            firstBad ??= (id, candidate, problem);
+            context.Progress($"[backup-drill] skipping {id}: {problem}");
+            Directory.Delete(candidateDir, recursive: true);
+        }
+        if (chosen is { } ok) return new DrillPick(ok.Id, ok.Manifest, dumpPath, !context.DryRun, null, skipped, fetchSeconds, verifySeconds);
+        if (firstBad is not { } bad) throw new InvalidDataException($"no backup under {source} has a readable {BackupManifest.FileName}");
+        return new DrillPick(bad.Id, bad.Manifest, "", false, bad.Problem, skipped.Where(b => b.BackupId != bad.Id).ToList(), fetchSeconds, verifySeconds);
+    }
+
+    private BackupDrillSummary NewSummary(BackupDrillOptions options, JobContext context, string backupId, BackupManifest manifest, string source,
+        ScratchDatabase scratch, DateTimeOffset drilledAt) => new()
+    {
+        Strict = options.Strict,
+        DryRun = context.DryRun,
+        Source = options.Source,
+        BackupId = backupId,
+        BackupUri = targets.Locate(source, backupId),
+        Database = manifest.Database,
+        ServerVersion = manifest.ServerVersion,
+        ScratchDatabase = scratch.Name,
+        ScratchServer = scratch.Description,
+        BackupStartedAt = manifest.StartedAt,
+        DrilledAt = drilledAt,
+        TableCount = manifest.Tables.Count,
+        TotalRows = manifest.TotalRows,
+        RpoSeconds = JobMath.Round6((drilledAt - manifest.StartedAt).TotalSeconds),
+        RtoTargetSeconds = options.RtoTargetSeconds,
+        RpoTargetSeconds = options.RpoTargetSeconds,
+    };
+
     private async Task<BackupManifest> FetchManifestAsync(string source, string backupId, string workDir, CancellationToken ct)
     {
         var path = Path.Combine(workDir, BackupManifest.FileName);
@@ -137,15 +215,6 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
             throw new InvalidDataException($"{backupId}/{BackupManifest.FileName}: dump_file '{manifest.DumpFile}' must be a file name beside the manifest");
         }
         return manifest;
-    }
-
-    private static async Task<bool> VerifyAsync(BackupManifest manifest, string dumpPath, List<string> reasons, CancellationToken ct)
-    {
-        var size = new FileInfo(dumpPath).Length;
-        var sha256 = await FileDigest.Sha256HexAsync(dumpPath, ct);
-        if (string.Equals(sha256, manifest.DumpSha256, StringComparison.OrdinalIgnoreCase) && size == manifest.DumpSizeBytes) return true;
-        reasons.Add($"checksum_mismatch: {manifest.DumpFile} has sha256 {sha256} ({size} bytes), the manifest says {manifest.DumpSha256} ({manifest.DumpSizeBytes} bytes); not restored");
-        return false;
     }
 
     private async Task<bool> RestoreAsync(string dumpPath, ScratchDatabase scratch, int jobs, List<string> reasons, CancellationToken ct)

@@ -7,7 +7,7 @@ public sealed class BackupDrillOptions : JobOptions, IStrictOptions, ISummaryFil
     [Option("source", "Target the backups were published to (s3://, gs://, az://, file:// or a path)", Required = true)]
     public string Source { get; set; } = "";
 
-    [Option("backup", "Backup id to restore (default: the newest at --source)")]
+    [Option("backup", "Backup id to restore (default: the newest at --source whose checksum verifies)")]
     public string? Backup { get; set; }
 
     [Option("rto-target-seconds", "Most seconds the restore (fetch, verify, pg_restore) may take", Min = 1, Max = 604800)]

@@ -3,6 +3,9 @@ namespace Aionis.Jobs.Backups;
 /// <summary>A table whose restored row count differs from the manifest (<c>restored</c> null: the table is missing).</summary>
 public sealed record RowCountMismatch(string Table, long Expected, long? Restored);
 
+/// <summary>A backup the drill passed over because it does not verify (newer than the one restored, or none verified).</summary>
+public sealed record SkippedBackup(string BackupId, string Reason);
+
 /// <summary>Seconds spent in each phase of a drill; fetch + verify + restore is the RTO.</summary>
 public sealed record DrillTimings(double FetchSeconds, double VerifySeconds, double RestoreSeconds, double CompareSeconds);
 
@@ -35,6 +38,9 @@ public sealed class BackupDrillSummary : Aionis.Jobs.Framework.IJobSummary
     public bool RpoOk => RpoSeconds <= RpoTargetSeconds;
     public DrillTimings? Timings { get; set; }
     public bool? ScratchDropped { get; set; }
+
+    /// <summary>Newer backups at the source that do not match their manifest and were not restored, newest first.</summary>
+    public List<SkippedBackup> SkippedBackups { get; } = [];
 
     /// <summary>Why the drill is not ok, one line per finding (empty when ok).</summary>
     public List<string> Reasons { get; } = [];

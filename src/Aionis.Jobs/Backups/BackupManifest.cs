@@ -32,8 +32,9 @@ public sealed record BackupManifest(
 
     public long TotalRows => Tables.Sum(t => t.Rows);
 
+    /// <summary>Writes the manifest into <paramref name="folder"/> and fsyncs it (the file must not exist yet).</summary>
     public Task WriteAsync(string folder, CancellationToken cancellationToken) =>
-        JobJson.WriteFileAsync(Path.Combine(folder, FileName), this, cancellationToken);
+        DurableFiles.WriteAsync(Path.Combine(folder, FileName), JobJson.Serialize(this) + "\n", cancellationToken);
 
     public static async Task<BackupManifest> ReadAsync(string path, CancellationToken cancellationToken)
     {

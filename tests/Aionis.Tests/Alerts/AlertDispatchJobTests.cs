@@ -18,11 +18,7 @@ public sealed class AlertDispatchJobTests : AlertJobTest
     protected override DateTimeOffset Now => Tuesday;
 
     /// <summary>Three stale keys (critical at base) and a recent rotation.</summary>
-    private async Task StaleKeysAsync(int count = 3)
-    {
-        for (var i = 0; i < count; i++) await Db.AddKeyAsync(Tenant, $"ak_live_old{i}", Tuesday.AddDays(-40));
-        await Db.AddRotationAuditAsync(Tenant, Tuesday.AddDays(-2));
-    }
+    private Task StaleKeysAsync(int count = 3) => Db.AddStaleKeysAsync(Tenant, Tuesday, count);
 
     private Task<RunResult> DispatchAsync(bool dryRun = false, params (string Key, object? Value)[] extra)
     {
@@ -234,23 +230,28 @@ public sealed class AlertDispatchJobTests : AlertJobTest
     }
 
     [Test]
-    public async Task A_hung_receiver_times_out_at_timeout_ms()
+    public async Task A_hung_receiver_times_out_at_timeout_ms_and_the_delivery_is_unknown()
     {
         await StaleKeysAsync();
         await Db.AddAlertRouteAsync(Tenant, "webhook", Receiver.Url());
         Receiver.Default = ReceiverReply.Hung;
 
         var watch = Stopwatch.StartNew();
-        await DispatchAsync(extra: ("timeout-ms", "1000"));
+        var result = await DispatchAsync(extra: ("timeout-ms", "1000"));
 
         var row = (await Db.DeliveriesAsync()).Single();
+        var summary = WorkerHarness.SummaryJson(result);
         Assert.Multiple(() =>
         {
             Assert.That(watch.Elapsed, Is.InRange(TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5)));
-            Assert.That(Receiver.Requests, Has.Count.EqualTo(1), "a timeout is not retried");
-            Assert.That(row["status"], Is.EqualTo("failed"));
+            Assert.That(Receiver.Requests, Has.Count.EqualTo(1), "a timeout is not retried within the run");
+            Assert.That(row["status"], Is.EqualTo("failed"), "control_alert_deliveries allows only sent, failed, skipped");
+            Assert.That(Meta(row).GetProperty("delivery_state").GetString(), Is.EqualTo("unknown"));
             Assert.That(row["response_code"], Is.Null);
-            Assert.That(row["error"], Is.EqualTo("timed out after 1000 ms"));
+            Assert.That(row["error"], Does.StartWith("delivery_unknown: timed out after 1000 ms; the receiver may have accepted it"));
+            Assert.That(summary.GetProperty("delivery").GetProperty("unknown").GetInt32(), Is.EqualTo(1));
+            Assert.That(summary.GetProperty("delivery").GetProperty("rows")[0].GetProperty("status").GetString(), Is.EqualTo("unknown"));
+            Assert.That(summary.GetProperty("ok").GetBoolean(), Is.False);
         });
     }
 

@@ -5,9 +5,14 @@ using Microsoft.AspNetCore.Http;
 
 namespace Aionis.Tests.Support;
 
-/// <summary>How the receiver answers one request: a status (with Retry-After for 429s), or never (a hung target).</summary>
+/// <summary>
+/// How the receiver answers one request: a status (with Retry-After for 429s), or never (a hung target: the request is
+/// recorded, i.e. accepted, and then no answer comes). <see cref="Latency"/> makes a slow receiver.
+/// </summary>
 public sealed record ReceiverReply(int Status, string Body = "ok", int? RetryAfterSeconds = null, bool Hang = false)
 {
+    public TimeSpan Latency { get; init; }
+
     public static ReceiverReply Ok { get; } = new(200);
     public static ReceiverReply ServerError { get; } = new(500, "boom");
     public static ReceiverReply TooManyRequests(int retryAfterSeconds) => new(429, "slow down", retryAfterSeconds);
@@ -55,6 +60,7 @@ public sealed class AlertReceiver : IAsyncDisposable
         Requests.Enqueue(new ReceivedRequest(context.Request.Path + context.Request.QueryString,
             context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body));
         var reply = _script.TryDequeue(out var next) ? next : Default;
+        if (reply.Latency > TimeSpan.Zero) await Task.Delay(reply.Latency, context.RequestAborted);
         if (reply.Hang)
         {
             await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { });

@@ -3,6 +3,13 @@ namespace Aionis.Tests.Support;
 /// <summary>Arranges <c>control_alert_routes</c> rows the way the Aionis API writes them.</summary>
 public static class AlertRows
 {
+    /// <summary>Stale active keys of a tenant (40 days old: critical at base) and a rotation two days ago: key_rotation_sla_failed.</summary>
+    public static async Task AddStaleKeysAsync(this TestDatabase db, string tenantId, DateTimeOffset now, int count = 3)
+    {
+        for (var i = 0; i < count; i++) await db.AddKeyAsync(tenantId, $"ak_live_old{i}", now.AddDays(-40));
+        await db.AddRotationAuditAsync(tenantId, now.AddDays(-2));
+    }
+
     public static async Task<Guid> AddAlertRouteAsync(this TestDatabase db, string tenantId, string channel, string? target,
         string? secret = null, string events = """["*"]""", string? policyJson = null, string headersJson = "{}",
         DateTimeOffset? createdAt = null, string status = "active")
