@@ -1,6 +1,7 @@
 using Aionis.Jobs.Framework;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Aionis.Jobs.Telemetry;
 
@@ -8,7 +9,8 @@ internal sealed class TelemetryModule : IServiceModule
 {
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(_ => TelemetrySettings.From(configuration));
+        services.AddSettings<TelemetrySettings>(configuration);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TelemetrySettings>>().Value);
         services.AddTransient<TenantTimeseriesReader>();
         services.AddTransient<TenantDashboardReader>();
         services.AddTransient<KeyUsageReader>();

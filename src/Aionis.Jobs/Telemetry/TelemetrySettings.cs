@@ -1,20 +1,17 @@
-using System.Globalization;
-using Microsoft.Extensions.Configuration;
+using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Telemetry;
 
-/// <summary>The reference's telemetry environment: how long request telemetry is kept (<c>CONTROL_TELEMETRY_RETENTION_HOURS</c>).</summary>
-public sealed record TelemetrySettings(int RetentionHours)
+/// <summary>The telemetry environment: how long request telemetry is kept and how much one purge pass deletes.</summary>
+public sealed class TelemetrySettings
 {
     public const string RetentionHoursKey = "CONTROL_TELEMETRY_RETENTION_HOURS";
+    public const string PurgeBatchLimitKey = "CONTROL_TELEMETRY_PURGE_BATCH_LIMIT";
     public const int DefaultRetentionHours = 720;
 
-    public static TelemetrySettings From(IConfiguration configuration)
-    {
-        var raw = configuration[RetentionHoursKey];
-        if (string.IsNullOrWhiteSpace(raw)) return new TelemetrySettings(DefaultRetentionHours);
-        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var hours) && hours is >= 1 and <= 87600
-            ? new TelemetrySettings(hours)
-            : throw new InvalidOperationException($"{RetentionHoursKey} '{raw}': expected a whole number in 1..87600");
-    }
+    [Setting(RetentionHoursKey, Min = "1", Max = "87600")]
+    public int RetentionHours { get; set; } = DefaultRetentionHours;
+
+    [Setting(PurgeBatchLimitKey, Min = "1", Max = "200000")]
+    public int PurgeBatchLimit { get; set; } = 20_000;
 }

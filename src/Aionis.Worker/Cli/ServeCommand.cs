@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Aionis.Data;
-using Aionis.Jobs.Alerts;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
@@ -32,14 +31,6 @@ public static class ServeCommand
             var worker = WorkerOptions.From(configuration);
             var database = new DatabaseSettings(DatabaseConnection.Resolve(configuration));
             database.Require();
-            try
-            {
-                OperatorChannelSet.Validate(configuration);
-            }
-            catch (AlertConfigurationException e)
-            {
-                throw new ConfigurationException(e.Message);
-            }
 
             builder.Services.AddWorker(builder.Configuration);
             builder.Services.AddSystemd();
