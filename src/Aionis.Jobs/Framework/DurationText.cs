@@ -12,18 +12,27 @@ public static partial class DurationText
         if (string.IsNullOrWhiteSpace(text)) return false;
         var matches = Part().Matches(text.Trim());
         if (matches.Count == 0 || string.Concat(matches.Select(m => m.Value)) != text.Trim()) return false;
-        foreach (Match m in matches)
+        try
         {
-            var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            duration += m.Groups[2].Value switch
+            foreach (Match m in matches)
             {
-                "ms" => TimeSpan.FromMilliseconds(n),
-                "s" => TimeSpan.FromSeconds(n),
-                "m" => TimeSpan.FromMinutes(n),
-                "h" => TimeSpan.FromHours(n),
-                "d" => TimeSpan.FromDays(n),
-                _ => TimeSpan.FromDays(7 * n),
-            };
+                var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+                duration += m.Groups[2].Value switch
+                {
+                    "ms" => TimeSpan.FromMilliseconds(n),
+                    "s" => TimeSpan.FromSeconds(n),
+                    "m" => TimeSpan.FromMinutes(n),
+                    "h" => TimeSpan.FromHours(n),
+                    "d" => TimeSpan.FromDays(n),
+                    _ => TimeSpan.FromDays(7 * n),
+                };
+            }
+        }
+        catch (OverflowException)
+        {
+            // Longer than TimeSpan can hold (about 29,000 years): not a duration anyone means.
+            duration = TimeSpan.Zero;
+            return false;
         }
         return true;
     }

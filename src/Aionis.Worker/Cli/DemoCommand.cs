@@ -14,9 +14,9 @@ public static class DemoCommand
 {
     public static Command Create()
     {
-        var tenants = new Option<string>("--tenants") { Description = "Demo tenants [2..99] (default 12)", DefaultValueFactory = _ => "12" };
-        var days = new Option<string>("--days") { Description = "Days of telemetry [1..90] (default 14)", DefaultValueFactory = _ => "14" };
-        var requests = new Option<string>("--requests") { Description = "Telemetry rows [0..50000000] (default 200000)", DefaultValueFactory = _ => "200000" };
+        var tenants = new Option<string>("--tenants") { Description = "Demo tenants [2..99]", DefaultValueFactory = _ => "12" };
+        var days = new Option<string>("--days") { Description = "Days of telemetry [1..90]", DefaultValueFactory = _ => "14" };
+        var requests = new Option<string>("--requests") { Description = "Telemetry rows [0..50000000]", DefaultValueFactory = _ => "200000" };
         var seed = new Command("seed", "Fill the control-plane tables with realistic demo data (needs: aionis db migrate --control-plane)") { tenants, days, requests };
         seed.SetAction(async (parse, cancellationToken) =>
         {

@@ -37,8 +37,17 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         var errors = new List<RegistryError>();
         var tasks = new List<RegistryTask>();
         var file = Path.GetFileName(path);
-        void Error(YamlNode? node, string? task, string field, string message) =>
-            errors.Add(new RegistryError(file, (int)(node?.Start.Line ?? 1), (int)(node?.Start.Column ?? 1), task, field, message));
+        var defaultNodes = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        void Error(YamlNode? node, string? task, string field, string message)
+        {
+            // A bad value under defaults: is one error of the defaults, not one per task that inherits it.
+            if (node is not null && defaultNodes.Contains(node))
+            {
+                (task, field) = (null, field.StartsWith("defaults.", StringComparison.Ordinal) ? field : $"defaults.{field}");
+            }
+            var error = new RegistryError(file, (int)(node?.Start.Line ?? 1), (int)(node?.Start.Column ?? 1), task, field, message);
+            if (!errors.Contains(error)) errors.Add(error);
+        }
 
         var stream = new YamlStream();
         try
@@ -47,7 +56,9 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         }
         catch (YamlException e)
         {
-            errors.Add(new RegistryError(file, (int)e.Start.Line, (int)e.Start.Column, null, "yaml", (e.InnerException ?? e).Message));
+            errors.Add(FirstIndentingTab(text) is { } tab
+                ? new RegistryError(file, tab.Line, tab.Column, null, "yaml", "a tab character in the indentation (YAML indents with spaces only)")
+                : new RegistryError(file, (int)e.Start.Line, (int)e.Start.Column, null, "yaml", (e.InnerException ?? e).Message));
             throw new RegistryInvalidException(path, errors);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -69,6 +80,7 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         var defaults = new Dictionary<string, YamlNode>();
         if (Child(root, "defaults") is { } defaultsNode)
         {
+            defaultNodes.UnionWith(defaultsNode.AllNodes);
             if (defaultsNode is YamlMappingNode map)
             {
                 foreach (var (k, v) in map.Children)
@@ -112,6 +124,22 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             throw new RegistryInvalidException(path, errors);
         }
         return new TaskRegistry(Path.GetFullPath(path), Hash(text), tasks);
+    }
+
+    /// <summary>
+    /// Where the first tab in a line's leading whitespace is (1-based): the parser reports such a tab at the scalar before
+    /// it, or at 1:1, so the loader names the tab's own place.
+    /// </summary>
+    private static (int Line, int Column)? FirstIndentingTab(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', 0, indent);
+            if (tab >= 0) return (i + 1, tab + 1);
+        }
+        return null;
     }
 
     private RegistryTask? ParseTask(YamlMappingNode node, IReadOnlyDictionary<string, YamlNode> defaults, HashSet<string> ids,
