@@ -46,6 +46,7 @@ public static class ServeCommand
             // Hosted services start in this order and stop in reverse: startup (database, registry) before the scheduler,
             // so READY=1 (sent when the host has started) means synced and firing; the drain stops first on SIGTERM.
             builder.Services.AddHostedService<WorkerStartup>();
+            builder.Services.AddHostedService<CleanStop>();
             builder.Services.AddQuartzHostedService(quartz =>
             {
                 quartz.AwaitApplicationStarted = false;

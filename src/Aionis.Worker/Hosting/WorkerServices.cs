@@ -52,6 +52,9 @@ public static class WorkerServices
         services.AddSingleton(sp => new RunRecorder(sp.GetService<RunHistoryStore>(), sp.GetRequiredService<RunSpool>(), sp.GetRequiredService<ILogger<RunRecorder>>()));
         services.AddSingleton<JobRunner>();
         services.AddSingleton<InFlightRuns>();
+        // Every HttpClient (alerts, GCS) logs through the redacting logger instead of the factory's full-URL one.
+        services.AddSingleton<RedactingHttpClientLogger>();
+        services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<RedactingHttpClientLogger>());
         services.AddAionisJobs(configuration);
         return services;
     }

@@ -83,6 +83,16 @@ public sealed class PersistedSchedule(NpgsqlDataSource dataSource)
         return nodes;
     }
 
+    /// <summary>Removes a node's cluster check-in row: after a clean stop, so its next start is not taken for a crash.</summary>
+    public async Task ForgetInstanceAsync(string schedulerName, string instanceName, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "DELETE FROM worker.qrtz_scheduler_state WHERE sched_name = $1 AND instance_name = $2");
+        command.Parameters.Add(new() { Value = schedulerName });
+        command.Parameters.Add(new() { Value = instanceName });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>How Quartz names a job class in <c>job_class_name</c>.</summary>
     public static string JobClassName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 }

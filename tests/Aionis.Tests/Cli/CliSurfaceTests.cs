@@ -60,7 +60,7 @@ public sealed class CliSurfaceTests
     [Test]
     public async Task Help_prints_each_default_once_and_describes_behaviour_not_the_reference()
     {
-        var commands = new List<string[]> { ["history", "--help"], ["demo", "seed", "--help"], ["run", "--help"], ["job", "--help"], ["--help"] };
+        List<string[]> commands = [["history", "--help"], ["demo", "seed", "--help"], ["run", "--help"], ["job", "--help"], ["--help"]];
         commands.AddRange(JobTypes.Select(j => new[] { "job", j, "--help" }));
         commands.AddRange(JobTypes.Select(j => new[] { "jobs", j }));
 
