@@ -44,7 +44,7 @@ public sealed class MalformedRegistryTests
         yield return Case("bad notify severity", Header + sla + "    notify: { on_failure: true, severity: loud }\n", 7, "notify.severity", "must be one of info, warning, critical");
         yield return Case("enabled not a flag", Header + sla + "    enabled: maybe\n", 7, "enabled", "must be true or false");
         yield return Case("tenant fan-out on a global job", Header + sla + "    inputs:\n      tenant_id: \"*\"\n", 8, "inputs.tenant_id", "is not an option");
-        yield return Case("bad default", "version: 1\ndefaults:\n  timeout: forever\ntasks:\n" + sla, 3, "timeout", "must be a duration");
+        yield return Case("bad default", "version: 1\ndefaults:\n  timeout: forever\ntasks:\n" + sla, 3, "defaults.timeout", "must be a duration");
     }
 
     [TestCaseSource(nameof(Corpus))]
