@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command on a fresh machine: a PostgreSQL of its own (unless ConnectionStrings__Aionis or DATABASE_URL is set),
-# a local S3 (s3rver, unless AWS_ENDPOINT_URL_S3 is set) with the registry's buckets, migrations, demo data, then
-# `aionis serve` in the foreground with this repo's task_registry.yml.
+# a local S3 (s3rver, unless AWS_ENDPOINT_URL_S3 is set) with the registry's buckets, a local alert receiver that
+# prints every alert the demo sends, migrations, demo data, then `aionis serve` in the foreground with this repo's
+# task_registry.yml. Everything it writes stays under .local/.
 # In another terminal, `./aionis history` shows the runs (the first ones within a minute).
 # `./run-local.sh stop` stops the local PostgreSQL and S3 again.
 set -euo pipefail
@@ -14,7 +15,8 @@ mkdir -p .local
 if [ "${1:-}" = "stop" ]; then
   pg_stop "$root/.local/pg"
   emulator_stop "$root/.local/s3"
-  echo "local PostgreSQL and S3 stopped (data kept in .local/)" >&2
+  emulator_stop "$root/.local/alert-receiver"
+  echo "local PostgreSQL, S3 and alert receiver stopped (data kept in .local/)" >&2
   exit 0
 fi
 
@@ -50,6 +52,18 @@ if [ -z "${AWS_ENDPOINT_URL_S3:-}" ]; then
   export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$s3_port" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
 fi
 
+# Demo alert routes and operator channels point here, never at an outside host (hooks.slack.com, PagerDuty).
+receiver_port_file=.local/alert-receiver.port
+[ -f "$receiver_port_file" ] || pg_free_port >"$receiver_port_file"
+receiver_port=$(cat "$receiver_port_file")
+receiver="http://127.0.0.1:$receiver_port"
+if ! (exec 3<>"/dev/tcp/127.0.0.1/$receiver_port") 2>/dev/null; then
+  echo "starting the demo alert receiver on $receiver (what it receives is printed here and in .local/alert-receiver.log)" >&2
+  python3 scripts/lib/alert_receiver.py "$receiver_port" "$root/.local/alert-receiver.log" &
+  echo $! >.local/alert-receiver.pid
+  wait_port "$receiver_port"
+fi
+
 cat >.local/worker.env <<ENV
 export ConnectionStrings__Aionis="${ConnectionStrings__Aionis:-}"
 export DATABASE_URL="${DATABASE_URL:-}"
@@ -60,6 +74,8 @@ export AWS_ENDPOINT_URL_S3="${AWS_ENDPOINT_URL_S3:-}"
 export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-}"
 export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-}"
 export AWS_REGION="${AWS_REGION:-us-east-1}"
+export Alerts__AllowInsecureTargets=true
+export AIONIS_ALERT_CHANNELS='[{"id":"demo_slack","type":"slack_webhook","url":"$receiver/operator/slack"},{"id":"demo_pager","type":"pagerduty_events_v2","routingKey":"demo-routing-key","url":"$receiver/operator/pagerduty"}]'
 ENV
 . .local/worker.env
 
@@ -69,13 +85,18 @@ aionis() { dotnet "$root/src/Aionis.Worker/bin/Release/net10.0/aionis.dll" "$@";
 
 aionis db migrate --control-plane
 if [ ! -f .local/demo-seeded ]; then
-  aionis demo seed --tenants 12 --days 14 --requests 200000
-  echo "taking a first backup, so the restore drill has one to restore..." >&2
+  aionis demo seed --tenants 12 --days 14 --requests 200000 --alert-receiver "$receiver"
+  echo "taking a first backup (into .local/artifacts/backups and the local S3), so the restore drill has one to restore..." >&2
   aionis run database_backup_nightly >/dev/null || echo "(the first backup failed; see aionis history)" >&2
   touch .local/demo-seeded
 fi
 
-echo "starting aionis serve (Ctrl+C stops it); in another terminal: ./aionis history" >&2
+cat >&2 <<'TEXT'
+starting aionis serve (Ctrl+C stops it); in another terminal: ./aionis history
+The demo data is made to be caught: it has stale API keys and a publish queue with failed and dead-lettered jobs on
+purpose, so the kick-off's dry runs of key_rotation_sla and incident_bundle_daily end gate_failed (their verdict: not
+ok, which is what they exist to find). The alerts they raise arrive at the alert receiver and are printed below.
+TEXT
 export Worker__DemoKickoff=true
 export Logging__LogLevel__Default=Information
 export Logging__LogLevel__Microsoft=Warning

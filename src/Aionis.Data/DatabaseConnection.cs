@@ -1,10 +1,11 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace Aionis.Data;
 
 /// <summary>Finds the database: <c>ConnectionStrings:Aionis</c>, else <c>DATABASE_URL</c> (postgres://user:pass@host:port/db).</summary>
-public static class DatabaseConnection
+public static partial class DatabaseConnection
 {
     public const string ConnectionStringName = "Aionis";
 
@@ -32,6 +33,31 @@ public static class DatabaseConnection
         }
         return builder.ConnectionString;
     }
+
+    /// <summary>
+    /// Why the configured connection string cannot be used, as one line naming the key and the value (password masked),
+    /// or null when it can (or none is configured).
+    /// </summary>
+    public static string? Problem(IConfiguration configuration)
+    {
+        var (key, raw) = configuration.GetConnectionString(ConnectionStringName) is { } named && !string.IsNullOrWhiteSpace(named)
+            ? ($"ConnectionStrings:{ConnectionStringName}", named)
+            : ("DATABASE_URL", configuration["DATABASE_URL"]);
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(Normalize(raw));
+            if (!string.IsNullOrEmpty(builder.Host)) return null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException or KeyNotFoundException or InvalidOperationException)
+        {
+            // Reported below: the parsers' texts describe the format, not the key.
+        }
+        return $"{key} '{Redact(raw)}': allowed postgres://user:password@host:port/database or keywords Host=…;Port=…;Database=…;Username=…";
+    }
+
+    /// <summary>The raw setting with its password masked (URL user info or a <c>Password=</c> keyword).</summary>
+    public static string Redact(string raw) => PasswordPart().Replace(raw, "***");
 
     /// <summary>The connection string for messages: host, port and database, never the password.</summary>
     public static string Describe(string connectionString)
@@ -64,4 +90,7 @@ public static class DatabaseConnection
         }
         return builder;
     }
+
+    [GeneratedRegex(@"(?<=(?:password|pwd)\s*=\s*)[^;]*|(?<=://[^:/@]*:)[^@/]*(?=@)", RegexOptions.IgnoreCase)]
+    private static partial Regex PasswordPart();
 }

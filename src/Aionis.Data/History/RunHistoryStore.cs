@@ -121,6 +121,17 @@ public sealed class RunHistoryStore(NpgsqlDataSource dataSource)
         return await ReadRunsAsync(command, cancellationToken);
     }
 
+    /// <summary>Whether the task is in the schedule or has runs on record (a task removed from the registry keeps its history).</summary>
+    public async Task<bool> TaskKnownAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT EXISTS (SELECT 1 FROM worker.task_status WHERE task_id = $1)
+                OR EXISTS (SELECT 1 FROM worker.job_runs WHERE task_id = $1)
+            """);
+        command.Parameters.Add(new() { Value = taskId });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<JobRun?> GetAsync(Guid runId, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM worker.job_runs WHERE run_id = $1");

@@ -1,6 +1,7 @@
 using Aionis.Jobs.Framework;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Aionis.Jobs.Alerts;
 
@@ -8,7 +9,9 @@ internal sealed class AlertsModule : IServiceModule
 {
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(AlertSettings.From(configuration));
+        services.AddSettings<AlertSettings>(configuration);
+        services.AddSingleton<IValidateOptions<AlertSettings>>(new OperatorChannelsValidator(configuration));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AlertSettings>>().Value);
         services.AddSingleton<AlertTargetGuard>();
         services.AddSingleton(_ => OperatorChannelSet.Load(configuration));
         services.AddHttpClient(AlertSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)

@@ -149,8 +149,10 @@ public sealed partial class OperatorAlerts(
         var targets = policy.Channels.Count > 0 ? channels.Named(policy.Channels) : channels.ForSeverity(policy.Severity);
         if (targets.Count == 0)
         {
-            logger.LogWarning("operator alert {EventType} has no channel (severity {Severity}, channels [{Channels}])",
-                message.EventType, policy.Severity, string.Join(",", policy.Channels));
+            // With no channels at all, serve said so once at start; a routing that leaves a severity out is worth a warning.
+            logger.Log(channels.Channels.Count == 0 ? LogLevel.Debug : LogLevel.Warning,
+                "operator alert {EventType} has no channel (severity {Severity}, channels [{Channels}]); see {Key}",
+                message.EventType, policy.Severity, string.Join(",", policy.Channels), OperatorChannelSet.RoutingKey);
             return false;
         }
         var anySent = false;

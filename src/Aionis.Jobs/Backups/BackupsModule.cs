@@ -9,7 +9,7 @@ internal sealed class BackupsModule : IServiceModule
 {
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<BackupSettings>(configuration.GetSection(BackupSettings.Section));
+        services.AddSettings<BackupSettings>(configuration);
         services.AddSingleton<PgClient>();
         services.AddSingleton<BackupTargets>();
         services.AddTransient(_ => new BackupDatabase(DatabaseConnection.Resolve(configuration)

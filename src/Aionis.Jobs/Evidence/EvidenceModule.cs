@@ -8,7 +8,7 @@ internal sealed class EvidenceModule : IServiceModule
 {
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<EvidenceSettings>(configuration.GetSection(EvidenceSettings.Section));
+        services.AddSettings<EvidenceSettings>(configuration);
         services.AddTransient<AuditSnapshotReader>();
     }
 }

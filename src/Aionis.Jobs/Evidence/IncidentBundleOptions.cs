@@ -38,10 +38,10 @@ public sealed partial class IncidentBundleOptions : JobOptions, ITenantOptions, 
     [Option("gate-command", "A shell command run first; its output and exit code become evidence (repeatable)", CommaSeparated = false)]
     public string[] GateCommand { get; set; } = [];
 
-    [Option("skip-core-gate", "Skip the --gate-command steps (the reference's core gate)")]
+    [Option("skip-core-gate", "Skip the --gate-command steps (the core gate)")]
     public bool SkipCoreGate { get; set; }
 
-    [Option("skip-governance", "Accepted for the reference's command lines; the governance report is a --gate-command here")]
+    [Option("skip-governance", "Accepted and ignored: the governance report runs as a --gate-command")]
     public bool SkipGovernance { get; set; }
 
     [Option("skip-key-sla", "Skip the key-rotation SLA step")]

@@ -19,6 +19,10 @@ public sealed class IncidentVerifyJob : IJob<IncidentVerifyOptions, IncidentVeri
         var ecdsaFile = indexFile + ".sig";
         using var publicKey = options.PublicKeyPem is { Length: > 0 } pem ? EcdsaPem.Load(context.ResolvePath(pem, "public-key-pem"), "--public-key-pem") : null;
 
+        if (!Directory.Exists(bundleDir))
+        {
+            throw new OptionBindingException([new OptionError("bundle-dir", options.BundleDir, "no such folder")]);
+        }
         if (!File.Exists(indexFile))
         {
             throw new FileNotFoundException($"index file missing: {indexFile}");

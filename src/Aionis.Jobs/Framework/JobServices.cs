@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Aionis.Jobs.Framework;
 
@@ -10,6 +11,8 @@ public static class JobServices
     {
         services.AddSingleton(JobCatalog.Default);
         services.AddSingleton<NestedJobRunner>();
+        services.AddSingleton<IValidateOptions<JobOptionDefaults>, JobOptionDefaultsValidator>();
+        services.AddOptions<JobOptionDefaults>().ValidateOnStart();
         var modules = typeof(JobServices).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IServiceModule).IsAssignableFrom(t))
             .OrderBy(t => t.FullName, StringComparer.Ordinal)

@@ -75,6 +75,9 @@ public static class OptionBinder
         return options;
     }
 
+    /// <summary>Why <paramref name="raw"/> is not a value of <paramref name="option"/> (type, range, allowed values), or null.</summary>
+    public static string? Problem(OptionDescriptor option, object? raw) => TryConvert(option, raw, out _, out var problem) ? null : problem;
+
     private static bool TryConvert(OptionDescriptor option, object? raw, out object? value, out string? problem)
     {
         value = null;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Aionis.Jobs.Framework;
+using Npgsql;
 
 namespace Aionis.Jobs.Publishing;
 
@@ -69,8 +70,17 @@ public sealed class PublishEnqueueJob(PublishQueue queue) : IJob<PublishEnqueueO
         var target = PublishTarget.Resolve(options.Target, context);
         context.Actions.Record("enqueue_publish", target, 1, new { tenant_id = options.TenantId, run_id = options.RunId, source_dir = options.SourceDir });
         if (context.DryRun) return new PublishEnqueueSummary(true, true, context.Now, null);
-        var row = await queue.EnqueueAsync(options.TenantId, options.RunId, options.SourceDir, target, options.MaxAttempts,
-            options.Metadata, context.CancellationToken);
+        PublishJobRow row;
+        try
+        {
+            row = await queue.EnqueueAsync(options.TenantId, options.RunId, options.SourceDir, target, options.MaxAttempts,
+                options.Metadata, context.CancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // The only reference of a queue row is its tenant: an unknown tenant is a bad option value, not a failure.
+            throw new OptionBindingException([new OptionError("tenant-id", options.TenantId, "no such tenant")]);
+        }
         return new PublishEnqueueSummary(true, false, context.Now, row);
     }
 }

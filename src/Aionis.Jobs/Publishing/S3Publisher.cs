@@ -24,14 +24,24 @@ public sealed class S3Publisher(PublishTarget target, IAmazonS3 client) : IPubli
     /// One streamed PutObject. Chunk encoding is off: over plain http some S3 implementations (s3rver) store the SDK's
     /// chunk framing inside the object.
     /// </summary>
-    public static Task UploadAsync(IAmazonS3 client, string bucket, string key, string filePath, CancellationToken cancellationToken) =>
-        client.PutObjectAsync(new PutObjectRequest
+    public static async Task UploadAsync(IAmazonS3 client, string bucket, string key, string filePath, CancellationToken cancellationToken)
+    {
+        try
         {
-            BucketName = bucket,
-            Key = key,
-            FilePath = filePath,
-            UseChunkEncoding = false,
-        }, cancellationToken);
+            await client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = bucket,
+                Key = key,
+                FilePath = filePath,
+                UseChunkEncoding = false,
+            }, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
+        {
+            // The SDK's text ("The specified bucket does not exist") does not say which one.
+            throw new PublishTargetException($"S3 bucket '{bucket}' does not exist (create it, or fix the target s3://{bucket}/…)");
+        }
+    }
 
     private async Task<(S3ObjectAttestation? Object, KeyWarning? Warning)> AttestAsync(string key, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Aionis.Jobs.Framework;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Aionis.Jobs.Telemetry;
 
@@ -8,8 +9,8 @@ internal sealed class TelemetryModule : IServiceModule
 {
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
-        // Read now, not on first use: a bad CONTROL_TELEMETRY_RETENTION_HOURS or Telemetry:WorkMem stops every command at start.
-        services.AddSingleton(TelemetrySettings.From(configuration));
+        services.AddSettings<TelemetrySettings>(configuration);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TelemetrySettings>>().Value);
         services.AddTransient<TelemetryStatements>();
         services.AddTransient<TenantTimeseriesReader>();
         services.AddTransient<TenantDashboardReader>();

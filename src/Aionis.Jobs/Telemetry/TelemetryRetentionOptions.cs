@@ -10,7 +10,7 @@ public sealed class TelemetryRetentionOptions : JobOptions, IStrictOptions, ISum
     [Option("tenant-id", "Only this tenant's telemetry (default: every tenant)")]
     public string? TenantId { get; set; }
 
-    [Option("batch-limit", "Most rows deleted per pass", Min = 1, Max = 200_000, DefaultFrom = "CONTROL_TELEMETRY_PURGE_BATCH_LIMIT")]
+    [Option("batch-limit", "Most rows deleted per pass", Min = 1, Max = 200_000, DefaultFrom = TelemetrySettings.PurgeBatchLimitKey)]
     public int BatchLimit { get; set; } = 20_000;
 
     [Option("max-passes", "Most passes per run; eligible rows left after the last one make the run not ok", Min = 1, Max = 1000)]

@@ -1,20 +1,20 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
+using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Telemetry;
 
 /// <summary>
-/// The reference's telemetry environment (how long request telemetry is kept, <c>CONTROL_TELEMETRY_RETENTION_HOURS</c>) and
-/// the memory the report statements may sort in (<c>Telemetry:WorkMem</c>, set with <c>SET LOCAL work_mem</c> for their own
-/// transaction only). Read and checked once at start; a bad value stops the command naming the key.
+/// The telemetry environment: how long request telemetry is kept, how much one purge pass deletes, and the memory the
+/// report statements may sort in (<c>Telemetry:WorkMem</c>, set with <c>SET LOCAL work_mem</c> for their own transaction
+/// only). Checked once at start; a bad value stops the command naming the key.
 /// </summary>
-public sealed partial record TelemetrySettings(int RetentionHours, string WorkMem)
+public sealed partial class TelemetrySettings : ICheckedSettings
 {
     public const string RetentionHoursKey = "CONTROL_TELEMETRY_RETENTION_HOURS";
-    public const int DefaultRetentionHours = 720;
+    public const string PurgeBatchLimitKey = "CONTROL_TELEMETRY_PURGE_BATCH_LIMIT";
     public const string WorkMemKey = "Telemetry:WorkMem";
+    public const int DefaultRetentionHours = 720;
 
     /// <summary>
     /// A report's sort (the hot tenant's 168 h of percentiles is 44–57 MB at 10M rows) spills to disk at the server's 4 MB
@@ -25,33 +25,37 @@ public sealed partial record TelemetrySettings(int RetentionHours, string WorkMe
     // PostgreSQL's own bounds for work_mem: 64 kB .. 2 TB (2147483647 kB).
     private const long MinWorkMemKb = 64, MaxWorkMemKb = int.MaxValue;
 
-    public static TelemetrySettings From(IConfiguration configuration) =>
-        new(RetentionFrom(configuration[RetentionHoursKey]), WorkMemFrom(configuration[WorkMemKey]));
+    [Setting(RetentionHoursKey, Min = "1", Max = "87600")]
+    public int RetentionHours { get; set; } = DefaultRetentionHours;
 
-    private static int RetentionFrom(string? raw)
+    [Setting(PurgeBatchLimitKey, Min = "1", Max = "200000")]
+    public int PurgeBatchLimit { get; set; } = 20_000;
+
+    /// <summary>As configured; <see cref="WorkMemSetting"/> is the form given to PostgreSQL.</summary>
+    [Setting(WorkMemKey)]
+    public string WorkMem { get; set; } = DefaultWorkMem;
+
+    /// <summary><see cref="WorkMem"/> without blanks (<c>1 GB</c> → <c>1GB</c>), as <c>SET LOCAL work_mem</c> takes it.</summary>
+    public string WorkMemSetting()
     {
-        if (string.IsNullOrWhiteSpace(raw)) return DefaultRetentionHours;
-        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var hours) && hours is >= 1 and <= 87600
-            ? hours
-            : throw Invalid(RetentionHoursKey, raw, "a whole number of hours in 1..87600");
+        var match = MemoryPattern().Match(WorkMem.Trim());
+        return $"{match.Groups[1].Value}{match.Groups[2].Value}";
     }
 
-    private static string WorkMemFrom(string? raw)
+    public IEnumerable<string> Problems()
     {
-        if (string.IsNullOrWhiteSpace(raw)) return DefaultWorkMem;
-        var match = MemoryPattern().Match(raw.Trim());
+        var match = MemoryPattern().Match(WorkMem.Trim());
         if (!match.Success || !long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
         {
-            throw Invalid(WorkMemKey, raw, "a PostgreSQL memory size such as 64MB (units kB, MB, GB) between 64kB and 2TB");
+            yield return $"{WorkMemKey} '{WorkMem}': allowed a PostgreSQL memory size such as 64MB (units kB, MB, GB) between 64kB and 2TB";
+            yield break;
         }
         var kb = match.Groups[2].Value switch { "kB" => amount, "MB" => amount * 1024, _ => amount * 1024 * 1024 };
-        return kb is >= MinWorkMemKb and <= MaxWorkMemKb
-            ? $"{amount}{match.Groups[2].Value}"
-            : throw Invalid(WorkMemKey, raw, "between 64kB and 2TB");
+        if (kb is < MinWorkMemKb or > MaxWorkMemKb)
+        {
+            yield return $"{WorkMemKey} '{WorkMem}': allowed between 64kB and 2TB";
+        }
     }
-
-    private static OptionsValidationException Invalid(string key, string value, string allowed) =>
-        new(key, typeof(TelemetrySettings), [$"{key} '{value}': expected {allowed}"]);
 
     [GeneratedRegex(@"^([0-9]{1,10})\s*(kB|MB|GB)$")]
     private static partial Regex MemoryPattern();

@@ -20,7 +20,7 @@ public sealed class TelemetryStatements(NpgsqlDataSource dataSource, TelemetrySe
         var setting = new NpgsqlBatchCommand(preferParallel
             ? "SELECT set_config('work_mem', $1, true), set_config('parallel_tuple_cost', $2, true)"
             : "SELECT set_config('work_mem', $1, true)");
-        setting.Parameters.Add(new NpgsqlParameter { Value = settings.WorkMem });
+        setting.Parameters.Add(new NpgsqlParameter { Value = settings.WorkMemSetting() });
         if (preferParallel) setting.Parameters.Add(new NpgsqlParameter { Value = ParallelTupleCost });
         var query = new NpgsqlBatchCommand(sql);
         foreach (var value in parameters) query.Parameters.Add(new NpgsqlParameter { Value = value });

@@ -58,7 +58,10 @@ public static class AionisCommand
         }
         catch (ConfigurationException e)
         {
-            Console.Error.WriteLine($"aionis: configuration: {e.Message}");
+            foreach (var problem in e.Problems)
+            {
+                Console.Error.WriteLine($"aionis: configuration: {problem}");
+            }
             return ExitCodes.Usage;
         }
         catch (OptionsValidationException e)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using Aionis.Worker.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,18 @@ public static class CliServices
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public static IConfigurationRoot Configuration(ParseResult parse) => WorkerConfiguration.Build(parse.GetValue(ConfigOption));
+    private static readonly ConditionalWeakTable<ParseResult, IConfigurationRoot> Checked = new();
+
+    /// <summary>The configuration of this invocation, every value checked once (<see cref="ConfigurationException"/>, exit 64).</summary>
+    public static IConfigurationRoot Configuration(ParseResult parse) => Checked.GetValue(parse, p =>
+    {
+        var configuration = WorkerConfiguration.Build(p.GetValue(ConfigOption));
+        var services = new ServiceCollection();
+        services.AddWorker(configuration);
+        using var provider = services.BuildServiceProvider();
+        WorkerServices.ValidateConfiguration(provider);
+        return configuration;
+    });
 
     public static ServiceProvider Build(ParseResult parse, Action<IServiceCollection>? extra = null)
     {

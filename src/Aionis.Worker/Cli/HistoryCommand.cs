@@ -18,7 +18,7 @@ public static class HistoryCommand
         var job = new Option<string?>("--job") { Description = "Only runs of this job type" };
         var status = new Option<string?>("--status") { Description = $"Only runs with this status ({string.Join(", ", RunStatus.All)})" };
         var since = new Option<string?>("--since") { Description = "Only runs started within this duration (e.g. 24h, 7d)" };
-        var limit = new Option<string>("--limit") { Description = "Most rows to show [1..10000] (default 50)", DefaultValueFactory = _ => "50" };
+        var limit = new Option<string>("--limit") { Description = "Most rows to show [1..10000]", DefaultValueFactory = _ => "50" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table" };
         var command = new Command("history", "Read the run history (worker.job_runs)") { task, job, status, since, limit, json };
         command.SetAction(async (parse, cancellationToken) =>
@@ -34,12 +34,19 @@ public static class HistoryCommand
             DateTimeOffset? from = null;
             if (parse.GetValue(since) is { } text)
             {
-                if (!DurationText.TryParse(text, out var window)) return Usage($"--since '{text}': expected a duration like 30m, 24h, 7d");
+                if (!DurationText.TryParse(text, out var window) || window > MaxSince)
+                {
+                    return Usage($"--since '{text}': expected a duration like 30m, 24h, 7d, at most {DurationText.Format(MaxSince)}");
+                }
                 from = DateTimeOffset.UtcNow - window;
             }
             return await WithStoreAsync(parse, async store =>
             {
                 var runs = await store.ListAsync(new RunQuery(parse.GetValue(task), parse.GetValue(status), from, parse.GetValue(job), max), cancellationToken);
+                if (runs.Count == 0 && parse.GetValue(task) is { } taskId && !await store.TaskKnownAsync(taskId, cancellationToken))
+                {
+                    return Usage($"--task '{taskId}': no such task (not in the schedule and no runs on record)");
+                }
                 if (parse.GetValue(json))
                 {
                     Console.Out.WriteLine(new JsonArray(runs.Select(r => (JsonNode?)ToJson(r)).ToArray()).ToJsonString(JobJson.Options));
@@ -53,7 +60,9 @@ public static class HistoryCommand
         });
 
         var runId = new Argument<string>("run-id") { Description = "The run's id (from aionis history)" };
-        var show = new Command("show", "One run in full: inputs, summary, planned actions, steps, error") { runId };
+        // The run is printed as JSON either way; --json is accepted so scripts can say what they expect.
+        var showJson = new Option<bool>("--json") { Description = "Print the run as JSON (the default)" };
+        var show = new Command("show", "One run in full: inputs, summary, planned actions, steps, error") { runId, showJson };
         show.SetAction(async (parse, cancellationToken) =>
         {
             if (!Guid.TryParse(parse.GetValue(runId), out var id)) return Usage($"run-id '{parse.GetValue(runId)}': expected a UUID");
@@ -72,6 +81,9 @@ public static class HistoryCommand
         command.Subcommands.Add(show);
         return command;
     }
+
+    /// <summary>Ten years: history is never kept longer, and any longer window is a typo.</summary>
+    private static readonly TimeSpan MaxSince = TimeSpan.FromDays(3650);
 
     private static int Usage(string message)
     {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Aionis.Worker.Cli;
 
-/// <summary><c>aionis job JOB [options] [--dry-run]</c>: run a job type directly with the reference's option names.</summary>
+/// <summary><c>aionis job JOB [options] [--dry-run] [--json]</c>: run a job type directly with explicit options.</summary>
 public static class JobCommand
 {
     public static readonly Option<bool> DryRunOption = new("--dry-run")
@@ -16,6 +16,11 @@ public static class JobCommand
 
     public const string Name = "job";
     private const string Description = "Run a job type now with explicit options (aionis jobs lists them)";
+
+    private static readonly Option<bool> JsonOption = new("--json")
+    {
+        Description = "Print {run_id, status, exit_code, ok, error, summary} instead of the summary alone",
+    };
 
     public static Command Create(JobCatalog catalog)
     {
@@ -39,6 +44,7 @@ public static class JobCommand
             command.Options.Add(option);
         }
         command.Options.Add(DryRunOption);
+        command.Options.Add(JsonOption);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var given = options
@@ -57,20 +63,22 @@ public static class JobCommand
             }
             var runner = services.GetRequiredService<JobRunner>();
             var result = await runner.RunAsync(new RunRequest(job, bound) { DryRun = parse.GetValue(DryRunOption), FireInstanceId = CliRunIdentity.Current }, cancellationToken);
-            return RunOutput.Print(result);
+            return parse.GetValue(JsonOption) ? RunOutput.PrintJson(result, null) : RunOutput.Print(result);
         });
         return command;
     }
 
     private static object? ValueOf(ParseResult parse, Option option) => option switch
     {
-        Option<bool> flag => parse.GetValue(flag),
         Option<string[]> list => parse.GetValue(list),
         Option<string> text => parse.GetValue(text),
         _ => throw new ArgumentOutOfRangeException(nameof(option)),
     };
 
-    /// <summary>CLI values stay text so the binder can name a bad value and its range (exit 64) instead of a parser error.</summary>
+    /// <summary>
+    /// CLI values stay text so the binder can name a bad value and its range (exit 64) instead of a parser error; a flag
+    /// takes an optional value (<c>--strict</c>, <c>--strict=false</c>), so <c>--strict=maybe</c> is reported as that option's error.
+    /// </summary>
     private static Option ToCliOption(OptionDescriptor descriptor)
     {
         var name = "--" + descriptor.Name;
@@ -78,7 +86,7 @@ public static class JobCommand
         var description = Help.OptionLine(descriptor);
         Option option = descriptor switch
         {
-            { IsFlag: true } => new Option<bool>(name, aliases) { Description = description },
+            { IsFlag: true } => new Option<string>(name, aliases) { Description = description, Arity = ArgumentArity.ZeroOrOne, HelpName = "true|false" },
             { IsList: true } => new Option<string[]>(name, aliases) { Description = description, AllowMultipleArgumentsPerToken = false },
             _ => new Option<string>(name, aliases) { Description = description },
         };

@@ -9,11 +9,19 @@ public static class JobsCommand
     public static Command Create(JobCatalog catalog)
     {
         var name = new Argument<string?>("job") { Description = "Show one job type in detail", Arity = ArgumentArity.ZeroOrOne };
-        var markdown = new Option<bool>("--markdown") { Description = "Print the options as a Markdown table" };
+        var markdown = new Option<bool>("--markdown") { Description = "Print the options as Markdown tables (of every job type without JOB)" };
         var command = new Command("jobs", "List job types, or show one job type's options and permissions") { name, markdown };
         command.SetAction(parse =>
         {
             var selected = parse.GetValue(name);
+            if (selected is null && parse.GetValue(markdown))
+            {
+                foreach (var job in catalog.All)
+                {
+                    Console.Out.Write($"### `{job.Name}`\n\n{Help.JobDescription(job)}\n\n{Help.MarkdownTable(job)}\n");
+                }
+                return 0;
+            }
             if (selected is null)
             {
                 foreach (var job in catalog.All)

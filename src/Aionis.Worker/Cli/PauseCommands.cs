@@ -10,6 +10,9 @@ namespace Aionis.Worker.Cli;
 /// <summary><c>aionis pause TASK --reason R [--until TIME]</c> and <c>aionis resume TASK</c>: persisted, cluster-wide.</summary>
 public static class PauseCommands
 {
+    /// <summary>A longer maintenance window is a pause without --until (until resumed).</summary>
+    private static readonly TimeSpan MaxPause = TimeSpan.FromDays(366);
+
     public static Command Pause()
     {
         var task = new Argument<string>("task") { Description = "Registry task id" };
@@ -21,9 +24,11 @@ public static class PauseCommands
             DateTimeOffset? end = null;
             if (parse.GetValue(until) is { } text)
             {
-                if (DurationText.TryParse(text, out var after)) end = DateTimeOffset.UtcNow + after;
+                var now = DateTimeOffset.UtcNow;
+                if (DurationText.TryParse(text, out var after) && after <= MaxPause) end = now + after;
                 else if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) end = at;
-                else return RunOutput.Fail(ExitCodes.Usage, $"--until '{text}': expected an ISO-8601 time or a duration like 2h");
+                else return RunOutput.Fail(ExitCodes.Usage, $"--until '{text}': expected a future ISO-8601 time or a duration like 2h, at most {DurationText.Format(MaxPause)}");
+                if (end <= now) return RunOutput.Fail(ExitCodes.Usage, $"--until '{text}': is in the past; expected a future time");
             }
             await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
             var by = $"{Environment.UserName}@{client.NodeName}";

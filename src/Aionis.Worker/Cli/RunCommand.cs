@@ -3,7 +3,9 @@ using System.Text.Json;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
+using Aionis.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Aionis.Worker.Cli;
 
@@ -71,6 +73,7 @@ public static class RunCommand
                 await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
                 var key = await client.Services.GetRequiredService<TaskEnqueuer>().EnqueueAsync(client.Scheduler, id, dry, overrides, cancellationToken);
                 Console.Out.WriteLine(JsonSerializer.Serialize(new { enqueued = true, task_id = id, dry_run = dry, trigger = key.ToString() }, JobJson.Options));
+                await WarnWithoutLiveNodeAsync(client, cancellationToken);
                 return ExitCodes.Ok;
             }
 
@@ -83,15 +86,21 @@ public static class RunCommand
                 RegistryHash = loaded.Hash,
                 FireInstanceId = CliRunIdentity.Current,
             }, cancellationToken);
-            if (!parse.GetValue(json))
-            {
-                return RunOutput.Print(result);
-            }
-            Console.Out.WriteLine(JsonSerializer.Serialize(
-                new { run_id = result.RunId, task_id = id, status = result.Status, exit_code = result.ExitCode, ok = result.Ok, error = result.Error, summary = result.Summary },
-                JobJson.Options));
-            return result.ExitCode;
+            return parse.GetValue(json) ? RunOutput.PrintJson(result, id) : RunOutput.Print(result);
         });
         return command;
+    }
+
+    /// <summary>An enqueued run waits for a node: say so when no node of the cluster is checking in (it stays queued).</summary>
+    private static async Task WarnWithoutLiveNodeAsync(SchedulerClient client, CancellationToken cancellationToken)
+    {
+        var grace = client.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.ClusterCheckinInterval * 4;
+        var nodes = await client.Services.GetRequiredService<PersistedSchedule>()
+            .LiveNodesAsync(QuartzSetup.SchedulerName, grace, DateTimeOffset.UtcNow, cancellationToken);
+        if (nodes.Count == 0)
+        {
+            Console.Error.WriteLine($"aionis run: warning: no node of the cluster checked in within the last {DurationText.Format(grace)}; "
+                + "the run stays queued until 'aionis serve' runs");
+        }
     }
 }

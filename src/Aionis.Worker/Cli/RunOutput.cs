@@ -15,14 +15,23 @@ public static class RunOutput
         }
         if (result.Error is not null)
         {
-            Console.Error.WriteLine(JsonSerializer.Serialize(new { ok = false, error = result.Error, run_id = result.RunId, status = result.Status }));
+            Console.Error.WriteLine(JsonSerializer.Serialize(new { ok = false, error = result.Error, run_id = result.RunId, status = result.Status }, JobJson.Compact));
         }
+        return result.ExitCode;
+    }
+
+    /// <summary><c>--json</c>: the run id, status, exit code and summary as one document on stdout.</summary>
+    public static int PrintJson(RunResult result, string? taskId)
+    {
+        Console.Out.WriteLine(JsonSerializer.Serialize(
+            new { run_id = result.RunId, task_id = taskId, status = result.Status, exit_code = result.ExitCode, ok = result.Ok, error = result.Error, summary = result.Summary },
+            JobJson.Options));
         return result.ExitCode;
     }
 
     public static int Fail(int exitCode, string error)
     {
-        Console.Error.WriteLine(JsonSerializer.Serialize(new { ok = false, error }));
+        Console.Error.WriteLine(JsonSerializer.Serialize(new { ok = false, error }, JobJson.Compact));
         return exitCode;
     }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Aionis.Data;
-using Aionis.Jobs.Alerts;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
@@ -32,14 +31,6 @@ public static class ServeCommand
             var worker = WorkerOptions.From(configuration);
             var database = new DatabaseSettings(DatabaseConnection.Resolve(configuration));
             database.Require();
-            try
-            {
-                OperatorChannelSet.Validate(configuration);
-            }
-            catch (AlertConfigurationException e)
-            {
-                throw new ConfigurationException(e.Message);
-            }
 
             builder.Services.AddWorker(builder.Configuration);
             builder.Services.AddSystemd();
@@ -55,6 +46,7 @@ public static class ServeCommand
             // Hosted services start in this order and stop in reverse: startup (database, registry) before the scheduler,
             // so READY=1 (sent when the host has started) means synced and firing; the drain stops first on SIGTERM.
             builder.Services.AddHostedService<WorkerStartup>();
+            builder.Services.AddHostedService<CleanStop>();
             builder.Services.AddQuartzHostedService(quartz =>
             {
                 quartz.AwaitApplicationStarted = false;

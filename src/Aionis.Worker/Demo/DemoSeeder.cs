@@ -10,9 +10,10 @@ public sealed record DemoSize(int Tenants, int Days, int Requests);
 /// API keys of many ages (stale, in the warning window, fresh, revoked), rotation audit events, telemetry with a daily
 /// shape and a few incidents, alert routes with policies, and incident publish jobs in every status, whose bundle
 /// folders are written under <paramref name="bundlesRoot"/> so that the publish worker has real files to publish.
-/// Idempotent per tenant id: rows of the demo tenants are replaced.
+/// Every alert route points at <paramref name="alertReceiver"/> (the local receiver of run-local.sh), never at an outside
+/// host: the demo's alert_dispatch task sends for real. Idempotent per tenant id: rows of the demo tenants are replaced.
 /// </summary>
-public sealed class DemoSeeder(NpgsqlDataSource dataSource, string bundlesRoot)
+public sealed class DemoSeeder(NpgsqlDataSource dataSource, string bundlesRoot, string alertReceiver)
 {
     /// <summary>Incident publish jobs per demo tenant (three tenants have them), one bundle folder each.</summary>
     private const int PublishJobsPerTenant = 12;
@@ -32,6 +33,7 @@ public sealed class DemoSeeder(NpgsqlDataSource dataSource, string bundlesRoot)
             command.Parameters.AddWithValue("days", size.Days);
             command.Parameters.AddWithValue("requests", size.Requests);
             command.Parameters.AddWithValue("bundles", bundlesRoot);
+            command.Parameters.AddWithValue("receiver", alertReceiver.TrimEnd('/'));
             command.Parameters.AddWithValue("publish_jobs", PublishJobsPerTenant);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -52,7 +54,7 @@ public sealed class DemoSeeder(NpgsqlDataSource dataSource, string bundlesRoot)
         }
     }
 
-    // @tenants, @days, @requests (telemetry rows), @bundles (bundle folders), @publish_jobs (per tenant).
+    // @tenants, @days, @requests (telemetry rows), @bundles (bundle folders), @publish_jobs (per tenant), @receiver (alert routes).
     // Tenant ids: demo_tenant_01.. (01 is the hot one).
     private static readonly (string Label, string Sql)[] Statements =
     [
@@ -119,17 +121,17 @@ public sealed class DemoSeeder(NpgsqlDataSource dataSource, string bundlesRoot)
             """),
         ("alert routes with policies", """
             INSERT INTO control_alert_routes (tenant_id, channel, label, events, status, target, secret, metadata)
-            SELECT t.tenant_id, c.channel, c.label, c.events::jsonb, 'active', c.target, c.secret, c.metadata::jsonb
+            SELECT t.tenant_id, c.channel, c.label, c.events::jsonb, 'active', @receiver || c.target_path || t.tenant_id, c.secret, c.metadata::jsonb
             FROM control_tenants t,
                  (VALUES
-                    ('webhook', 'ops webhook', '["*"]', 'https://hooks.example.invalid/aionis/' , 'demo-shared-secret',
+                    ('webhook', 'ops webhook', '["*"]', '/webhook/', 'demo-shared-secret',
                      '{"policy":{"dedupe":{"ttl_seconds":1800}}}'),
                     ('slack_webhook', 'ops slack', '["key_rotation_sla_failed","incident_publish_slo_degraded"]',
-                     'https://hooks.slack.com/services/T000/B000/DEMO', NULL,
+                     '/slack/', NULL,
                      '{"policy":{"quiet_windows":[{"days":[0,6],"start":"00:00","end":"23:59","timezone":"UTC","mode":"warning_only"}]}}'),
-                    ('pagerduty_events', 'on-call', '["incident_publish_slo_degraded"]', NULL, 'demo-routing-key',
+                    ('pagerduty_events', 'on-call', '["incident_publish_slo_degraded"]', '/pagerduty/', 'demo-routing-key',
                      '{"policy":{"severity_thresholds":{"incident_publish_slo_degraded":{"critical_signals":2}}}}')
-                 ) AS c(channel, label, events, target, secret, metadata)
+                 ) AS c(channel, label, events, target_path, secret, metadata)
             WHERE t.tenant_id LIKE 'demo\_tenant\_%' AND t.status = 'active';
             """),
         ("incident publish jobs in every status", """

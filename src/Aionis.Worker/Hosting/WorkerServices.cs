@@ -17,10 +17,10 @@ public static class WorkerServices
 {
     public static IServiceCollection AddWorker(this IServiceCollection services, IConfiguration configuration)
     {
-        var worker = WorkerOptions.From(configuration);
-
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton(Options.Create(worker));
+        services.AddSettings<WorkerOptions>(configuration);
+        services.AddSingleton<IValidateOptions<DatabaseOptions>>(new DatabaseOptionsValidator(configuration));
+        services.AddOptions<DatabaseOptions>().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging(logging =>
         {
@@ -39,7 +39,8 @@ public static class WorkerServices
             }
         });
 
-        var connectionString = DatabaseConnection.Resolve(configuration);
+        // A connection string that does not parse is reported by DatabaseOptionsValidator before anything connects.
+        var connectionString = DatabaseConnection.Problem(configuration) is null ? DatabaseConnection.Resolve(configuration) : null;
         if (connectionString is not null)
         {
             services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
@@ -51,8 +52,32 @@ public static class WorkerServices
         services.AddSingleton(sp => new RunRecorder(sp.GetService<RunHistoryStore>(), sp.GetRequiredService<RunSpool>(), sp.GetRequiredService<ILogger<RunRecorder>>()));
         services.AddSingleton<JobRunner>();
         services.AddSingleton<InFlightRuns>();
+        // Every HttpClient (alerts, GCS) logs through the redacting logger instead of the factory's full-URL one.
+        services.AddSingleton<RedactingHttpClientLogger>();
+        services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<RedactingHttpClientLogger>());
         services.AddAionisJobs(configuration);
         return services;
+    }
+
+    /// <summary>
+    /// Runs every options validator (<c>ValidateOnStart</c>): throws <see cref="ConfigurationException"/> with one line per
+    /// bad value (the first per key when two settings read the same key).
+    /// </summary>
+    public static void ValidateConfiguration(IServiceProvider services)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception e) when (e is OptionsValidationException or AggregateException)
+        {
+            var failures = (e is AggregateException all ? all.InnerExceptions : [e])
+                .OfType<OptionsValidationException>()
+                .SelectMany(v => v.Failures)
+                .DistinctBy(line => line.Split(' ', 2)[0])
+                .ToList();
+            throw new ConfigurationException(failures);
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 using Aionis.Data;
 using Aionis.Data.History;
+using Aionis.Jobs.Alerts;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;
@@ -22,6 +23,7 @@ public sealed class WorkerStartup(
     RunSpool spool,
     RegistrySyncService registry,
     OperatorNotifications notifications,
+    OperatorChannelSet channels,
     ISchedulerFactory schedulers,
     TimeProvider clock,
     IOptions<WorkerOptions> worker,
@@ -88,6 +90,12 @@ public sealed class WorkerStartup(
         }
         await spool.ReplayAsync(history, cancellationToken);
         await registry.SyncAsync(cancellationToken);
+        if (channels.Channels.Count == 0)
+        {
+            // Said once here; each alert that then finds no channel is only a debug line.
+            logger.LogWarning("no operator alert channels: failures, gate verdicts and overdue tasks alert nobody; set {Key} or {EnvironmentKey} (docs/jobs/alerts.md)",
+                OperatorChannelSet.ChannelsKey, OperatorChannelSet.ChannelsEnvironmentKey);
+        }
         await notifications.RunsAbandonedAsync(await schedulers.GetScheduler(cancellationToken), interrupted, cancellationToken);
     }
 }

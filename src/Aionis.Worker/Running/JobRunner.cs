@@ -100,7 +100,14 @@ public sealed class JobRunner(
         catch (Exception e)
         {
             var unreachable = DatabaseFailures.IsUnreachable(e);
-            logger.LogError(e, "run {RunId} of {Job} failed", run.RunId, job.Name);
+            if (IsBug(e))
+            {
+                logger.LogError(e, "run {RunId} of {Job} failed", run.RunId, job.Name);
+            }
+            else
+            {
+                logger.LogError("run {RunId} of {Job} failed: {Error}", run.RunId, job.Name, JobErrors.Text(e));
+            }
             result = new RunResult(run.RunId, RunStatus.Failed,
                 unreachable ? ExitCodes.DatabaseUnavailable : ExitCodes.RuntimeError, null, null, JobErrors.Text(e));
         }
@@ -127,6 +134,13 @@ public sealed class JobRunner(
         WorkerTelemetry.Duration.Record(stopwatch.Elapsed.TotalSeconds, tags);
         return result;
     }
+
+    /// <summary>
+    /// Whether a failure is a defect in the worker, whose stack trace helps; storage, HTTP, database and file failures are
+    /// told by their message alone (an SDK's stack trace is kilobytes that say nothing to an operator).
+    /// </summary>
+    private static bool IsBug(Exception e) => e is NullReferenceException or InvalidCastException or IndexOutOfRangeException
+        or ArgumentException or NotImplementedException or KeyNotFoundException or DivideByZeroException;
 
     /// <summary>A fire that did not run (overlap: skip): one finished row with status <c>skipped</c>.</summary>
     public async Task<RunResult> RecordSkippedAsync(RunRequest request, string reason, CancellationToken cancellationToken)

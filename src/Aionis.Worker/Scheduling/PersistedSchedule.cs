@@ -66,6 +66,33 @@ public sealed class PersistedSchedule(NpgsqlDataSource dataSource)
         return tasks;
     }
 
+    /// <summary>Nodes whose scheduler checked in within <paramref name="grace"/>: the ones that would fire an enqueued run.</summary>
+    public async Task<IReadOnlyList<string>> LiveNodesAsync(string schedulerName, TimeSpan grace, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // last_checkin_time is in .NET ticks (100 ns since 0001-01-01).
+        await using var command = dataSource.CreateCommand("""
+            SELECT instance_name FROM worker.qrtz_scheduler_state
+             WHERE sched_name = $1 AND to_timestamp(last_checkin_time / 1e7 - 62135596800) > $2 - $3
+            """);
+        command.Parameters.Add(new() { Value = schedulerName });
+        command.Parameters.Add(new() { Value = now });
+        command.Parameters.Add(new() { Value = grace });
+        var nodes = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) nodes.Add(reader.GetString(0));
+        return nodes;
+    }
+
+    /// <summary>Removes a node's cluster check-in row: after a clean stop, so its next start is not taken for a crash.</summary>
+    public async Task ForgetInstanceAsync(string schedulerName, string instanceName, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "DELETE FROM worker.qrtz_scheduler_state WHERE sched_name = $1 AND instance_name = $2");
+        command.Parameters.Add(new() { Value = schedulerName });
+        command.Parameters.Add(new() { Value = instanceName });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>How Quartz names a job class in <c>job_class_name</c>.</summary>
     public static string JobClassName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 }

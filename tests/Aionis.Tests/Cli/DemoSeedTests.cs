@@ -43,6 +43,23 @@ public sealed class DemoSeedTests : BinaryTest
     }
 
     [Test]
+    public async Task Every_demo_alert_route_points_at_the_local_receiver_and_none_at_an_outside_host()
+    {
+        var seed = await AionisCli.RunAsync(["demo", "seed", "--tenants", "2", "--days", "1", "--requests", "100", "--alert-receiver", "http://127.0.0.1:41234"], Env());
+        var outside = await AionisCli.RunAsync(["demo", "seed", "--tenants", "2", "--days", "1", "--requests", "100", "--alert-receiver", "https://hooks.slack.com"], Env());
+
+        var targets = (await Db.RowsAsync("SELECT channel, target FROM control_alert_routes")).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(seed.ExitCode, Is.EqualTo(0), seed.Stderr);
+            Assert.That(targets.Select(t => t["channel"]).Distinct(), Is.EquivalentTo(new[] { "webhook", "slack_webhook", "pagerduty_events" }));
+            Assert.That(targets.Select(t => (string?)t["target"]), Has.All.StartWith("http://127.0.0.1:41234/"));
+            Assert.That(outside.ExitCode, Is.EqualTo(64), "an outside host is refused");
+            Assert.That(File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "task_registry.yml")), Does.Not.Contain("slack.com").And.Not.Contain("/var/lib/aionis"));
+        });
+    }
+
+    [Test]
     public async Task The_demo_publish_jobs_due_now_publish_their_bundles_to_the_demo_bucket()
     {
         await SeedAsync();

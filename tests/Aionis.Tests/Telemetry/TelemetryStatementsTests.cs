@@ -1,3 +1,4 @@
+using Aionis.Jobs.Framework;
 using Aionis.Jobs.Telemetry;
 using Aionis.Tests.Support;
 using Microsoft.Extensions.Configuration;
@@ -24,7 +25,7 @@ public sealed class TelemetryStatementsTests
     {
         // One pooled connection, so the query after the statement runs on the very session the statement used.
         await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_db.ConnectionString) { MaxPoolSize = 1 }.ConnectionString);
-        var statements = new TelemetryStatements(dataSource, new TelemetrySettings(720, "48MB"));
+        var statements = new TelemetryStatements(dataSource, new TelemetrySettings { WorkMem = "48MB" });
         const string settingsSql = "SELECT current_setting('work_mem'), current_setting('parallel_tuple_cost'), pg_backend_pid()";
         async Task<(string WorkMem, string ParallelCost, int Pid)> Read(NpgsqlDataReader reader)
         {
@@ -75,6 +76,9 @@ public sealed class TelemetryStatementsTests
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [TelemetrySettings.WorkMemKey] = value }).Build();
-        Assert.That(TelemetrySettings.From(configuration).WorkMem, Is.EqualTo(expected));
+        var settings = new TelemetrySettings();
+        Assert.That(Settings.Bind(configuration, settings), Is.Empty);
+        Assert.That(settings.Problems(), Is.Empty);
+        Assert.That(settings.WorkMemSetting(), Is.EqualTo(expected));
     }
 }

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Aionis.Tests.Support;
+
+namespace Aionis.Tests.Cli;
+
+/// <summary>The rough edges a newcomer hit on the command line (issue 13, "CLI rough edges seen").</summary>
+public sealed class CliSurfaceTests
+{
+    private static readonly string[] JobTypes = Aionis.Jobs.Framework.JobCatalog.Default.All.Select(j => j.Name).ToArray();
+
+    private TestDatabase _db = null!;
+    private string _dir = null!;
+    private string _registry = null!;
+    private Dictionary<string, string?> _env = null!;
+
+    [OneTimeSetUp]
+    public async Task SetUp()
+    {
+        _db = await TestDatabase.CreateAsync();
+        _dir = Directory.CreateTempSubdirectory("aionis-surface-").FullName;
+        _registry = Path.Combine(_dir, "task_registry.yml");
+        await KeyRotationRegistry.WriteAsync(_registry, "0 6 * * *");
+        _env = AionisCli.EnvFor(_db, _dir);
+        Assert.That((await AionisCli.RunAsync(["registry", "sync", "--registry", _registry], _env)).ExitCode, Is.EqualTo(0));
+    }
+
+    [OneTimeTearDown]
+    public async Task TearDown() => await _db.DisposeAsync();
+
+    [Test]
+    public async Task Job_json_and_history_show_json_print_the_run()
+    {
+        var job = await AionisCli.RunAsync(["job", "hosted-key-rotation-sla", "--json"], _env);
+        var run = JsonDocument.Parse(job.Stdout).RootElement;
+        var show = await AionisCli.RunAsync(["history", "show", run.GetProperty("run_id").GetString()!, "--json"], _env);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(job.ExitCode, Is.EqualTo(0), job.Stderr);
+            Assert.That(run.GetProperty("status").GetString(), Is.EqualTo("succeeded"));
+            Assert.That(run.GetProperty("summary").GetProperty("ok").ValueKind, Is.AnyOf(JsonValueKind.True, JsonValueKind.False));
+            Assert.That(show.ExitCode, Is.EqualTo(0), show.Stderr);
+            Assert.That(JsonDocument.Parse(show.Stdout).RootElement.GetProperty("job").GetString(), Is.EqualTo("hosted-key-rotation-sla"));
+        });
+    }
+
+    [Test]
+    public async Task Jobs_markdown_without_a_job_renders_every_job_type()
+    {
+        var result = await AionisCli.RunAsync(["jobs", "--markdown"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(0));
+            foreach (var job in JobTypes) Assert.That(result.Stdout, Does.Contain($"### `{job}`"));
+            Assert.That(result.Stdout.Split("| option | type | default | range | meaning |").Length - 1, Is.EqualTo(JobTypes.Length));
+        });
+    }
+
+    [Test]
+    public async Task Help_prints_each_default_once_and_describes_behaviour_not_the_reference()
+    {
+        List<string[]> commands = [["history", "--help"], ["demo", "seed", "--help"], ["run", "--help"], ["job", "--help"], ["--help"]];
+        commands.AddRange(JobTypes.Select(j => new[] { "job", j, "--help" }));
+        commands.AddRange(JobTypes.Select(j => new[] { "jobs", j }));
+
+        foreach (var args in commands)
+        {
+            var help = await AionisCli.RunAsync(args);
+            var doubled = help.Stdout.Split('\n').Where(l => l.Contains("(default") && l.Contains("[default:")).ToList();
+            Assert.Multiple(() =>
+            {
+                Assert.That(help.ExitCode, Is.EqualTo(0), string.Join(' ', args));
+                Assert.That(doubled, Is.Empty, string.Join(' ', args));
+                Assert.That(help.Stdout, Does.Not.Contain("reference"), string.Join(' ', args));
+            });
+        }
+    }
+
+    [Test]
+    public async Task Enqueue_warns_when_no_node_checks_in_and_not_when_one_does()
+    {
+        var alone = await AionisCli.RunAsync(["run", "key_rotation_sla", "--enqueue", "--registry", _registry], _env);
+        await _db.ExecuteAsync("""
+            INSERT INTO worker.qrtz_scheduler_state (sched_name, instance_name, last_checkin_time, checkin_interval)
+            VALUES ('aionis', 'live-node', $1, 7500)
+            """, DateTime.UtcNow.Ticks);
+        var withNode = await AionisCli.RunAsync(["run", "key_rotation_sla", "--enqueue", "--registry", _registry], _env);
+        var queued = await _db.ScalarAsync<long>("SELECT count(*) FROM worker.qrtz_triggers WHERE trigger_group = 'enqueued' AND job_name = 'key_rotation_sla'");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(alone.ExitCode, Is.EqualTo(0), alone.Stderr);
+            Assert.That(alone.Stderr, Does.Contain("warning: no node of the cluster checked in").And.Contain("stays queued"));
+            Assert.That(withNode.ExitCode, Is.EqualTo(0), withNode.Stderr);
+            Assert.That(withNode.Stderr, Does.Not.Contain("warning"));
+            Assert.That(queued, Is.EqualTo(2), "both runs are enqueued");
+        });
+    }
+
+    [Test]
+    public async Task A_missing_bucket_is_one_short_message_naming_it()
+    {
+        var bundle = PublishingTargets.MakeBundle(files: 2, largeBytes: 10);
+        var result = await AionisCli.RunAsync(
+            ["job", "incident-publish-hosted", "--source-dir", bundle, "--target", "s3://no-such-bucket-7f3a/p", "--run-id", "r1"],
+            PublishingTargets.CliEnv(_db, _dir));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1), result.Stderr);
+            Assert.That(result.Stderr, Does.Contain("S3 bucket 'no-such-bucket-7f3a' does not exist"));
+            Assert.That(result.Stderr, Does.Not.Contain("   at ").And.Not.Contain("Amazon.Runtime"));
+            Assert.That(result.Stderr.Length, Is.LessThan(800), result.Stderr);
+        });
+    }
+
+    [TestCase("version: 1\ntasks:\n  - id: a\n    job: hosted-key-rotation-sla\n\tschedule: \"0 6 * * *\"\n", "task_registry.yml:5:1: yaml: a tab character")]
+    [TestCase("version: 1\ntasks:\n  - id: a\n    job: hosted-key-rotation-sla\n    schedule: \"0 6 * * *\"\n    inputs:\n    \t strict: true\n", "task_registry.yml:7:5: yaml: a tab character")]
+    public async Task A_tab_is_reported_at_its_own_line_and_column(string yaml, string expected)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("aionis-tab-").FullName, "task_registry.yml");
+        await File.WriteAllTextAsync(path, yaml);
+
+        var result = await AionisCli.RunAsync(["registry", "validate", "--registry", path]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(64));
+            Assert.That(result.Stderr, Does.StartWith(expected));
+        });
+    }
+
+    [Test]
+    public async Task A_bad_default_is_reported_once_not_once_per_task()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("aionis-defaults-").FullName, "task_registry.yml");
+        await File.WriteAllTextAsync(path, """
+            version: 1
+            defaults: { overlap: sometimes }
+            tasks:
+              - { id: a, job: hosted-key-rotation-sla, schedule: "0 6 * * *", permissions: [read:control_plane] }
+              - { id: b, job: hosted-key-rotation-sla, schedule: "0 7 * * *", permissions: [read:control_plane] }
+              - { id: c, job: hosted-key-rotation-sla, schedule: "0 8 * * *", permissions: [read:control_plane], catch_up: never }
+            """);
+
+        var result = await AionisCli.RunAsync(["registry", "validate", "--registry", path]);
+
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(64));
+            Assert.That(lines.Count(l => l.Contains("overlap")), Is.EqualTo(1), result.Stderr);
+            Assert.That(result.Stderr, Does.Contain("task_registry.yml:2:22: defaults.overlap: 'sometimes' must be one of skip, queue, allow"));
+            Assert.That(result.Stderr, Does.Contain("task 'c': catch_up: 'never'"), "a task's own bad value still names the task");
+        });
+    }
+}
