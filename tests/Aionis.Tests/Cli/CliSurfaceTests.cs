@@ -115,8 +115,8 @@ public sealed class CliSurfaceTests
         });
     }
 
-    [TestCase("version: 1\ntasks:\n  - id: a\n    job: hosted-key-rotation-sla\n\tschedule: \"0 6 * * *\"\n", "task_registry.yml:5:1: yaml: a tab character")]
-    [TestCase("version: 1\ntasks:\n  - id: a\n    job: hosted-key-rotation-sla\n    schedule: \"0 6 * * *\"\n    inputs:\n    \t strict: true\n", "task_registry.yml:7:5: yaml: a tab character")]
+    [TestCase("version: 1\ntasks:\n  - id: a\n    job: hosted-key-rotation-sla\n\tschedule: \"0 6 * * *\"\n", "task_registry.yml:5:1: yaml: a tab in the indentation")]
+    [TestCase("version: 1\ntasks:\n  - id: a\n    job: hosted-key-rotation-sla\n    schedule: \"0 6 * * *\"\n    inputs:\n    \t strict: true\n", "task_registry.yml:7:5: yaml: a tab in the indentation")]
     public async Task A_tab_is_reported_at_its_own_line_and_column(string yaml, string expected)
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("aionis-tab-").FullName, "task_registry.yml");

@@ -72,7 +72,9 @@ public sealed class OutputPathConfinementTests
         {
             Assert.That(result.ExitCode, Is.EqualTo(64), result.Stderr);
             Assert.That(result.Stderr, Does.Contain("--tenant-id '../../x': a tenant id is"));
-            Assert.That(Directory.GetFileSystemEntries(layout.Outside, "*", SearchOption.AllDirectories), Is.EqualTo(new[] { Path.Combine(layout.Outside, "a"), layout.Root }));
+            // The spool folder is the worker's own (created at start); nothing else may appear.
+            Assert.That(Directory.GetFileSystemEntries(layout.Outside, "*", SearchOption.AllDirectories),
+                Is.EquivalentTo(new[] { Path.Combine(layout.Outside, "a"), layout.Root, Path.Combine(layout.Root, ".spool") }));
         });
     }
 
