@@ -50,7 +50,7 @@ public static class JobCommand
                 return RunOutput.OptionErrors(job.Name, e);
             }
             var runner = services.GetRequiredService<JobRunner>();
-            var result = await runner.RunAsync(new RunRequest(job, bound) { DryRun = parse.GetValue(DryRunOption), FireInstanceId = CliRunIdentity.Current }, cancellationToken);
+            var result = await runner.RunAsync(new RunRequest(job, bound) { DryRun = parse.GetValue(DryRunOption), FireInstanceId = CliRunIdentity.Current, TriggeredBy = CliRunIdentity.TriggeredBy }, cancellationToken);
             return RunOutput.Print(result);
         });
         return command;

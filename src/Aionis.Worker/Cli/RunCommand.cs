@@ -69,7 +69,7 @@ public static class RunCommand
             if (parse.GetValue(enqueue))
             {
                 await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
-                var key = await client.Services.GetRequiredService<TaskEnqueuer>().EnqueueAsync(client.Scheduler, id, dry, overrides, cancellationToken);
+                var key = await client.Services.GetRequiredService<TaskEnqueuer>().EnqueueAsync(client.Scheduler, id, dry, overrides, CliRunIdentity.TriggeredBy, cancellationToken);
                 Console.Out.WriteLine(JsonSerializer.Serialize(new { enqueued = true, task_id = id, dry_run = dry, trigger = key.ToString() }, JobJson.Options));
                 return ExitCodes.Ok;
             }
@@ -82,6 +82,7 @@ public static class RunCommand
                 Timeout = definition.Timeout,
                 RegistryHash = loaded.Hash,
                 FireInstanceId = CliRunIdentity.Current,
+                TriggeredBy = CliRunIdentity.TriggeredBy,
             }, cancellationToken);
             if (!parse.GetValue(json))
             {

@@ -1,5 +1,6 @@
 using Aionis.Data;
 using Aionis.Data.History;
+using Aionis.Jobs.Framework;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;
