@@ -64,7 +64,7 @@ public sealed class FailureClassificationTests : DatabaseJobTest
 
         var running = Worker.RunAsync("hosted-key-usage-anomaly", EveryTenantStrict, taskId: "key_usage_anomaly");
         var blocked = await WaitForAsync(() => Db.ScalarAsync<int>(
-            "SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%memory_request_telemetry%'"),
+            "SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"),
             pid => pid != 0, "the tenant's query to wait on the lock");
         await Db.ScalarAsync<bool>("SELECT pg_terminate_backend($1)", blocked);
         await transaction.RollbackAsync();

@@ -44,8 +44,8 @@ public sealed class PauseHistoryTests : BinaryTest
 
     [TestCase("--until", "2020-01-01T00:00Z", "is not in the future")]
     [TestCase("--until", "0s", "is not in the future")]
-    [TestCase("--reason", "", "--reason ''")]
-    [TestCase("--reason", "   ", "--reason ''")]
+    [TestCase("--reason", "", "say why the task is paused")]
+    [TestCase("--reason", "   ", "say why the task is paused")]
     public async Task A_pause_that_ends_in_the_past_or_gives_no_reason_is_refused_with_64(string option, string value, string message)
     {
         string[] args = option == "--reason"
