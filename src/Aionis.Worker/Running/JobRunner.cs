@@ -33,7 +33,8 @@ public sealed class JobRunner(
         var tenant = (request.Options as ITenantOptions)?.TenantId;
         var run = NewRecord(request, tenant);
         var log = request.Log ?? new RunLog(clock);
-        using var scope = logger.BeginScope(new RunScope(run.RunId, request.TaskId, log));
+        var runScope = new RunScope(run.RunId, request.TaskId, log);
+        using var scope = logger.BeginScope(runScope);
         using var activity = WorkerTelemetry.ActivitySource.StartActivity($"job {request.TaskId ?? job.Name}");
         activity?.SetTag("aionis.task", request.TaskId);
         activity?.SetTag("aionis.job", job.Name);
@@ -65,8 +66,7 @@ public sealed class JobRunner(
             Progress = line =>
             {
                 log.Add("info", line);
-                if (request.ProgressToLog) RunnerLog.Progress(logger, line);
-                else Console.Error.WriteLine(line);
+                Console.Error.WriteLine(request.TagProgress ? $"{runScope} {line}" : line);
             },
         };
 

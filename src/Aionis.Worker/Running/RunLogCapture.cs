@@ -5,7 +5,7 @@ namespace Aionis.Worker.Running;
 /// <summary>
 /// A logger provider that keeps each log line written inside a <see cref="RunScope"/> in that run's
 /// <see cref="RunLog"/> (stored in <c>worker.job_run_logs</c>). The usual level filters apply, as for the console.
-/// Progress lines are not taken here: the runner stores them itself, whatever the level.
+/// Progress lines do not pass through logging: the runner stores them itself, whatever the level.
 /// </summary>
 public sealed class RunLogCapture : ILoggerProvider, ISupportExternalScope
 {
@@ -27,7 +27,7 @@ public sealed class RunLogCapture : ILoggerProvider, ISupportExternalScope
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (eventId.Id == RunnerLog.ProgressEventId || RunScope.Innermost(provider._scopes) is not { } run) return;
+            if (RunScope.Innermost(provider._scopes) is not { } run) return;
             var message = formatter(state, exception);
             if (exception is not null) message += $" ({exception.GetType().Name}: {exception.Message})";
             run.Log.Add(LevelName(logLevel), $"{category}: {message}".ReplaceLineEndings(" "));

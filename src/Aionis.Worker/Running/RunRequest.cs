@@ -21,8 +21,11 @@ public sealed record RunRequest(JobDescriptor Job, JobOptions Options)
     /// <summary>The run's log; the scheduler passes its own so that its lines after the run (retries, alerts) join it.</summary>
     public RunLog? Log { get; init; }
 
-    /// <summary>In the daemon progress lines are logged with the run's scope (concurrent runs); the CLI prints them as they are.</summary>
-    public bool ProgressToLog { get; init; }
+    /// <summary>
+    /// In the daemon progress lines are printed with the run's tag (<c>run=… task=…</c>), so lines of concurrent runs can
+    /// be told apart; the CLI prints them as they are.
+    /// </summary>
+    public bool TagProgress { get; init; }
 
     /// <summary>Cancels the job's token when exceeded; the run ends <c>timed_out</c>.</summary>
     public TimeSpan? Timeout { get; init; }

@@ -5,8 +5,6 @@ namespace Aionis.Worker.Running;
 /// <summary>Log events of the runner (event ids 1000–1099). Inside a run they carry its <see cref="RunScope"/>.</summary>
 public static partial class RunnerLog
 {
-    public const int ProgressEventId = 1003;
-
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "{Job} started (trigger {Trigger}, triggered by {TriggeredBy}, attempt {Attempt}{DryRun})")]
     public static partial void Started(ILogger logger, string job, string trigger, string? triggeredBy, int attempt, string dryRun);
 
@@ -15,10 +13,6 @@ public static partial class RunnerLog
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "{Job} failed")]
     public static partial void Failed(ILogger logger, Exception exception, string job);
-
-    /// <summary>A job's progress line in the daemon (the CLI prints them to stderr as they are).</summary>
-    [LoggerMessage(EventId = ProgressEventId, Level = LogLevel.Information, Message = "{Line}")]
-    public static partial void Progress(ILogger logger, string line);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "{Job} gate failed: {Reason}")]
     public static partial void GateFailed(ILogger logger, string job, string reason);

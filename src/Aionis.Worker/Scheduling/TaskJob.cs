@@ -41,7 +41,7 @@ public class TaskJob(
             Trigger = trigger,
             TriggeredBy = TriggeredBy(trigger, data),
             Log = new RunLog(clock),
-            ProgressToLog = true,
+            TagProgress = true,
             DryRun = definition.DryRun || data.GetString(ScheduleKeys.DryRunOverride) == "true",
             ScheduledFor = context.ScheduledFireTimeUtc,
             Attempt = attempt,
