@@ -21,6 +21,8 @@ namespace Aionis.Data.Migrations
             migrationBuilder.Sql("DROP VIEW IF EXISTS worker.task_status");
 
             migrationBuilder.Sql("ALTER TABLE worker.job_runs ADD COLUMN IF NOT EXISTS triggered_by text");
+            // task_status' last dry run: without it the lookup walks every live run of the task to find none.
+            migrationBuilder.Sql("CREATE INDEX IF NOT EXISTS ix_job_runs_task_dry_started ON worker.job_runs (task_id, started_at DESC) WHERE dry_run");
 
             migrationBuilder.Sql("""
                 CREATE TABLE IF NOT EXISTS worker.job_run_logs (
@@ -90,6 +92,7 @@ namespace Aionis.Data.Migrations
             migrationBuilder.Sql("ALTER TABLE worker.operator_alerts DROP COLUMN id");
             migrationBuilder.Sql("ALTER TABLE worker.operator_alerts ADD CONSTRAINT pk_operator_alerts PRIMARY KEY (task_id, kind)");
 
+            migrationBuilder.Sql("DROP INDEX IF EXISTS worker.ix_job_runs_task_dry_started");
             migrationBuilder.Sql("ALTER TABLE worker.job_runs DROP COLUMN IF EXISTS triggered_by");
             migrationBuilder.Sql(PreviousTaskStatus);
             migrationBuilder.Sql(PreviousRecentFailures);
