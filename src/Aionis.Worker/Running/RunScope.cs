@@ -1,4 +1,5 @@
 using System.Collections;
+using Microsoft.Extensions.Logging;
 
 namespace Aionis.Worker.Running;
 
@@ -34,7 +35,7 @@ public sealed class RunScope(Guid runId, string? taskId, RunLog log) : IReadOnly
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>The innermost run scope open on this logical call, or null.</summary>
-    public static RunScope? Innermost(Microsoft.Extensions.Logging.IExternalScopeProvider? scopes)
+    public static RunScope? Innermost(IExternalScopeProvider? scopes)
     {
         RunScope? found = null;
         scopes?.ForEachScope((scope, _) => { if (scope is RunScope run) found = run; }, (object?)null);
