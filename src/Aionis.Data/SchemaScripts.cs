@@ -20,7 +20,14 @@ public static class SchemaScripts
         return Split(script);
     }
 
-    public static IEnumerable<string> WorkerViews() => Split(Embedded("worker_views.sql"));
+    /// <summary>
+    /// Drops the worker's views and creates them from <c>Sql/worker_views.sql</c>, their one source. Only the latest
+    /// migration that changes a view calls this (earlier ones ran against older tables and keep what they created then),
+    /// so a fresh install and an upgrade end with the same views.
+    /// </summary>
+    public static IEnumerable<string> RecreateWorkerViews() =>
+        new[] { "DROP VIEW IF EXISTS worker.recent_failures", "DROP VIEW IF EXISTS worker.task_status" }
+            .Concat(Split(Embedded("worker_views.sql")));
 
     /// <summary>The Aionis control-plane tables (reference §2) in <c>public</c>, for standalone and demo databases. Idempotent.</summary>
     public static IEnumerable<string> ControlPlaneTables() => Split(Embedded("control_plane.sql"));

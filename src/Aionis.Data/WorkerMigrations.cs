@@ -10,6 +10,7 @@ public static class WorkerMigrations
     [
         "20261123184057_InitialWorkerSchema",
         "20261123185852_OperatorAlerts",
+        "20261201210000_RunTrust",
         "20261201220000_AlertDeliveryClaims",
     ];
 }

@@ -4,12 +4,15 @@ using NpgsqlTypes;
 
 namespace Aionis.Data.History;
 
-/// <summary>Writes and reads <c>worker.job_runs</c> and <c>worker.job_run_steps</c> with plain SQL (the hot path of every run).</summary>
+/// <summary>
+/// Writes and reads <c>worker.job_runs</c>, <c>worker.job_run_steps</c> and <c>worker.job_run_logs</c> with plain SQL
+/// (the hot path of every run).
+/// </summary>
 public sealed class RunHistoryStore(NpgsqlDataSource dataSource)
 {
     private const string Columns =
         "run_id, task_id, job, trigger, dry_run, status, ok, exit_code, scheduled_for, started_at, finished_at, duration_ms, " +
-        "node, attempt, fire_instance_id, tenant_id, inputs, summary, planned_actions, error, artifacts, trace_id, registry_hash";
+        "node, attempt, fire_instance_id, tenant_id, inputs, summary, planned_actions, error, artifacts, trace_id, registry_hash, triggered_by";
 
     /// <summary>The row a run gets before its job starts (<c>status = running</c>).</summary>
     public async Task StartAsync(JobRun run, CancellationToken cancellationToken = default)
@@ -36,6 +39,17 @@ public sealed class RunHistoryStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>A finished run with its steps and log lines (the runner's last write, and the spool's replay).</summary>
+    public async Task WriteFinishedAsync(JobRun run, CancellationToken cancellationToken = default)
+    {
+        await FinishAsync(run, cancellationToken);
+        foreach (var step in run.Steps)
+        {
+            await AddStepAsync(step, cancellationToken);
+        }
+        await AddLogsAsync(run.RunId, run.Logs, cancellationToken);
+    }
+
     public async Task AddStepAsync(JobRunStep step, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
@@ -51,6 +65,42 @@ public sealed class RunHistoryStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = (object?)step.FinishedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = step.Detail, NpgsqlDbType = NpgsqlDbType.Jsonb });
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends log lines of a run (after its row exists). Idempotent: a line already written (same seq) is kept, so a
+    /// spooled record can be replayed.
+    /// </summary>
+    public async Task AddLogsAsync(Guid runId, IReadOnlyList<RunLogLine> lines, CancellationToken cancellationToken = default)
+    {
+        if (lines.Count == 0) return;
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO worker.job_run_logs (run_id, seq, logged_at, level, message)
+            SELECT $1, l.seq, l.logged_at, l.level, l.message
+              FROM unnest($2::integer[], $3::timestamptz[], $4::text[], $5::text[]) AS l (seq, logged_at, level, message)
+            ON CONFLICT (run_id, seq) DO NOTHING
+            """);
+        command.Parameters.Add(new() { Value = runId });
+        command.Parameters.Add(new() { Value = lines.Select(l => l.Seq).ToArray() });
+        command.Parameters.Add(new() { Value = lines.Select(l => l.LoggedAt).ToArray() });
+        command.Parameters.Add(new() { Value = lines.Select(l => l.Level).ToArray() });
+        command.Parameters.Add(new() { Value = lines.Select(l => l.Message).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A run's stored log lines in order.</summary>
+    public async Task<IReadOnlyList<RunLogLine>> LogsAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT seq, logged_at, level, message FROM worker.job_run_logs WHERE run_id = $1 ORDER BY seq");
+        command.Parameters.Add(new() { Value = runId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var lines = new List<RunLogLine>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lines.Add(new RunLogLine(reader.GetInt32(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3)));
+        }
+        return lines;
     }
 
     /// <summary>Rows still <c>running</c> on a node (at start-up: candidates for <c>abandoned</c>).</summary>
@@ -159,7 +209,7 @@ public sealed class RunHistoryStore(NpgsqlDataSource dataSource)
         return run;
     }
 
-    private static string Parameters() => string.Join(", ", Enumerable.Range(1, 23).Select(i => i switch
+    private static string Parameters() => string.Join(", ", Enumerable.Range(1, 24).Select(i => i switch
     {
         17 or 18 or 19 or 21 => $"${i}::jsonb",
         _ => $"${i}",
@@ -192,6 +242,7 @@ public sealed class RunHistoryStore(NpgsqlDataSource dataSource)
         p.Add(new() { Value = Db(run.Artifacts), NpgsqlDbType = NpgsqlDbType.Text });
         p.Add(new() { Value = Db(run.TraceId), NpgsqlDbType = NpgsqlDbType.Text });
         p.Add(new() { Value = Db(run.RegistryHash), NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new() { Value = Db(run.TriggeredBy), NpgsqlDbType = NpgsqlDbType.Text });
     }
 
     private static async Task<IReadOnlyList<JobRun>> ReadRunsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
@@ -227,6 +278,7 @@ public sealed class RunHistoryStore(NpgsqlDataSource dataSource)
                 Artifacts = Text(20),
                 TraceId = Text(21),
                 RegistryHash = Text(22),
+                TriggeredBy = Text(23),
             });
         }
         return runs;

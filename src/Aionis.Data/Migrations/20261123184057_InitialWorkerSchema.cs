@@ -157,10 +157,8 @@ namespace Aionis.Data.Migrations
                 column: "at",
                 descending: new bool[0]);
 
-            foreach (var statement in SchemaScripts.WorkerViews())
-            {
-                migrationBuilder.Sql(statement);
-            }
+            // The views are created by the latest migration that changes them (20261201210000_RunTrust), from
+            // Sql/worker_views.sql: that file describes today's tables, which this migration does not have yet.
         }
 
         /// <inheritdoc />

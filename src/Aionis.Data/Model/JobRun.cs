@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations.Schema;
+using Aionis.Data.History;
+
 namespace Aionis.Data.Model;
 
 /// <summary>One run of a job: <c>worker.job_runs</c>. Written <c>running</c> before the job starts and finished in one update.</summary>
@@ -28,4 +31,15 @@ public sealed class JobRun
     public string? RegistryHash { get; set; }
 
     public List<JobRunStep> Steps { get; set; } = [];
+
+    // Columns and rows added by hand-written migrations (20261201210000_RunTrust), outside the EF model: written and
+    // read by RunHistoryStore's SQL, carried through the spool with the rest of the record.
+
+    /// <summary><c>job_runs.triggered_by</c>: schedule, recovery, retry, or <c>cli:user@host</c>.</summary>
+    [NotMapped]
+    public string? TriggeredBy { get; set; }
+
+    /// <summary>Log lines of the run not yet written to <c>worker.job_run_logs</c>.</summary>
+    [NotMapped]
+    public List<RunLogLine> Logs { get; set; } = [];
 }

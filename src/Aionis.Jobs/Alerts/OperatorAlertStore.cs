@@ -17,8 +17,11 @@ public sealed record OperatorAlertEpisode(string TaskId, string Kind, string Ded
     DateTimeOffset? LastSentAt, int Occurrences, bool Due);
 
 /// <summary>
-/// <c>worker.operator_alerts</c> in plain SQL: one row per task and kind, open until resolved. An occurrence is due when
-/// it opens an episode, when nothing has been sent yet (an earlier send failed), or when the re-notify window has passed.
+/// <c>worker.operator_alerts</c> and <c>worker.operator_alert_events</c> in plain SQL. A row is one episode of a task
+/// and kind, from its first occurrence to its resolve; a new episode is a new row, so the history of every open and
+/// resolve is kept. Each occurrence, send and resolve is also an event row (<c>event</c>: opened, repeated, sent,
+/// resolved). An occurrence is due when it opens an episode, when nothing has been sent yet (an earlier send failed),
+/// or when the re-notify window has passed.
 /// </summary>
 public sealed class OperatorAlertStore(NpgsqlDataSource dataSource)
 {
@@ -50,26 +53,29 @@ public sealed class OperatorAlertStore(NpgsqlDataSource dataSource)
                 Occurrences = open.Occurrences + 1,
                 Due = open.LastSentAt is not { } sent || (renotifyAfter is { } window && sent <= now - window),
             };
+        // The open episode is the one row of the task and kind without resolved_at (a partial unique index): a second
+        // node racing to open the same episode counts an occurrence of it instead.
         await using (var write = new NpgsqlCommand("""
-            INSERT INTO worker.operator_alerts AS a
-              (task_id, kind, dedup_key, severity, opened_at, last_sent_at, resolved_at, occurrences, last_run_id, last_error)
-            VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9)
-            ON CONFLICT (task_id, kind) DO UPDATE SET
-              dedup_key = EXCLUDED.dedup_key, severity = EXCLUDED.severity,
-              -- An episode another node opened meanwhile stays that episode (same opening, so the same notification key).
-              opened_at = CASE WHEN a.resolved_at IS NULL THEN a.opened_at ELSE EXCLUDED.opened_at END,
-              last_sent_at = CASE WHEN a.resolved_at IS NULL THEN a.last_sent_at END, resolved_at = NULL,
-              occurrences = CASE WHEN a.resolved_at IS NULL THEN a.occurrences + 1 ELSE 1 END,
-              last_run_id = COALESCE(EXCLUDED.last_run_id, a.last_run_id), last_error = COALESCE(EXCLUDED.last_error, a.last_error)
-            RETURNING opened_at, last_sent_at, occurrences
+            WITH episode AS (
+                INSERT INTO worker.operator_alerts AS a
+                  (task_id, kind, dedup_key, severity, opened_at, last_sent_at, resolved_at, occurrences, last_run_id, last_error)
+                VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, $7, $8)
+                ON CONFLICT (task_id, kind) WHERE resolved_at IS NULL DO UPDATE SET
+                  occurrences = a.occurrences + 1,
+                  last_run_id = COALESCE(EXCLUDED.last_run_id, a.last_run_id), last_error = COALESCE(EXCLUDED.last_error, a.last_error)
+                RETURNING id, (xmax = 0) AS opened, opened_at, last_sent_at, occurrences),
+            events AS (
+                INSERT INTO worker.operator_alert_events (alert_id, at, event, run_id, detail)
+                SELECT id, $5, CASE WHEN opened THEN 'opened' ELSE 'repeated' END, $7, $8 FROM episode)
+            -- An episode another node opened meanwhile stays that episode (same opening, so the same notification key).
+            SELECT opened_at, last_sent_at, occurrences FROM episode
             """, connection, transaction))
         {
             write.Parameters.Add(new NpgsqlParameter { Value = taskId });
             write.Parameters.Add(new NpgsqlParameter { Value = kind });
             write.Parameters.Add(new NpgsqlParameter { Value = episode.DedupKey });
             write.Parameters.Add(new NpgsqlParameter { Value = severity });
-            write.Parameters.Add(new NpgsqlParameter { Value = episode.OpenedAt });
-            write.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = episode.LastSentAt });
+            write.Parameters.Add(new NpgsqlParameter { Value = now });
             write.Parameters.Add(new NpgsqlParameter { Value = episode.Occurrences });
             write.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = runId });
             write.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = error });
@@ -88,8 +94,12 @@ public sealed class OperatorAlertStore(NpgsqlDataSource dataSource)
 
     public async Task MarkSentAsync(string taskId, string kind, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE worker.operator_alerts SET last_sent_at = $3 WHERE task_id = $1 AND kind = $2 AND resolved_at IS NULL");
+        await using var command = dataSource.CreateCommand("""
+            WITH sent AS (
+                UPDATE worker.operator_alerts SET last_sent_at = $3 WHERE task_id = $1 AND kind = $2 AND resolved_at IS NULL
+                RETURNING id, last_run_id)
+            INSERT INTO worker.operator_alert_events (alert_id, at, event, run_id) SELECT id, $3, 'sent', last_run_id FROM sent
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = taskId });
         command.Parameters.Add(new NpgsqlParameter { Value = kind });
         command.Parameters.Add(new NpgsqlParameter { Value = at });
@@ -97,16 +107,22 @@ public sealed class OperatorAlertStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Closes the task's open episodes of these kinds and returns them (the ones that alerted need a resolve).</summary>
-    public async Task<List<OperatorAlertEpisode>> ResolveAsync(string taskId, IReadOnlyList<string> kinds, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<List<OperatorAlertEpisode>> ResolveAsync(string taskId, IReadOnlyList<string> kinds, DateTimeOffset at, string reason,
+        CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            UPDATE worker.operator_alerts SET resolved_at = $3
-             WHERE task_id = $1 AND kind = ANY($2) AND resolved_at IS NULL
-            RETURNING kind, dedup_key, severity, opened_at, last_sent_at, occurrences
+            WITH resolved AS (
+                UPDATE worker.operator_alerts SET resolved_at = $3
+                 WHERE task_id = $1 AND kind = ANY($2) AND resolved_at IS NULL
+                RETURNING id, kind, dedup_key, severity, opened_at, last_sent_at, occurrences),
+            events AS (
+                INSERT INTO worker.operator_alert_events (alert_id, at, event, detail) SELECT id, $3, 'resolved', $4 FROM resolved)
+            SELECT kind, dedup_key, severity, opened_at, last_sent_at, occurrences FROM resolved
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = taskId });
         command.Parameters.Add(new NpgsqlParameter { Value = kinds.ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = at });
+        command.Parameters.Add(new NpgsqlParameter { Value = reason });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var resolved = new List<OperatorAlertEpisode>();
         while (await reader.ReadAsync(cancellationToken))

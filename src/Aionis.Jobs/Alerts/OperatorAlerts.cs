@@ -121,7 +121,7 @@ public sealed partial class OperatorAlerts(
     private async Task ResolveAsync(string taskId, IReadOnlyList<string> kinds, NotifyPolicy policy, string reason, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        foreach (var episode in await store.ResolveAsync(taskId, kinds, now, cancellationToken))
+        foreach (var episode in await store.ResolveAsync(taskId, kinds, now, reason, cancellationToken))
         {
             if (!episode.Due)
             {

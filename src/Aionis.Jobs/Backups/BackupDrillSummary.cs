@@ -13,6 +13,8 @@ public sealed record DrillTimings(double FetchSeconds, double VerifySeconds, dou
 public sealed class BackupDrillSummary : Aionis.Jobs.Framework.IJobSummary
 {
     public bool Ok => Reasons.Count == 0 && (DryRun || (ChecksumOk == true && Restored == true && CountsMatch == true));
+
+    string? Aionis.Jobs.Framework.IJobSummary.NotOkReason => Ok || Reasons.Count == 0 ? null : string.Join("; ", Reasons);
     public required bool Strict { get; init; }
     public required bool DryRun { get; init; }
     public required string Source { get; init; }

@@ -36,7 +36,8 @@ public sealed class BundleSteps(string bundleDir, JobContext context, NestedJobR
             {
                 outcome = await body(log);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            // A database outage ends the run (failed, exit 75, retried): a bundle is never sealed over steps it broke.
+            catch (Exception e) when (e is not OperationCanceledException && !DatabaseFailures.IsUnreachable(e))
             {
                 log.WriteLine(JsonSerializer.Serialize(new { ok = false, error = e.Message }));
                 outcome = new StepOutcome(false, $"error={e.Message}");

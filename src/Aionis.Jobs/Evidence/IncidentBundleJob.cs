@@ -17,7 +17,7 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
     public async Task<IncidentBundleSummary> RunAsync(IncidentBundleOptions options, JobContext context)
     {
         var runId = options.RunId ?? context.Now.UtcDateTime.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
-        var bundleDir = context.ResolvePath(options.OutDir ?? $"artifacts/hosted_incident_bundle/{runId}", "out-dir");
+        var bundleDir = context.ResolveOutputPath(options.OutDir ?? $"artifacts/hosted_incident_bundle/{runId}", "out-dir");
         using var signingKey = settings.Value.SigningKeyPemFile is { Length: > 0 } pem
             ? EcdsaPem.LoadPrivate(pem, "Evidence:SigningKeyPemFile")
             : null;

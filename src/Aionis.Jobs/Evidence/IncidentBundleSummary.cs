@@ -34,4 +34,7 @@ public sealed record IncidentBundleSummary(
     IReadOnlyList<BundleStepEntry> Steps,
     IReadOnlyList<string> FailReasons,
     BundleArtifacts Artifacts,
-    BundleEvidence Evidence) : IJobSummary;
+    BundleEvidence Evidence) : IJobSummary
+{
+    string? IJobSummary.NotOkReason => Ok ? null : "steps not ok: " + string.Join(", ", FailReasons);
+}

@@ -15,4 +15,10 @@ public interface IJob<in TOptions, TSummary>
 public interface IJobSummary
 {
     bool Ok { get; }
+
+    /// <summary>
+    /// Why the verdict is not ok, in one line (stored as the run's <c>error</c> when the gate fails, shown by
+    /// <c>worker.recent_failures</c>). Implemented explicitly, so it is not a field of the printed summary.
+    /// </summary>
+    string? NotOkReason => null;
 }

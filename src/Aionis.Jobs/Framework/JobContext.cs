@@ -44,6 +44,16 @@ public sealed record JobContext
     /// </summary>
     public string ResolvePath(string path, string option = "out") => OutputPaths.Resolve(path, ArtifactsRoot, RunId, TaskId, TenantId, Now, option);
 
+    /// <summary>
+    /// Resolves a path the run writes its output to (<c>--out</c>, <c>--out-dir</c>). In a dry run the path is the dry-run
+    /// form of it (<see cref="OutputPaths.DryRunForm"/>): a dry run never writes onto a file a live run wrote or reads.
+    /// </summary>
+    public string ResolveOutputPath(string path, string option = "out")
+    {
+        var resolved = ResolvePath(path, option);
+        return DryRun ? OutputPaths.DryRunForm(resolved) : resolved;
+    }
+
     /// <summary>A context for one step of this run (fan-out over tenants): same recorders, its own tenant.</summary>
     public JobContext ForTenant(string tenantId) => this with { TenantId = tenantId };
 }

@@ -44,12 +44,13 @@ public sealed class NestedJobRunner(JobCatalog catalog, IServiceProvider service
             var summary = await descriptor.RunAsync(instance, bound, context);
             if (bound is ISummaryFileOptions { Out: { Length: > 0 } outPath })
             {
-                await JobJson.WriteFileAsync(context.ResolvePath(outPath), summary, context.CancellationToken);
+                await JobJson.WriteFileAsync(context.ResolveOutputPath(outPath), summary, context.CancellationToken);
             }
             var gateFailed = bound is IStrictOptions { Strict: true } && !summary.Ok;
             return new NestedJobResult(job, gateFailed ? GateFailed : Ok, summary, null);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        // A database outage is not the nested job's result: it ends the whole run (failed, exit 75, retried).
+        catch (Exception e) when (e is not OperationCanceledException && !DatabaseFailures.IsUnreachable(e))
         {
             return new NestedJobResult(job, Error, null, JobErrors.Text(e));
         }

@@ -32,5 +32,22 @@ public static class OutputPaths
         return resolved;
     }
 
+    public const string DryRunMark = ".dry-run";
+
+    /// <summary>
+    /// Where a dry run writes instead of <paramref name="path"/>: beside it, <c>.dry-run</c> before the extension
+    /// (<c>backups/summaries/2026-12-01.dry-run.json</c>; a folder <c>out</c> becomes <c>out.dry-run</c>). A path already
+    /// inside a dry-run folder stays as it is.
+    /// </summary>
+    public static string DryRunForm(string path)
+    {
+        var trimmed = Path.TrimEndingDirectorySeparator(path);
+        if (trimmed.Split(Path.DirectorySeparatorChar).Any(part => part.Contains(DryRunMark, StringComparison.Ordinal))) return trimmed;
+        var name = Path.GetFileName(trimmed);
+        var extension = Path.GetExtension(name);
+        var stem = name[..^extension.Length];
+        return Path.Combine(Path.GetDirectoryName(trimmed) ?? "", stem + DryRunMark + extension);
+    }
+
     private static OptionBindingException Refused(string option, string path, string problem) => new([new OptionError(option, path, problem)]);
 }

@@ -10,7 +10,12 @@ public sealed record KeyRotationSlaSummary(
     int StaleCount,
     int WarningCount,
     int TenantsWithoutRecentRotation,
-    KeyRotationSlaReport Details) : IJobSummary;
+    KeyRotationSlaReport Details) : IJobSummary
+{
+    string? IJobSummary.NotOkReason => Ok ? null
+        : Details.Error is { } error ? error
+        : $"{StaleCount} active keys older than {Thresholds.MaxAgeDays} days";
+}
 
 /// <summary>API-key rotation SLA (reference §3): stale active keys fail it; warning-window keys and tenants without rotation are reported.</summary>
 [Job("hosted-key-rotation-sla", "Stale API keys and tenants without a recent rotation", Permissions = [Permissions.ReadControlPlane])]

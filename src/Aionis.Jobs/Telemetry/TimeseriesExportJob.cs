@@ -40,7 +40,7 @@ public sealed class TimeseriesExportJob(TenantTimeseriesReader timeseries, Tenan
     {
         var now = context.Now;
         var runId = options.RunId ?? now.UtcDateTime.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
-        var outDir = context.ResolvePath(options.OutDir ?? $"artifacts/hosted_timeseries/{options.TenantId}_{runId}", "out-dir");
+        var outDir = context.ResolveOutputPath(options.OutDir ?? $"artifacts/hosted_timeseries/{options.TenantId}_{runId}", "out-dir");
         var artifacts = new TimeseriesArtifacts(outDir,
             Path.Combine(outDir, "summary.json"), Path.Combine(outDir, "TIMESERIES_REPORT.md"), Path.Combine(outDir, "timeseries.svg"));
 

@@ -1,3 +1,4 @@
+using Aionis.Jobs.Framework;
 using System.CommandLine;
 using Aionis.Data;
 using Aionis.Jobs.Framework;

@@ -60,9 +60,11 @@ public static class HistoryCommand
         });
 
         var runId = new Argument<string>("run-id") { Description = "The run's id (from aionis history)" };
-        // The run is printed as JSON either way; --json is accepted so scripts can say what they expect.
-        var showJson = new Option<bool>("--json") { Description = "Print the run as JSON (the default)" };
-        var show = new Command("show", "One run in full: inputs, summary, planned actions, steps, error") { runId, showJson };
+        var showJson = new Option<bool>("--json") { Description = "Print JSON (what show prints; accepted like on history)" };
+        var show = new Command("show", "One run in full as JSON: inputs, summary, planned actions, steps, error, who triggered it and its log lines")
+        {
+            runId, showJson,
+        };
         show.SetAction(async (parse, cancellationToken) =>
         {
             if (!Guid.TryParse(parse.GetValue(runId), out var id)) return Usage($"run-id '{parse.GetValue(runId)}': expected a UUID");
@@ -74,7 +76,15 @@ public static class HistoryCommand
                     Console.Error.WriteLine($"aionis history show: no run {id}");
                     return ExitCodes.RuntimeError;
                 }
-                Console.Out.WriteLine(ToJson(run).ToJsonString(JobJson.Options));
+                var node = ToJson(run);
+                node["logs"] = new JsonArray((await store.LogsAsync(id, cancellationToken)).Select(l => (JsonNode?)new JsonObject
+                {
+                    ["seq"] = l.Seq,
+                    ["logged_at"] = l.LoggedAt.UtcDateTime.ToString(UtcTimestampConverter.Format),
+                    ["level"] = l.Level,
+                    ["message"] = l.Message,
+                }).ToArray());
+                Console.Out.WriteLine(node.ToJsonString(JobJson.Options));
                 return ExitCodes.Ok;
             });
         });
@@ -132,6 +142,7 @@ public static class HistoryCommand
             ["task_id"] = r.TaskId,
             ["job"] = r.Job,
             ["trigger"] = r.Trigger,
+            ["triggered_by"] = r.TriggeredBy,
             ["dry_run"] = r.DryRun,
             ["status"] = r.Status,
             ["ok"] = r.Ok,

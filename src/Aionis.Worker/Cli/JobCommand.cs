@@ -62,7 +62,7 @@ public static class JobCommand
                 return RunOutput.OptionErrors(job.Name, e);
             }
             var runner = services.GetRequiredService<JobRunner>();
-            var result = await runner.RunAsync(new RunRequest(job, bound) { DryRun = parse.GetValue(DryRunOption), FireInstanceId = CliRunIdentity.Current }, cancellationToken);
+            var result = await runner.RunAsync(new RunRequest(job, bound) { DryRun = parse.GetValue(DryRunOption), FireInstanceId = CliRunIdentity.Current, TriggeredBy = CliRunIdentity.TriggeredBy }, cancellationToken);
             return parse.GetValue(JsonOption) ? RunOutput.PrintJson(result, null) : RunOutput.Print(result);
         });
         return command;

@@ -16,25 +16,33 @@ public static class PauseCommands
     public static Command Pause()
     {
         var task = new Argument<string>("task") { Description = "Registry task id" };
-        var reason = new Option<string>("--reason") { Description = "Why (recorded in worker.task_pauses)", Required = true };
-        var until = new Option<string?>("--until") { Description = "Resume by itself at this time (ISO-8601, e.g. 2026-11-24T06:00Z) or after this duration (e.g. 2h)" };
+        var reason = new Option<string>("--reason") { Description = "Why (recorded in worker.task_pauses; not empty)", Required = true };
+        var until = new Option<string?>("--until") { Description = "Resume by itself at this time (ISO-8601, in the future, e.g. 2026-11-24T06:00Z) or after this duration (e.g. 2h)" };
         var command = new Command("pause", "Stop a task from firing until resumed (maintenance windows: --until)") { task, reason, until };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var why = parse.GetValue(reason)!.Trim();
+            if (why.Length == 0)
+            {
+                return RunOutput.Fail(ExitCodes.Usage, "--reason '': say why the task is paused (it is recorded in worker.task_pauses)");
+            }
             DateTimeOffset? end = null;
+            var now = DateTimeOffset.UtcNow;
             if (parse.GetValue(until) is { } text)
             {
-                var now = DateTimeOffset.UtcNow;
                 if (DurationText.TryParse(text, out var after) && after <= MaxPause) end = now + after;
                 else if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) end = at;
                 else return RunOutput.Fail(ExitCodes.Usage, $"--until '{text}': expected a future ISO-8601 time or a duration like 2h, at most {DurationText.Format(MaxPause)}");
-                if (end <= now) return RunOutput.Fail(ExitCodes.Usage, $"--until '{text}': is in the past; expected a future time");
+                if (end <= now)
+                {
+                    // A pause that ends before it starts would be lifted by the next maintenance pass: almost surely a typo.
+                    return RunOutput.Fail(ExitCodes.Usage, $"--until '{text}': {end.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} is not in the future (now {now.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})");
+                }
             }
             await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
-            var by = $"{Environment.UserName}@{client.NodeName}";
             try
             {
-                await client.Services.GetRequiredService<TaskPauses>().PauseAsync(client.Scheduler, parse.GetValue(task)!, parse.GetValue(reason)!, end, by, cancellationToken);
+                await client.Services.GetRequiredService<TaskPauses>().PauseAsync(client.Scheduler, parse.GetValue(task)!, why, end, Operator(client), cancellationToken);
             }
             catch (InvalidOperationException e)
             {
@@ -53,10 +61,13 @@ public static class PauseCommands
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
-            var resumed = await client.Services.GetRequiredService<TaskPauses>().ResumeAsync(client.Scheduler, parse.GetValue(task)!, cancellationToken);
+            var resumed = await client.Services.GetRequiredService<TaskPauses>().ResumeAsync(client.Scheduler, parse.GetValue(task)!, Operator(client), cancellationToken);
             Console.Error.WriteLine(resumed ? $"resumed {parse.GetValue(task)}" : $"{parse.GetValue(task)} was not paused");
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>Who paused or resumed: <c>paused_by</c> / <c>resumed_by</c>.</summary>
+    private static string Operator(SchedulerClient client) => $"{Environment.UserName}@{client.NodeName}";
 }

@@ -71,7 +71,7 @@ public static class RunCommand
             if (parse.GetValue(enqueue))
             {
                 await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
-                var key = await client.Services.GetRequiredService<TaskEnqueuer>().EnqueueAsync(client.Scheduler, id, dry, overrides, cancellationToken);
+                var key = await client.Services.GetRequiredService<TaskEnqueuer>().EnqueueAsync(client.Scheduler, id, dry, overrides, CliRunIdentity.TriggeredBy, cancellationToken);
                 Console.Out.WriteLine(JsonSerializer.Serialize(new { enqueued = true, task_id = id, dry_run = dry, trigger = key.ToString() }, JobJson.Options));
                 await WarnWithoutLiveNodeAsync(client, cancellationToken);
                 return ExitCodes.Ok;
@@ -85,6 +85,7 @@ public static class RunCommand
                 Timeout = definition.Timeout,
                 RegistryHash = loaded.Hash,
                 FireInstanceId = CliRunIdentity.Current,
+                TriggeredBy = CliRunIdentity.TriggeredBy,
             }, cancellationToken);
             return parse.GetValue(json) ? RunOutput.PrintJson(result, id) : RunOutput.Print(result);
         });

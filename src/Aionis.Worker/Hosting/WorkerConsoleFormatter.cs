@@ -1,3 +1,4 @@
+using Aionis.Jobs.Framework;
 using System.Globalization;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -10,7 +11,8 @@ namespace Aionis.Worker.Hosting;
 
 /// <summary>
 /// One line per log entry: <c>2026-11-23T22:13:26.025Z warn: Category[id] message</c> in a terminal, and under systemd
-/// the journal's form <c>&lt;4&gt;Category[id] message</c> (the journal adds the time). Like the stock single-line and systemd
+/// the journal's form <c>&lt;4&gt;Category[id] message</c> (the journal adds the time). A line written inside a run
+/// names it after the category (<c>Category[id] run=… task=… message</c>), so concurrent runs can be told apart. Like the stock single-line and systemd
 /// formatters, except that an exception saying the database cannot be reached is told in a few words: during an
 /// outage Quartz and Npgsql log it on every retry, and each stack trace is about 6 KB.
 /// </summary>
@@ -29,6 +31,7 @@ public sealed class WorkerConsoleFormatter(TimeProvider clock) : ConsoleFormatte
             ? $"<{SyslogPriority(logEntry.LogLevel)}>"
             : clock.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z' ", CultureInfo.InvariantCulture) + LevelName(logEntry.LogLevel) + ": ");
         textWriter.Write($"{logEntry.Category}[{logEntry.EventId.Id}] ");
+        if (RunScope.Innermost(scopeProvider) is { } run) textWriter.Write($"{run} ");
         textWriter.WriteLine(logEntry.Exception switch
         {
             null => OneLine(message),

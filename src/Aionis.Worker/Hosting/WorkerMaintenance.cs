@@ -1,4 +1,5 @@
 using Aionis.Data.History;
+using Aionis.Jobs.Framework;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;

@@ -27,6 +27,8 @@ public static class WorkerServices
             logging.AddConfiguration(configuration.GetSection("Logging"));
             logging.AddConsole();
             logging.AddConsoleFormatter<WorkerConsoleFormatter, ConsoleFormatterOptions>();
+            // Lines inside a run's scope are also kept with the run (worker.job_run_logs).
+            logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, RunLogCapture>());
             // Post-configured so that it also wins over AddSystemd's own journal formatter (serve).
             logging.Services.PostConfigure<ConsoleLoggerOptions>(console =>
             {

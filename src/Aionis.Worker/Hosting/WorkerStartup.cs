@@ -1,6 +1,7 @@
 using Aionis.Data;
 using Aionis.Data.History;
 using Aionis.Jobs.Alerts;
+using Aionis.Jobs.Framework;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;

@@ -10,6 +10,9 @@ public static class CliRunIdentity
 
     public static string Current => Prefix + Environment.ProcessId;
 
+    /// <summary><c>job_runs.triggered_by</c> of runs started from the command line: the OS user and host.</summary>
+    public static string TriggeredBy => $"{Prefix}{Environment.UserName}@{Environment.MachineName}";
+
     /// <summary>True for a run of this host's command line whose process is still alive.</summary>
     public static bool IsLive(string? fireInstanceId) =>
         fireInstanceId is not null

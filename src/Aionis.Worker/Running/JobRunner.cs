@@ -32,6 +32,9 @@ public sealed class JobRunner(
 
         var tenant = (request.Options as ITenantOptions)?.TenantId;
         var run = NewRecord(request, tenant);
+        var log = request.Log ?? new RunLog(clock);
+        var runScope = new RunScope(run.RunId, request.TaskId, log);
+        using var scope = logger.BeginScope(runScope);
         using var activity = WorkerTelemetry.ActivitySource.StartActivity($"job {request.TaskId ?? job.Name}");
         activity?.SetTag("aionis.task", request.TaskId);
         activity?.SetTag("aionis.job", job.Name);
@@ -41,6 +44,7 @@ public sealed class JobRunner(
         run.TraceId = activity?.TraceId.ToString();
 
         await recorder.StartAsync(run, cancellationToken);
+        RunnerLog.Started(logger, job.Name, run.Trigger, run.TriggeredBy, run.Attempt, request.DryRun ? ", dry run" : "");
 
         using var timeout = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -59,7 +63,11 @@ public sealed class JobRunner(
             ArtifactsRoot = worker.Value.ArtifactsRoot,
             CancellationToken = linked.Token,
             Steps = recorder.StepsFor(run),
-            Progress = line => Console.Error.WriteLine(line),
+            Progress = line =>
+            {
+                log.Add("info", line);
+                Console.Error.WriteLine(request.TagProgress ? $"{runScope} {line}" : line);
+            },
         };
 
         var stopwatch = Stopwatch.StartNew();
@@ -71,7 +79,7 @@ public sealed class JobRunner(
                 throw new OptionBindingException([new OptionError("inputs", null, problem)]);
             }
             // Resolved before the run: a path outside the artifacts root is refused before the job does anything.
-            var summaryPath = request.Options is ISummaryFileOptions { Out: { Length: > 0 } outPath } ? context.ResolvePath(outPath) : null;
+            var summaryPath = request.Options is ISummaryFileOptions { Out: { Length: > 0 } outPath } ? context.ResolveOutputPath(outPath) : null;
             var summary = tenant == AllTenants && job.PerTenant
                 ? await FanOutAsync(request, context)
                 : await RunOnceAsync(job, request.Options, context);
@@ -81,9 +89,16 @@ public sealed class JobRunner(
                 context.Artifacts.Add("summary_json", summaryPath);
             }
             var strict = request.Options is IStrictOptions { Strict: true };
-            var gateFailed = strict && !summary.Ok;
-            result = new RunResult(run.RunId, gateFailed ? RunStatus.GateFailed : RunStatus.Succeeded,
-                gateFailed ? ExitCodes.GateFailed : ExitCodes.Ok, summary.Ok, summary, null);
+            if (strict && !summary.Ok)
+            {
+                var reason = summary.NotOkReason ?? "verdict not ok (strict)";
+                RunnerLog.GateFailed(logger, job.Name, reason);
+                result = new RunResult(run.RunId, RunStatus.GateFailed, ExitCodes.GateFailed, false, summary, reason);
+            }
+            else
+            {
+                result = new RunResult(run.RunId, RunStatus.Succeeded, ExitCodes.Ok, summary.Ok, summary, null);
+            }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -102,14 +117,15 @@ public sealed class JobRunner(
             var unreachable = DatabaseFailures.IsUnreachable(e);
             if (IsBug(e))
             {
-                logger.LogError(e, "run {RunId} of {Job} failed", run.RunId, job.Name);
+                RunnerLog.Failed(logger, e, job.Name);
             }
             else
             {
-                logger.LogError("run {RunId} of {Job} failed: {Error}", run.RunId, job.Name, JobErrors.Text(e));
+                RunnerLog.FailedWith(logger, job.Name, JobErrors.Text(e));
             }
             result = new RunResult(run.RunId, RunStatus.Failed,
-                unreachable ? ExitCodes.DatabaseUnavailable : ExitCodes.RuntimeError, null, null, JobErrors.Text(e));
+                unreachable ? ExitCodes.DatabaseUnavailable : ExitCodes.RuntimeError, null, null,
+                unreachable ? $"database unreachable: {JobErrors.Text(e)}" : JobErrors.Text(e));
         }
         stopwatch.Stop();
 
@@ -122,6 +138,8 @@ public sealed class JobRunner(
         run.PlannedActions = JobJson.SerializeCompact(context.Actions.ToList());
         run.Artifacts = JobJson.SerializeCompact(context.Artifacts.ToDictionary());
         run.Error = result.Error;
+        RunnerLog.Finished(logger, job.Name, result.Status, result.ExitCode, stopwatch.ElapsedMilliseconds);
+        run.Logs = log.TakePending();
         await recorder.FinishAsync(run, CancellationToken.None);
 
         activity?.SetTag("aionis.status", result.Status);
@@ -151,6 +169,7 @@ public sealed class JobRunner(
         run.FinishedAt = run.StartedAt;
         run.DurationMs = 0;
         run.Error = reason;
+        run.Logs = (request.Log ?? new RunLog(clock)).TakePending();
         await recorder.FinishAsync(run, cancellationToken);
         WorkerTelemetry.Runs.Add(1, new TagList { { "task", request.TaskId ?? "" }, { "job", request.Job.Name }, { "status", RunStatus.Skipped } });
         return new RunResult(run.RunId, RunStatus.Skipped, ExitCodes.Ok, null, null, reason);
@@ -172,6 +191,7 @@ public sealed class JobRunner(
         TenantId = tenant,
         Inputs = Secrets.RedactedInputs(request.Job, request.Options).ToJsonString(),
         RegistryHash = request.RegistryHash,
+        TriggeredBy = request.TriggeredBy,
     };
 
     private async Task<IJobSummary> RunOnceAsync(JobDescriptor job, JobOptions options, JobContext context)
@@ -200,10 +220,14 @@ public sealed class JobRunner(
             try
             {
                 var summary = await RunOnceAsync(request.Job, options, context.ForTenant(tenant));
-                outcome = new TenantOutcome(tenant, summary.Ok, RunStatus.Succeeded, summary, null);
+                // The step tells the tenant's own verdict: a tenant that is not ok is a gate failure of that tenant.
+                outcome = new TenantOutcome(tenant, summary.Ok, summary.Ok ? RunStatus.Succeeded : RunStatus.GateFailed, summary,
+                    summary.Ok ? null : summary.NotOkReason);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException && !DatabaseFailures.IsUnreachable(e))
             {
+                // One tenant's failure does not stop the others; a database outage stops the run (failed, exit 75, retried)
+                // instead of ending as a verdict over the tenants that happened to run before it.
                 outcome = new TenantOutcome(tenant, false, RunStatus.Failed, null, JobErrors.Text(e));
             }
             outcomes.Add(outcome);

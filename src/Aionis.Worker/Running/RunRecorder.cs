@@ -2,6 +2,7 @@ using Aionis.Data.History;
 using Aionis.Data.Model;
 using Aionis.Jobs.Framework;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Aionis.Worker.Running;
 
@@ -26,7 +27,7 @@ public sealed class RunRecorder(RunHistoryStore? store, RunSpool spool, ILogger<
         }
         catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
         {
-            logger.LogWarning("could not write the start of run {RunId}: {Error}; its record will be spooled", run.RunId, e.Message);
+            RunnerLog.StartNotRecorded(logger, run.RunId, e.Message);
         }
     }
 
@@ -35,15 +36,30 @@ public sealed class RunRecorder(RunHistoryStore? store, RunSpool spool, ILogger<
         if (store is null) return;
         try
         {
-            await store.FinishAsync(run, cancellationToken);
-            foreach (var step in run.Steps)
-            {
-                await store.AddStepAsync(step, cancellationToken);
-            }
+            await store.WriteFinishedAsync(run, cancellationToken);
         }
         catch (Exception e) when (DatabaseFailures.IsUnreachable(e) || e is OperationCanceledException)
         {
             spool.Keep(run);
+        }
+    }
+
+    /// <summary>
+    /// Log lines about a run written after it ended (its retry, its operator alerts). Best effort: when the database is
+    /// gone they are only on the console (the run's record itself is safe in the spool).
+    /// </summary>
+    public async Task AddLateLogsAsync(Guid runId, RunLog log, CancellationToken cancellationToken)
+    {
+        var lines = log.TakePending();
+        if (store is null || lines.Count == 0) return;
+        try
+        {
+            await store.AddLogsAsync(runId, lines, cancellationToken);
+        }
+        catch (Exception e) when (DatabaseFailures.IsUnreachable(e) || e is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
+        {
+            // A foreign-key violation: the run's row itself is still in the spool.
+            RunnerLog.LateLogsLost(logger, runId, e.Message);
         }
     }
 

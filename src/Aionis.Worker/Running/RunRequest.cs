@@ -15,6 +15,18 @@ public sealed record RunRequest(JobDescriptor Job, JobOptions Options)
     public string? FireInstanceId { get; init; }
     public string? RegistryHash { get; init; }
 
+    /// <summary><c>job_runs.triggered_by</c>: schedule, recovery, retry, or <c>cli:user@host</c>.</summary>
+    public string? TriggeredBy { get; init; }
+
+    /// <summary>The run's log; the scheduler passes its own so that its lines after the run (retries, alerts) join it.</summary>
+    public RunLog? Log { get; init; }
+
+    /// <summary>
+    /// In the daemon progress lines are printed with the run's tag (<c>run=… task=…</c>), so lines of concurrent runs can
+    /// be told apart; the CLI prints them as they are.
+    /// </summary>
+    public bool TagProgress { get; init; }
+
     /// <summary>Cancels the job's token when exceeded; the run ends <c>timed_out</c>.</summary>
     public TimeSpan? Timeout { get; init; }
 

@@ -38,11 +38,7 @@ public sealed class RunSpool(IOptions<WorkerOptions> options, ILogger<RunSpool> 
         foreach (var path in System.IO.Directory.GetFiles(_directory, "*.json").Order(StringComparer.Ordinal))
         {
             var run = JsonSerializer.Deserialize<JobRun>(await File.ReadAllTextAsync(path, cancellationToken), Json)!;
-            await store.FinishAsync(run, cancellationToken);
-            foreach (var step in run.Steps)
-            {
-                await store.AddStepAsync(step, cancellationToken);
-            }
+            await store.WriteFinishedAsync(run, cancellationToken);
             File.Delete(path);
             written++;
             logger.LogInformation("spooled run {RunId} written to history", run.RunId);

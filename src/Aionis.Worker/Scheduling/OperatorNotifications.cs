@@ -7,12 +7,13 @@ namespace Aionis.Worker.Scheduling;
 
 /// <summary>
 /// Connects the schedule to operator alerts (registry <c>notify:</c>): finished runs, runs found abandoned, and the
-/// dead-man switch over every task that declares a <c>notify</c> block.
+/// dead-man switch over every task that declares a <c>notify</c> block. Live runs only: a dry run neither opens an
+/// alert nor resolves one, and the overdue check reads <c>task_status.last_success_at</c>, which counts live runs.
 /// </summary>
 public sealed class OperatorNotifications(OperatorAlerts alerts, NpgsqlDataSource dataSource, TimeProvider clock) : IRunObserver
 {
     public Task OnRunFinishedAsync(TaskRunFinished run, CancellationToken cancellationToken) =>
-        run.Definition.HasNotify
+        run.Definition.HasNotify && !run.DryRun
             ? alerts.RunFinishedAsync(
                 new RunFinishedNotice(run.TaskId, run.Job, run.RunId, run.Status, run.Attempt, run.MaxAttempts, run.Error, run.FinishedAt),
                 PolicyOf(run.Definition), cancellationToken)
@@ -21,12 +22,12 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, NpgsqlDataSourc
     /// <summary>An abandoned run is a failure of its last attempt: nothing will retry it.</summary>
     public async Task RunsAbandonedAsync(IScheduler scheduler, IEnumerable<JobRun> runs, CancellationToken cancellationToken)
     {
-        foreach (var run in runs.Where(r => r.TaskId is not null))
+        foreach (var run in runs.Where(r => r.TaskId is not null && !r.DryRun))
         {
             if (await scheduler.GetJobDetail(ScheduleKeys.Job(run.TaskId!), cancellationToken) is not { } job) continue;
             var definition = TaskDefinition.FromJson(job.JobDataMap.GetString(ScheduleKeys.Definition)!);
             await OnRunFinishedAsync(new TaskRunFinished(run.TaskId!, run.Job, run.RunId, Aionis.Data.History.RunStatus.Abandoned,
-                run.Attempt, run.Attempt, run.Error, clock.GetUtcNow(), definition), cancellationToken);
+                run.Attempt, run.Attempt, run.Error, clock.GetUtcNow(), definition, run.DryRun), cancellationToken);
         }
     }
 

@@ -21,6 +21,7 @@ public static class ScheduleKeys
     public const string Attempt = "attempt";
     public const string DryRunOverride = "dry_run";
     public const string InputOverrides = "input_overrides";
+    public const string TriggeredBy = "triggered_by";
 
     public static JobKey Job(string taskId) => new(taskId, RegistryGroup);
     public static TriggerKey Trigger(string taskId) => new(taskId, RegistryGroup);

@@ -1,3 +1,4 @@
+using Aionis.Data.Pauses;
 using Aionis.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,6 +12,7 @@ public static class SchedulingServices
         services.AddWorkerScheduler(database.Require(), worker, instanceId);
         services.AddSingleton<PersistedSchedule>();
         services.AddSingleton<RegistrySynchronizer>();
+        services.AddSingleton<TaskPauseStore>();
         services.AddSingleton<TaskPauses>();
         services.AddSingleton<TaskEnqueuer>();
         services.AddSingleton<TaskLock>();

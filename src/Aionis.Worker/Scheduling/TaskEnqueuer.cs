@@ -6,7 +6,9 @@ namespace Aionis.Worker.Scheduling;
 /// <summary>Hands a task to the persisted scheduler: a one-shot trigger that any running node fires (trigger <c>enqueued</c>).</summary>
 public sealed class TaskEnqueuer(TimeProvider clock)
 {
-    public async Task<TriggerKey> EnqueueAsync(IScheduler scheduler, string taskId, bool dryRun, IReadOnlyDictionary<string, string> overrides, CancellationToken cancellationToken)
+    /// <param name="triggeredBy">Recorded as the run's <c>triggered_by</c> (<c>cli:user@host</c>, <c>demo_kickoff</c>).</param>
+    public async Task<TriggerKey> EnqueueAsync(IScheduler scheduler, string taskId, bool dryRun, IReadOnlyDictionary<string, string> overrides,
+        string triggeredBy, CancellationToken cancellationToken)
     {
         if (!await scheduler.Exists(ScheduleKeys.Job(taskId), cancellationToken))
         {
@@ -19,6 +21,7 @@ public sealed class TaskEnqueuer(TimeProvider clock)
             .StartAt(clock.GetUtcNow())
             .UsingJobData(ScheduleKeys.DryRunOverride, dryRun ? "true" : "false")
             .UsingJobData(ScheduleKeys.InputOverrides, overrides.Count == 0 ? "" : JsonSerializer.Serialize(overrides))
+            .UsingJobData(ScheduleKeys.TriggeredBy, triggeredBy)
             .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
         await scheduler.ScheduleJob(trigger, default, cancellationToken);

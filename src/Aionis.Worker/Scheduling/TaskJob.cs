@@ -10,13 +10,15 @@ namespace Aionis.Worker.Scheduling;
 
 /// <summary>
 /// The one Quartz adapter: runs the job of any registry task through the <see cref="JobRunner"/>, applying the task's
-/// overlap, timeout and retry policy from its persisted definition.
+/// overlap, timeout and retry policy from its persisted definition. The whole fire, retry scheduling and observers
+/// included, runs in the run's logging scope, so every line about it names the run and lands in its stored log.
 /// </summary>
 public class TaskJob(
     JobCatalog catalog,
     JobRunner runner,
     InFlightRuns inFlight,
     TaskLock taskLock,
+    RunRecorder recorder,
     IConfiguration configuration,
     TimeProvider clock,
     IEnumerable<IRunObserver> observers,
@@ -32,10 +34,14 @@ public class TaskJob(
         var attempt = int.TryParse(data.GetString(ScheduleKeys.Attempt), out var a) ? a : 1;
         var job = catalog.Get(definition.Job);
 
+        var trigger = TriggerKind(context);
         var request = new RunRequest(job, job.CreateOptions())
         {
             TaskId = taskId,
-            Trigger = TriggerKind(context),
+            Trigger = trigger,
+            TriggeredBy = TriggeredBy(trigger, data),
+            Log = new RunLog(clock),
+            TagProgress = true,
             DryRun = definition.DryRun || data.GetString(ScheduleKeys.DryRunOverride) == "true",
             ScheduledFor = context.ScheduledFireTimeUtc,
             Attempt = attempt,
@@ -57,6 +63,7 @@ public class TaskJob(
             request = request with { SetupError = e.Message };
         }
 
+        using var scope = logger.BeginScope(new RunScope(request.RunId, taskId, request.Log!));
         RunResult result;
         using (var run = inFlight.Track(cancellationToken))
         {
@@ -68,7 +75,8 @@ public class TaskJob(
         {
             await ScheduleRetryAsync(context, data, attempt, retry.DelayAfter(attempt), result.RunId);
         }
-        var finished = new TaskRunFinished(taskId, job.Name, result.RunId, result.Status, attempt, retry.MaxAttempts, result.Error, clock.GetUtcNow(), definition);
+        var finished = new TaskRunFinished(taskId, job.Name, result.RunId, result.Status, attempt, retry.MaxAttempts, result.Error, clock.GetUtcNow(),
+            definition, request.DryRun);
         foreach (var observer in observers)
         {
             try
@@ -77,15 +85,19 @@ public class TaskJob(
             }
             catch (Exception e)
             {
-                logger.LogError(e, "run observer {Observer} failed for run {RunId}", observer.GetType().Name, result.RunId);
+                TaskJobLog.ObserverFailed(logger, e, observer.GetType().Name);
             }
         }
+        await recorder.AddLateLogsAsync(result.RunId, request.Log!, CancellationToken.None);
     }
 
-    /// <summary>Runs the request under the task's overlap policy.</summary>
+    /// <summary>
+    /// Runs the request under the task's overlap policy. A dry run takes no lock: it changes nothing a live run could
+    /// collide with, and a live fire must never be skipped because a dry run of the task is in progress.
+    /// </summary>
     private async Task<RunResult> RunAsync(TaskDefinition definition, RunRequest request, CancellationToken cancellationToken)
     {
-        if (definition.Overlap != OverlapPolicy.Skip)
+        if (definition.Overlap != OverlapPolicy.Skip || request.DryRun)
         {
             return await runner.RunAsync(request, cancellationToken);
         }
@@ -116,6 +128,7 @@ public class TaskJob(
             .UsingJobData(ScheduleKeys.Attempt, (attempt + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))
             .UsingJobData(ScheduleKeys.DryRunOverride, data.GetString(ScheduleKeys.DryRunOverride) ?? "false")
             .UsingJobData(ScheduleKeys.InputOverrides, data.GetString(ScheduleKeys.InputOverrides) ?? "")
+            .UsingJobData(ScheduleKeys.TriggeredBy, RunTrigger.Retry)
             .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
         try
@@ -124,11 +137,23 @@ public class TaskJob(
         }
         catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
         {
-            logger.LogError("task {Task}: the retry of run {RunId} could not be scheduled, the database is unreachable ({Error})", context.JobDetail.Key.Name, failedRun, e.Message);
+            TaskJobLog.RetryNotScheduled(logger, context.JobDetail.Key.Name, failedRun, e.Message);
             return;
         }
-        logger.LogWarning("task {Task} attempt {Attempt} failed; attempt {Next} in {Delay}", context.JobDetail.Key.Name, attempt, attempt + 1, delay);
+        TaskJobLog.RetryScheduled(logger, context.JobDetail.Key.Name, attempt, attempt + 1, delay);
     }
+
+    /// <summary>
+    /// <c>triggered_by</c>: who asked for the run. Enqueued runs carry it in their trigger (<c>cli:user@host</c>); a
+    /// retry is a retry whoever started the first attempt; scheduled and catch-up fires are the schedule's.
+    /// </summary>
+    private static string TriggeredBy(string trigger, JobDataMap data) => trigger switch
+    {
+        RunTrigger.Recovery => RunTrigger.Recovery,
+        RunTrigger.Retry => RunTrigger.Retry,
+        RunTrigger.Enqueued => data.GetString(ScheduleKeys.TriggeredBy) is { Length: > 0 } by ? by : RunTrigger.Enqueued,
+        _ => RunTrigger.Schedule,
+    };
 
     private static string TriggerKind(IJobExecutionContext context)
     {
@@ -146,9 +171,22 @@ public class TaskJob(
 /// <summary><c>overlap: queue</c>: Quartz holds further fires of the task until the running one ends, cluster-wide.</summary>
 [DisallowConcurrentExecution]
 public sealed class QueuedTaskJob(
-    JobCatalog catalog, JobRunner runner, InFlightRuns inFlight, TaskLock taskLock, IConfiguration configuration, TimeProvider clock,
-    IEnumerable<IRunObserver> observers, ILogger<TaskJob> logger)
-    : TaskJob(catalog, runner, inFlight, taskLock, configuration, clock, observers, logger);
+    JobCatalog catalog, JobRunner runner, InFlightRuns inFlight, TaskLock taskLock, RunRecorder recorder, IConfiguration configuration,
+    TimeProvider clock, IEnumerable<IRunObserver> observers, ILogger<TaskJob> logger)
+    : TaskJob(catalog, runner, inFlight, taskLock, recorder, configuration, clock, observers, logger);
+
+/// <summary>Log events of the Quartz adapter (event ids 1100–1199).</summary>
+internal static partial class TaskJobLog
+{
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Warning, Message = "task {Task} attempt {Attempt} failed; attempt {Next} in {Delay}")]
+    public static partial void RetryScheduled(ILogger logger, string task, int attempt, int next, TimeSpan delay);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "task {Task}: the retry of run {RunId} could not be scheduled, the database is unreachable ({Error})")]
+    public static partial void RetryNotScheduled(ILogger logger, string task, Guid runId, string error);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "run observer {Observer} failed")]
+    public static partial void ObserverFailed(ILogger logger, Exception exception, string observer);
+}
 
 public static class TaskJobs
 {

@@ -28,7 +28,7 @@ public sealed class UserErrorTests
         new("--since that overflows", ["history", "--since", "99999999999999999999d"], "--since '99999999999999999999d': expected a duration"),
         new("--since longer than ten years", ["history", "--since", "4000d"], "--since '4000d': expected a duration like 30m, 24h, 7d, at most 3650d"),
         new("pause --until that overflows", ["pause", "key_rotation_sla", "--reason", "x", "--until", "99999999999999d"], "--until '99999999999999d': expected a future ISO-8601 time"),
-        new("pause --until a past time", ["pause", "key_rotation_sla", "--reason", "x", "--until", "2020-01-01T00:00Z"], "--until '2020-01-01T00:00Z': is in the past"),
+        new("pause --until a past time", ["pause", "key_rotation_sla", "--reason", "x", "--until", "2020-01-01T00:00Z"], "--until '2020-01-01T00:00Z': 2020-01-01T00:00:00Z is not in the future"),
         new("a flag with a value that is not a boolean", ["job", "hosted-key-rotation-sla", "--strict=maybe"], "--strict 'maybe': expected true or false"),
         new("history of a task that does not exist", ["history", "--task", "nosuch"], "--task 'nosuch': no such task"),
         new("history show of a run id that is not one", ["history", "show", "not-a-uuid", "--json"], "run-id 'not-a-uuid': expected a UUID"),

@@ -223,9 +223,11 @@ public sealed class IncidentBundleJobTests
         }, dryRun: true);
 
         var summary = WorkerHarness.SummaryJson(result);
+        // A dry run writes its bundle beside the live one, never into it.
+        var dryBundle = OutputPaths.DryRunForm(BundleDir);
         var actions = (await _db.RowsAsync("SELECT planned_actions::text AS a FROM worker.job_runs WHERE run_id = $1", result.RunId)).Single()["a"] as string;
         var steps = summary.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("note").GetString());
-        var verify = await _worker.RunAsync("hosted-incident-verify", new Dictionary<string, object?> { ["bundle-dir"] = BundleDir, ["signing-key"] = SigningKey });
+        var verify = await _worker.RunAsync("hosted-incident-verify", new Dictionary<string, object?> { ["bundle-dir"] = dryBundle, ["signing-key"] = SigningKey });
         var after = await _db.ControlPlaneFingerprintAsync();
         Assert.Multiple(() =>
         {
@@ -234,8 +236,9 @@ public sealed class IncidentBundleJobTests
             Assert.That(Directory.Exists(target), Is.False, "nothing published");
             Assert.That(File.Exists(marker), Is.False, "gate commands do not run in a dry run");
             Assert.That(summary.GetProperty("dry_run").GetBoolean(), Is.True);
-            Assert.That(ReadJson(Path.Combine(BundleDir, "summary.json")).GetProperty("dry_run").GetBoolean(), Is.True);
-            Assert.That(ReadJson(Path.Combine(BundleDir, "evidence_index.json")).GetProperty("dry_run").GetBoolean(), Is.True);
+            Assert.That(Directory.Exists(BundleDir), Is.False, "the live bundle folder is not touched");
+            Assert.That(ReadJson(Path.Combine(dryBundle, "summary.json")).GetProperty("dry_run").GetBoolean(), Is.True);
+            Assert.That(ReadJson(Path.Combine(dryBundle, "evidence_index.json")).GetProperty("dry_run").GetBoolean(), Is.True);
             Assert.That(steps["gate_command_1"], Is.EqualTo("dry_run"));
             Assert.That(steps["publish_bundle"], Is.EqualTo("dry_run"));
             Assert.That(actions, Does.Contain("\"action\": \"run_gate_command\""));

@@ -41,7 +41,7 @@ public sealed class ClusterTests : BinaryTest
         var enqueuer = provider.GetRequiredService<TaskEnqueuer>();
         for (var i = 0; i < count; i++)
         {
-            await enqueuer.EnqueueAsync(scheduler, KeyRotationRegistry.TaskId, dryRun: true, new Dictionary<string, string>(), CancellationToken.None);
+            await enqueuer.EnqueueAsync(scheduler, KeyRotationRegistry.TaskId, dryRun: true, new Dictionary<string, string>(), "cli:test@cluster", CancellationToken.None);
         }
     }
 
@@ -100,6 +100,10 @@ public sealed class ClusterTests : BinaryTest
             "SELECT status FROM worker.job_runs WHERE trigger = 'recovery'") == "succeeded",
             TimeSpan.FromSeconds(30), "the recovery run to finish");
 
-        Assert.That(await Db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs"), Is.EqualTo(2L), "one abandoned run and its one recovery");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs"), Is.EqualTo(2L), "one abandoned run and its one recovery");
+            Assert.That(await Db.ScalarAsync<string>("SELECT triggered_by FROM worker.job_runs WHERE trigger = 'recovery'"), Is.EqualTo("recovery"));
+        });
     }
 }

@@ -32,11 +32,12 @@ public sealed class ServePolicyTests : BinaryTest
             TimeSpan.FromSeconds(60), "three timed-out attempts");
         await Task.Delay(TimeSpan.FromSeconds(4));
 
-        var runs = await Db.RowsAsync("SELECT attempt, trigger, status, error FROM worker.job_runs ORDER BY started_at");
+        var runs = await Db.RowsAsync("SELECT attempt, trigger, triggered_by, status, error FROM worker.job_runs ORDER BY started_at");
         Assert.Multiple(() =>
         {
             Assert.That(runs.Select(r => r["attempt"]), Is.EqualTo(new[] { 1, 2, 3 }), "no fourth attempt after max_attempts");
             Assert.That(runs.Select(r => r["trigger"]), Is.EqualTo(new[] { "enqueued", "retry", "retry" }));
+            Assert.That(runs.Select(r => r["triggered_by"]), Is.EqualTo(new[] { $"cli:{Environment.UserName}@{Environment.MachineName}", "retry", "retry" }));
             Assert.That(runs.Select(r => r["status"]), Is.All.EqualTo("timed_out"));
             Assert.That((string)runs[0]["error"]!, Does.Contain("timed out"));
         });

@@ -28,7 +28,7 @@ public sealed class ServeTests : BinaryTest
             TimeSpan.FromSeconds(45), "two scheduled runs");
 
         var run = (await Db.RowsAsync("""
-            SELECT status, exit_code, ok, node, registry_hash, scheduled_for FROM worker.job_runs
+            SELECT status, exit_code, ok, node, registry_hash, scheduled_for, triggered_by FROM worker.job_runs
             WHERE task_id = 'key_rotation_sla' AND trigger = 'schedule' AND status <> 'running' ORDER BY started_at LIMIT 1
             """)).Single();
         Assert.Multiple(() =>
@@ -39,6 +39,7 @@ public sealed class ServeTests : BinaryTest
             Assert.That(run["node"], Is.EqualTo("node-a"));
             Assert.That(run["registry_hash"], Is.Not.Null);
             Assert.That(run["scheduled_for"], Is.Not.Null);
+            Assert.That(run["triggered_by"], Is.EqualTo("schedule"));
         });
     }
 

@@ -176,12 +176,12 @@ public sealed class TimeseriesExportJobTests : DatabaseJobTest
 
         var summary = WorkerHarness.SummaryJson(result);
         var after = await Db.ControlPlaneFingerprintAsync();
-        var beta = JsonDocument.Parse(File.ReadAllText(Path.Combine(Worker.ArtifactsRoot, "artifacts", "hosted_timeseries", "beta_fan", "summary.json"))).RootElement;
+        var beta = JsonDocument.Parse(File.ReadAllText(Path.Combine(Worker.ArtifactsRoot, "artifacts", "hosted_timeseries", "beta_fan.dry-run", "summary.json"))).RootElement;
         Assert.Multiple(() =>
         {
             Assert.That(summary.GetProperty("tenant_count").GetInt32(), Is.EqualTo(2));
-            Assert.That(Directory.Exists(Path.Combine(Worker.ArtifactsRoot, "artifacts", "hosted_timeseries", "acme_fan")));
-            Assert.That(Directory.Exists(Path.Combine(Worker.ArtifactsRoot, "artifacts", "hosted_timeseries", "gone_fan")), Is.False);
+            Assert.That(Directory.Exists(Path.Combine(Worker.ArtifactsRoot, "artifacts", "hosted_timeseries", "acme_fan.dry-run")));
+            Assert.That(Directory.Exists(Path.Combine(Worker.ArtifactsRoot, "artifacts", "hosted_timeseries", "gone_fan.dry-run")), Is.False);
             Assert.That(beta.GetProperty("tenant_id").GetString(), Is.EqualTo("beta"));
             Assert.That(beta.GetProperty("dry_run").GetBoolean(), Is.True);
             Assert.That(beta.GetProperty("budget").EnumerateArray().Sum(b => b.GetProperty("total").GetInt64()), Is.EqualTo(120));

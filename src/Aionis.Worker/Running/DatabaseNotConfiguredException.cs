@@ -1,0 +1,5 @@
+namespace Aionis.Worker.Running;
+
+/// <summary>The job needs a database and none is configured.</summary>
+public sealed class DatabaseNotConfiguredException()
+    : Exception("no database configured: set ConnectionStrings__Aionis or DATABASE_URL");
