@@ -16,13 +16,14 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
 {
     public async Task<IncidentBundleSummary> RunAsync(IncidentBundleOptions options, JobContext context)
     {
-        var runId = options.RunId ?? context.Now.UtcDateTime.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+        var identity = BundleIdentity.For(options, context);
+        var runId = identity.RunId;
         var bundleDir = context.ResolvePath(options.OutDir ?? $"artifacts/hosted_incident_bundle/{runId}");
         using var signingKey = settings.Value.SigningKeyPemFile is { Length: > 0 } pem
             ? EcdsaPem.LoadPrivate(pem, "Evidence:SigningKeyPemFile")
             : null;
         CreateEmptyFolder(bundleDir);
-        context.Artifacts.Add("bundle_dir", bundleDir);
+        context.Artifacts.Add(identity.Artifact("bundle_dir"), bundleDir);
 
         var steps = new BundleSteps(bundleDir, context, jobs);
         var window = options.WindowHours;
@@ -64,7 +65,7 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
         var verify = new Dictionary<string, object?> { ["bundle-dir"] = bundleDir, ["strict"] = true, ["signing-key"] = options.SigningKey ?? "" };
         await steps.RunJobAsync("evidence_verify", BundleFiles.VerifyLog, "hosted-incident-verify", verify, context.DryRun);
 
-        var published = await BundlePublishStep.RunAsync(steps, options, runId, bundleDir, seal?.FileCount ?? 0, context);
+        var published = await BundlePublishStep.RunAsync(steps, options, identity, bundleDir, seal?.FileCount ?? 0, context);
 
         var summaryFile = Path.Combine(bundleDir, BundleFiles.Summary);
         var summary = new IncidentBundleSummary(
@@ -82,7 +83,7 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
                 EvidenceSignatureJson: seal?.HmacSignatureFile ?? "",
                 EvidenceEcdsaSignature: seal?.EcdsaSignatureFile ?? "",
                 Sha256Sums: seal?.Sha256SumsFile ?? "",
-                PublishTarget: options.PublishTarget ?? "",
+                PublishTarget: identity.PublishTarget ?? "",
                 PublishAsync: options.PublishAsync,
                 PublishJobId: published.JobId,
                 PublishAdapter: published.Adapter,
@@ -90,7 +91,7 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
                 PublishedUri: published.PublishedUri),
             Evidence: new BundleEvidence(seal?.HmacSignatureFile is not null, seal?.EcdsaSignatureFile is not null, seal?.FileCount ?? 0));
         await JobJson.WriteFileAsync(summaryFile, summary, context.CancellationToken);
-        context.Artifacts.Add("summary_json", summaryFile);
+        context.Artifacts.Add(identity.Artifact("summary_json"), summaryFile);
         return summary;
 
         Task JobStepAsync(bool skip, string name, string logFile, string job, Dictionary<string, object?> values, bool? dryRun = null) =>

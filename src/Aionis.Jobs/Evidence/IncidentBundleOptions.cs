@@ -14,13 +14,13 @@ public sealed partial class IncidentBundleOptions : JobOptions, ITenantOptions, 
     [Option("window-hours", "Window of the timeseries, key-usage and publish-SLO steps (their baselines are 4 x window)", Min = 1, Max = 720)]
     public int WindowHours { get; set; } = 168;
 
-    [Option("run-id", "Bundle run id: folder name and publish key (default: UTC yyyyMMdd_HHmmss)")]
+    [Option("run-id", "Bundle run id: folder name and publish key (default: UTC yyyyMMdd_HHmmss; with --tenant-id \"*\" each tenant's gets _<tenant> appended)")]
     public string? RunId { get; set; }
 
     [Option("out-dir", "Bundle folder; must be new or empty (default: artifacts/hosted_incident_bundle/<run-id>)")]
     public string? OutDir { get; set; }
 
-    [Option("publish-target", "Publish the sealed bundle here (s3://, gs://, az://, file://, path)", DefaultFrom = "PUBLISH_TARGET")]
+    [Option("publish-target", "Publish the sealed bundle here (s3://, gs://, az://, file://, path; with --tenant-id \"*\" under <target>/<tenant>)", DefaultFrom = "PUBLISH_TARGET")]
     public string? PublishTarget { get; set; }
 
     [Option("publish-async", "Enqueue the publish (hosted-incident-publish-enqueue) instead of uploading now")]
@@ -73,6 +73,10 @@ public sealed partial class IncidentBundleOptions : JobOptions, ITenantOptions, 
         if (RunId is not null && !SafeName().IsMatch(RunId))
         {
             yield return new OptionError("run-id", RunId, "allowed: letters, digits, '.', '_' and '-' (it names a folder and object keys)");
+        }
+        if (TenantId == "*" && OutDir is not null && !OutDir.Contains("{tenant_id}", StringComparison.Ordinal))
+        {
+            yield return new OptionError("out-dir", OutDir, "with --tenant-id \"*\" it must contain {tenant_id}: every tenant's bundle needs its own folder");
         }
         if (AlertDispatchLive && !DispatchAlerts)
         {

@@ -17,7 +17,7 @@ public sealed class PublishTargetException(string message) : Exception(message);
 
 /// <summary>
 /// A parsed publish target (reference §11): where the objects go and how <c>published_uri</c> is formed. Keys are
-/// deterministic — <c>prefix/run_id/relative_path</c> — so a retried publish overwrites and never duplicates.
+/// deterministic — <c>prefix/run_id/relative_path</c> — so a retried publish finds its own objects and never duplicates.
 /// </summary>
 public sealed record PublishTarget
 {
