@@ -50,6 +50,19 @@ if [ -z "${AWS_ENDPOINT_URL_S3:-}" ]; then
   export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$s3_port" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
 fi
 
+# Demo evidence keys under .local/ (an ECDSA P-256 pair and an HMAC key), so the demo's bundles are signed and pass
+# their own `--require-signature` check. Real deployments bring their own keys (docs/jobs/evidence.md).
+keys=.local/evidence-keys
+if [ ! -f "$keys/evidence.pem" ]; then
+  command -v openssl >/dev/null || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >&2; }
+  mkdir -p "$keys" && chmod 700 "$keys"
+  openssl ecparam -name prime256v1 -genkey -noout -out "$keys/evidence.pem"
+  openssl ec -in "$keys/evidence.pem" -pubout -out "$keys/evidence-pub.pem" 2>/dev/null
+  openssl rand -hex 32 >"$keys/hmac.key"
+  chmod 600 "$keys/evidence.pem" "$keys/hmac.key"
+  echo "made demo evidence keys in $keys (ECDSA P-256 pair, HMAC key)" >&2
+fi
+
 cat >.local/worker.env <<ENV
 export ConnectionStrings__Aionis="${ConnectionStrings__Aionis:-}"
 export DATABASE_URL="${DATABASE_URL:-}"
@@ -60,6 +73,9 @@ export AWS_ENDPOINT_URL_S3="${AWS_ENDPOINT_URL_S3:-}"
 export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-}"
 export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-}"
 export AWS_REGION="${AWS_REGION:-us-east-1}"
+export Evidence__SigningKeyPemFile="$root/$keys/evidence.pem"
+export Evidence__VerifyKeyPemFile="$root/$keys/evidence-pub.pem"
+export INCIDENT_BUNDLE_SIGNING_KEY="\$(cat '$root/$keys/hmac.key')"
 ENV
 . .local/worker.env
 

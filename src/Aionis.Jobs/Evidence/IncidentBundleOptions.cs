@@ -38,6 +38,9 @@ public sealed partial class IncidentBundleOptions : JobOptions, ITenantOptions, 
     [Option("gate-command", "A shell command run first; its output and exit code become evidence (repeatable)", CommaSeparated = false)]
     public string[] GateCommand { get; set; } = [];
 
+    [Option("gate-env", "Worker environment variables passed to gate commands besides PATH, HOME, LANG and TZ (comma-separated names)")]
+    public string[] GateEnv { get; set; } = [];
+
     [Option("skip-core-gate", "Skip the --gate-command steps (the reference's core gate)")]
     public bool SkipCoreGate { get; set; }
 
@@ -59,6 +62,9 @@ public sealed partial class IncidentBundleOptions : JobOptions, ITenantOptions, 
     [Option("skip-audit-snapshot", "Skip the audit snapshot (audit_events.json, dashboard_summary.json)")]
     public bool SkipAuditSnapshot { get; set; }
 
+    [Option("require-signature", "The evidence_verify step fails unless a signature verifies (hosted-incident-verify --require-signature)")]
+    public bool RequireSignature { get; set; }
+
     [Option("no-strict", "Exit 0 even when a step failed (strict is the default)")]
     public bool NoStrict { get; set; }
 
@@ -77,6 +83,10 @@ public sealed partial class IncidentBundleOptions : JobOptions, ITenantOptions, 
         if (TenantId == "*" && OutDir is not null && !OutDir.Contains("{tenant_id}", StringComparison.Ordinal))
         {
             yield return new OptionError("out-dir", OutDir, "with --tenant-id \"*\" it must contain {tenant_id}: every tenant's bundle needs its own folder");
+        }
+        foreach (var name in GateEnv.Where(name => !EnvironmentName().IsMatch(name)))
+        {
+            yield return new OptionError("gate-env", name, "allowed: environment variable names (letters, digits, '_', not starting with a digit)");
         }
         if (AlertDispatchLive && !DispatchAlerts)
         {
@@ -103,4 +113,7 @@ public sealed partial class IncidentBundleOptions : JobOptions, ITenantOptions, 
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
     private static partial Regex SafeName();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
+    private static partial Regex EnvironmentName();
 }
