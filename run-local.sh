@@ -64,6 +64,19 @@ if ! (exec 3<>"/dev/tcp/127.0.0.1/$receiver_port") 2>/dev/null; then
   wait_port "$receiver_port"
 fi
 
+# Demo evidence keys under .local/ (an ECDSA P-256 pair and an HMAC key), so the demo's bundles are signed and pass
+# their own `--require-signature` check. Real deployments bring their own keys (docs/jobs/evidence.md).
+keys=.local/evidence-keys
+if [ ! -f "$keys/evidence.pem" ]; then
+  command -v openssl >/dev/null || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >&2; }
+  mkdir -p "$keys" && chmod 700 "$keys"
+  openssl ecparam -name prime256v1 -genkey -noout -out "$keys/evidence.pem"
+  openssl ec -in "$keys/evidence.pem" -pubout -out "$keys/evidence-pub.pem" 2>/dev/null
+  openssl rand -hex 32 >"$keys/hmac.key"
+  chmod 600 "$keys/evidence.pem" "$keys/hmac.key"
+  echo "made demo evidence keys in $keys (ECDSA P-256 pair, HMAC key)" >&2
+fi
+
 cat >.local/worker.env <<ENV
 export ConnectionStrings__Aionis="${ConnectionStrings__Aionis:-}"
 export DATABASE_URL="${DATABASE_URL:-}"
@@ -76,6 +89,9 @@ export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-}"
 export AWS_REGION="${AWS_REGION:-us-east-1}"
 export Alerts__AllowInsecureTargets=true
 export AIONIS_ALERT_CHANNELS='[{"id":"demo_slack","type":"slack_webhook","url":"$receiver/operator/slack"},{"id":"demo_pager","type":"pagerduty_events_v2","routingKey":"demo-routing-key","url":"$receiver/operator/pagerduty"}]'
+export Evidence__SigningKeyPemFile="$root/$keys/evidence.pem"
+export Evidence__VerifyKeyPemFile="$root/$keys/evidence-pub.pem"
+export INCIDENT_BUNDLE_SIGNING_KEY="\$(cat '$root/$keys/hmac.key')"
 ENV
 . .local/worker.env
 

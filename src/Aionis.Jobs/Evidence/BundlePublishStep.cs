@@ -20,10 +20,11 @@ public static class BundlePublishStep
     public const string PublishJob = "incident-publish-hosted";
     public const string EnqueueJob = "hosted-incident-publish-enqueue";
 
-    public static async Task<PublishOutcome> RunAsync(BundleSteps steps, IncidentBundleOptions options, string runId, string bundleDir,
-        int fileCount, JobContext context)
+    public static async Task<PublishOutcome> RunAsync(BundleSteps steps, IncidentBundleOptions options, BundleIdentity identity,
+        string bundleDir, int fileCount, JobContext context)
     {
-        if (options.PublishTarget is not { Length: > 0 } target)
+        var runId = identity.RunId;
+        if (identity.PublishTarget is not { Length: > 0 } target)
         {
             await steps.SkipAsync(Name, BundleFiles.PublishLog, "skipped_no_publish_target");
             return PublishOutcome.None;
@@ -63,7 +64,7 @@ public static class BundlePublishStep
         }
         if (outcome.PublishedUri.Length > 0)
         {
-            context.Artifacts.Add("published_uri", outcome.PublishedUri);
+            context.Artifacts.Add(identity.Artifact("published_uri"), outcome.PublishedUri);
         }
         return outcome;
     }

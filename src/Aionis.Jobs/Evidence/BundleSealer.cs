@@ -4,22 +4,31 @@ using System.Text;
 namespace Aionis.Jobs.Evidence;
 
 /// <summary>What sealing wrote: the index and, when keys were given, its signatures.</summary>
-public sealed record SealedBundle(int FileCount, string IndexFile, string Sha256SumsFile, string? HmacSignatureFile, string? EcdsaSignatureFile);
+public sealed record SealedBundle(int FileCount, string IndexFile, string Sha256SumsFile, string? HmacSignatureFile, string? EcdsaSignatureFile,
+    string? Sha256SumsSignatureFile);
 
 /// <summary>How to seal: the bundle's identity, its time, and the keys (either may be absent).</summary>
 public sealed record SealRequest(string BundleDir, string RunId, DateTimeOffset GeneratedAt, bool DryRun, string? HmacKey, ECDsa? SigningKey);
 
 /// <summary>
 /// Seals a bundle folder: <c>evidence_index.json</c> over every file present (except the metadata), <c>SHA256SUMS</c> over
-/// the same files, the HMAC document when a key is set and the DER ECDSA signature when a signing key is configured.
+/// the same files, the HMAC document when a key is set and, when a signing key is configured, DER ECDSA signatures of
+/// the index and of <c>SHA256SUMS</c>. A folder holding anything but regular files and folders is refused.
 /// </summary>
 public static class BundleSealer
 {
     public static async Task<SealedBundle> SealAsync(SealRequest request, CancellationToken cancellationToken)
     {
         var dir = Path.GetFullPath(request.BundleDir);
+        var tree = BundleFiles.Scan(dir);
+        if (tree.Special.Count > 0)
+        {
+            // A FIFO would block the hash, a link could point anywhere: such a folder is not sealed as evidence.
+            throw new InvalidDataException("the bundle holds files that are not regular files: "
+                + string.Join(", ", tree.Special.Select(f => $"{f.Path} ({f.Kind})")));
+        }
         var files = new List<EvidenceFile>();
-        foreach (var path in BundleFiles.List(dir))
+        foreach (var path in tree.Files)
         {
             var full = Path.Combine(dir, path);
             files.Add(new EvidenceFile(path, await BundleFiles.Sha256HexAsync(full, cancellationToken), new FileInfo(full).Length));
@@ -32,7 +41,8 @@ public static class BundleSealer
         await File.WriteAllBytesAsync(indexFile, indexBytes, cancellationToken);
 
         var sumsFile = Path.Combine(dir, BundleFiles.Sha256Sums);
-        await File.WriteAllTextAsync(sumsFile, string.Concat(files.Select(Sha256SumsLine)), new UTF8Encoding(false), cancellationToken);
+        var sumsBytes = new UTF8Encoding(false).GetBytes(string.Concat(files.Select(Sha256SumsLine)));
+        await File.WriteAllBytesAsync(sumsFile, sumsBytes, cancellationToken);
 
         string? hmacFile = null;
         if (!string.IsNullOrEmpty(request.HmacKey))
@@ -44,12 +54,16 @@ public static class BundleSealer
         }
 
         string? ecdsaFile = null;
+        string? sumsSignatureFile = null;
         if (request.SigningKey is { } key)
         {
             ecdsaFile = Path.Combine(dir, BundleFiles.EcdsaSignature);
             await File.WriteAllBytesAsync(ecdsaFile, EvidenceSignatures.EcdsaSign(key, indexBytes), cancellationToken);
+            // SHA256SUMS is what `sha256sum -c` trusts: signed itself, so a forged file with a fixed line is caught by openssl.
+            sumsSignatureFile = Path.Combine(dir, BundleFiles.Sha256SumsSignature);
+            await File.WriteAllBytesAsync(sumsSignatureFile, EvidenceSignatures.EcdsaSign(key, sumsBytes), cancellationToken);
         }
-        return new SealedBundle(files.Count, indexFile, sumsFile, hmacFile, ecdsaFile);
+        return new SealedBundle(files.Count, indexFile, sumsFile, hmacFile, ecdsaFile, sumsSignatureFile);
     }
 
     /// <summary>

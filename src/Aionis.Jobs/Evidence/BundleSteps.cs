@@ -3,6 +3,10 @@ using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Evidence;
 
+/// <summary>A step lost the database: the bundle stops unsealed (no index, signatures or publish) and the run fails.</summary>
+public sealed class BundleNotSealedException(string step, Exception cause)
+    : Exception($"step {step} could not reach the database ({cause.Message}): the bundle is not sealed as evidence", cause);
+
 /// <summary>How a step ended: ok or not, and the reference's note (<c>exit_code=0</c>, <c>skipped</c>, …).</summary>
 public sealed record StepOutcome(bool Ok, string Note);
 
@@ -25,23 +29,32 @@ public sealed class BundleSteps(string bundleDir, JobContext context, NestedJobR
     public Task SkipAsync(string name, string logFile, string note = Skipped) =>
         RecordAsync(name, logFile, context.Now, new StepOutcome(true, note), "skipped");
 
-    /// <summary>Runs a step with its log open; an exception fails the step (its message is the note), it does not end the bundle.</summary>
+    /// <summary>
+    /// Runs a step with its log open; an exception fails the step (its message is the note), it does not end the bundle.
+    /// A lost database connection does: what the step could not read is no verdict, so the bundle is never sealed as
+    /// evidence and the run fails (<see cref="BundleNotSealedException"/>, which keeps the connection error as its cause).
+    /// </summary>
     public async Task RunAsync(string name, string logFile, Func<StepLog, Task<StepOutcome>> body)
     {
         var started = context.Now;
         StepOutcome outcome;
+        Exception? lost = null;
         await using (var log = StepLog.Open(Path.Combine(bundleDir, logFile)))
         {
             try
             {
                 outcome = await body(log);
             }
-            // A database outage ends the run (failed, exit 75, retried): a bundle is never sealed over steps it broke.
-            catch (Exception e) when (e is not OperationCanceledException && !DatabaseFailures.IsUnreachable(e))
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 log.WriteLine(JsonSerializer.Serialize(new { ok = false, error = e.Message }));
-                outcome = new StepOutcome(false, $"error={e.Message}");
+                lost = DatabaseFailures.IsUnreachable(e) ? e : null;
+                outcome = new StepOutcome(false, lost is null ? $"error={e.Message}" : $"database_unreachable,error={e.Message}");
             }
+        }
+        if (lost is not null)
+        {
+            throw new BundleNotSealedException(name, lost);
         }
         await RecordAsync(name, logFile, started, outcome, outcome.Ok ? "succeeded" : "failed");
     }

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Aionis.Jobs.Evidence;
 
-/// <summary>What the file checks found, each list naming the paths concerned.</summary>
+/// <summary>What the file checks found, each list naming the paths concerned, and the index's digest per valid path.</summary>
 public sealed record FileChecks(
     int FilesIndexed,
     IReadOnlyList<MissingFile> Missing,
@@ -11,7 +11,9 @@ public sealed record FileChecks(
     IReadOnlyList<SizeMismatch> SizeMismatch,
     IReadOnlyList<MissingFile> SizeUnknown,
     IReadOnlyList<InvalidPath> InvalidPath,
-    IReadOnlyList<UnindexedFile> Unindexed);
+    IReadOnlyList<UnindexedFile> Unindexed,
+    IReadOnlyList<SpecialFile> SpecialFiles,
+    IReadOnlyDictionary<string, string> IndexDigests);
 
 /// <summary>The checks of <c>hosted-incident-verify</c>: every index entry against the folder, the folder against the index, signatures.</summary>
 public static class BundleVerifier
@@ -29,7 +31,9 @@ public static class BundleVerifier
         var sizeMismatch = new List<SizeMismatch>();
         var sizeUnknown = new List<MissingFile>();
         var invalidPath = new List<InvalidPath>();
+        var special = new List<SpecialFile>();
         var indexed = new HashSet<string>(StringComparer.Ordinal);
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
 
         foreach (var entry in entries.EnumerateArray())
         {
@@ -50,14 +54,22 @@ public static class BundleVerifier
                 invalidPath.Add(new InvalidPath(path, "outside_bundle"));
                 continue;
             }
-            indexed.Add(Path.GetRelativePath(bundleDir, full));
-            if (!File.Exists(full))
+            var relative = Path.GetRelativePath(bundleDir, full);
+            indexed.Add(relative);
+            var hasDigest = entry.TryGetProperty("sha256", out var sha) && sha.ValueKind == JsonValueKind.String;
+            if (hasDigest) digests.TryAdd(path, sha.GetString()!);
+            // lstat first, every folder on the way included: only a regular file inside the bundle is ever opened.
+            switch (FileKinds.InsideRoot(bundleDir, relative))
             {
-                missing.Add(new MissingFile(path));
-                continue;
+                case FileKind.Missing:
+                    missing.Add(new MissingFile(path));
+                    continue;
+                case not FileKind.Regular and var kind:
+                    special.Add(new SpecialFile(path, FileKinds.Name(kind)));
+                    continue;
             }
 
-            if (entry.TryGetProperty("sha256", out var sha) && sha.ValueKind == JsonValueKind.String)
+            if (hasDigest)
             {
                 var actual = await BundleFiles.Sha256HexAsync(full, cancellationToken);
                 if (!string.Equals(actual, sha.GetString(), StringComparison.Ordinal))
@@ -79,18 +91,22 @@ public static class BundleVerifier
             }
         }
 
-        var unindexed = BundleFiles.List(bundleDir)
+        var tree = BundleFiles.Scan(bundleDir);
+        var unindexed = tree.Files
             .Where(path => !indexed.Contains(path) && !ownFiles.Contains(Path.Combine(bundleDir, path)))
             .Select(path => new UnindexedFile(path, new FileInfo(Path.Combine(bundleDir, path)).Length))
             .ToList();
+        // Special files nobody indexed (a FIFO dropped in, a symlinked folder) are reported too, once.
+        special.AddRange(tree.Special.Where(s => special.All(known => known.Path != s.Path)));
 
-        return new FileChecks(entries.GetArrayLength(), missing, digestMismatch, sizeMismatch, sizeUnknown, invalidPath, unindexed);
+        return new FileChecks(entries.GetArrayLength(), missing, digestMismatch, sizeMismatch, sizeUnknown, invalidPath, unindexed, special, digests);
     }
 
     /// <summary>The reference's HMAC check: without a key only whether the signature file is there.</summary>
     public static async Task<SignatureCheck> CheckHmacAsync(string signatureFile, byte[] indexBytes, string? key, CancellationToken cancellationToken)
     {
-        var present = File.Exists(signatureFile);
+        var kind = FileKinds.Of(signatureFile);
+        var present = kind != FileKind.Missing;
         if (string.IsNullOrEmpty(key))
         {
             return new SignatureCheck(false, present, null, null);
@@ -98,6 +114,10 @@ public static class BundleVerifier
         if (!present)
         {
             return new SignatureCheck(true, false, false, "signature file missing");
+        }
+        if (kind != FileKind.Regular)
+        {
+            return new SignatureCheck(true, true, false, NotRegular);
         }
         try
         {
@@ -114,10 +134,14 @@ public static class BundleVerifier
         }
     }
 
-    /// <summary>The DER ECDSA signature over the index bytes, checked when a public key is given.</summary>
-    public static async Task<SignatureCheck> CheckEcdsaAsync(string signatureFile, byte[] indexBytes, ECDsa? publicKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// A detached DER ECDSA signature (over the index, or over <c>SHA256SUMS</c>), checked when a public key is given.
+    /// <paramref name="signedBytes"/> is null when the signed file itself is missing, which fails a checked signature.
+    /// </summary>
+    public static async Task<SignatureCheck> CheckEcdsaAsync(string signatureFile, byte[]? signedBytes, ECDsa? publicKey, CancellationToken cancellationToken)
     {
-        var present = File.Exists(signatureFile);
+        var kind = FileKinds.Of(signatureFile);
+        var present = kind != FileKind.Missing;
         if (publicKey is null)
         {
             return new SignatureCheck(false, present, null, null);
@@ -126,11 +150,19 @@ public static class BundleVerifier
         {
             return new SignatureCheck(true, false, false, "signature file missing");
         }
+        if (kind != FileKind.Regular)
+        {
+            return new SignatureCheck(true, true, false, NotRegular);
+        }
+        if (signedBytes is null)
+        {
+            return new SignatureCheck(true, true, false, "signed file missing");
+        }
         var signature = await File.ReadAllBytesAsync(signatureFile, cancellationToken);
         bool valid;
         try
         {
-            valid = EvidenceSignatures.EcdsaVerify(publicKey, indexBytes, signature);
+            valid = EvidenceSignatures.EcdsaVerify(publicKey, signedBytes, signature);
         }
         catch (CryptographicException)
         {
@@ -138,4 +170,10 @@ public static class BundleVerifier
         }
         return new SignatureCheck(true, true, valid, valid ? null : "signature mismatch");
     }
+
+    /// <summary>The bytes of a file that must be a regular file (lstat first), or null when it is missing or anything else.</summary>
+    public static async Task<byte[]?> ReadRegularAsync(string path, CancellationToken cancellationToken) =>
+        FileKinds.Of(path) == FileKind.Regular ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+
+    private const string NotRegular = "not a regular file";
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aionis.Jobs.Framework;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Aionis.Jobs.Evidence;
@@ -11,24 +12,25 @@ namespace Aionis.Jobs.Evidence;
 /// </summary>
 [Job("incident-bundle-hosted", "Incident evidence bundle: job reports, audit snapshot, signed evidence index, verification and publish",
     Permissions = [Permissions.ReadControlPlane], PerTenant = true)]
-public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader audit, IOptions<EvidenceSettings> settings)
+public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader audit, IOptions<EvidenceSettings> settings, IConfiguration configuration)
     : IJob<IncidentBundleOptions, IncidentBundleSummary>
 {
     public async Task<IncidentBundleSummary> RunAsync(IncidentBundleOptions options, JobContext context)
     {
-        var runId = options.RunId ?? context.Now.UtcDateTime.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+        var identity = BundleIdentity.For(options, context);
+        var runId = identity.RunId;
         var bundleDir = context.ResolveOutputPath(options.OutDir ?? $"artifacts/hosted_incident_bundle/{runId}", "out-dir");
         using var signingKey = settings.Value.SigningKeyPemFile is { Length: > 0 } pem
             ? EcdsaPem.LoadPrivate(pem, "Evidence:SigningKeyPemFile")
             : null;
         CreateEmptyFolder(bundleDir);
-        context.Artifacts.Add("bundle_dir", bundleDir);
+        context.Artifacts.Add(identity.Artifact("bundle_dir"), bundleDir);
 
         var steps = new BundleSteps(bundleDir, context, jobs);
         var window = options.WindowHours;
         var tenant = options.TenantId;
 
-        await RunGateCommandsAsync(steps, options, runId, bundleDir, context);
+        await RunGateCommandsAsync(steps, options, runId, bundleDir, GateOutputRedactor.From(configuration), context);
         await JobStepAsync(options.SkipKeySla, "key_rotation_sla", "03_key_rotation_sla.log", "hosted-key-rotation-sla",
             new() { ["strict"] = true, ["out"] = Path.Combine(bundleDir, "key_rotation_sla.json") });
         await JobStepAsync(options.SkipTimeseries, "tenant_timeseries_export", "04_timeseries.log", "hosted-tenant-timeseries-export",
@@ -61,10 +63,13 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
             return new StepOutcome(true, $"files={seal.FileCount}");
         });
         // The bundle's own key, even when empty: verify must not fall back to another one.
-        var verify = new Dictionary<string, object?> { ["bundle-dir"] = bundleDir, ["strict"] = true, ["signing-key"] = options.SigningKey ?? "" };
+        var verify = new Dictionary<string, object?>
+        {
+            ["bundle-dir"] = bundleDir, ["strict"] = true, ["signing-key"] = options.SigningKey ?? "", ["require-signature"] = options.RequireSignature,
+        };
         await steps.RunJobAsync("evidence_verify", BundleFiles.VerifyLog, "hosted-incident-verify", verify, context.DryRun);
 
-        var published = await BundlePublishStep.RunAsync(steps, options, runId, bundleDir, seal?.FileCount ?? 0, context);
+        var published = await BundlePublishStep.RunAsync(steps, options, identity, bundleDir, seal?.FileCount ?? 0, context);
 
         var summaryFile = Path.Combine(bundleDir, BundleFiles.Summary);
         var summary = new IncidentBundleSummary(
@@ -82,7 +87,8 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
                 EvidenceSignatureJson: seal?.HmacSignatureFile ?? "",
                 EvidenceEcdsaSignature: seal?.EcdsaSignatureFile ?? "",
                 Sha256Sums: seal?.Sha256SumsFile ?? "",
-                PublishTarget: options.PublishTarget ?? "",
+                Sha256SumsSignature: seal?.Sha256SumsSignatureFile ?? "",
+                PublishTarget: identity.PublishTarget ?? "",
                 PublishAsync: options.PublishAsync,
                 PublishJobId: published.JobId,
                 PublishAdapter: published.Adapter,
@@ -90,7 +96,7 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
                 PublishedUri: published.PublishedUri),
             Evidence: new BundleEvidence(seal?.HmacSignatureFile is not null, seal?.EcdsaSignatureFile is not null, seal?.FileCount ?? 0));
         await JobJson.WriteFileAsync(summaryFile, summary, context.CancellationToken);
-        context.Artifacts.Add("summary_json", summaryFile);
+        context.Artifacts.Add(identity.Artifact("summary_json"), summaryFile);
         return summary;
 
         Task JobStepAsync(bool skip, string name, string logFile, string job, Dictionary<string, object?> values, bool? dryRun = null) =>
@@ -98,7 +104,8 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
     }
 
     /// <summary>Steps 1–2 of the reference: here any number of <c>--gate-command</c>s. A dry run runs none of them.</summary>
-    private static async Task RunGateCommandsAsync(BundleSteps steps, IncidentBundleOptions options, string runId, string bundleDir, JobContext context)
+    private static async Task RunGateCommandsAsync(BundleSteps steps, IncidentBundleOptions options, string runId, string bundleDir,
+        GateOutputRedactor redactor, JobContext context)
     {
         var environment = new Dictionary<string, string>
         {
@@ -126,7 +133,7 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
             {
                 await steps.RunAsync(name, logFile, async log =>
                 {
-                    var exitCode = await GateCommand.RunAsync(command, bundleDir, environment, log, context.CancellationToken);
+                    var exitCode = await GateCommand.RunAsync(command, bundleDir, options.GateEnv, environment, redactor, log, context.CancellationToken);
                     log.WriteLine($"exit_code={exitCode}");
                     return new StepOutcome(exitCode == 0, $"exit_code={exitCode}");
                 });

@@ -14,13 +14,13 @@ public sealed partial class IncidentBundleOptions : JobOptions, ITenantOptions, 
     [Option("window-hours", "Window of the timeseries, key-usage and publish-SLO steps (their baselines are 4 x window)", Min = 1, Max = 720)]
     public int WindowHours { get; set; } = 168;
 
-    [Option("run-id", "Bundle run id: folder name and publish key (default: UTC yyyyMMdd_HHmmss)")]
+    [Option("run-id", "Bundle run id: folder name and publish key (default: UTC yyyyMMdd_HHmmss; with --tenant-id \"*\" each tenant's gets _<tenant> appended)")]
     public string? RunId { get; set; }
 
     [Option("out-dir", "Bundle folder; must be new or empty (default: artifacts/hosted_incident_bundle/<run-id>)")]
     public string? OutDir { get; set; }
 
-    [Option("publish-target", "Publish the sealed bundle here (s3://, gs://, az://, file://, path)", DefaultFrom = "PUBLISH_TARGET")]
+    [Option("publish-target", "Publish the sealed bundle here (s3://, gs://, az://, file://, path; with --tenant-id \"*\" under <target>/<tenant>)", DefaultFrom = "PUBLISH_TARGET")]
     public string? PublishTarget { get; set; }
 
     [Option("publish-async", "Enqueue the publish (hosted-incident-publish-enqueue) instead of uploading now")]
@@ -37,6 +37,9 @@ public sealed partial class IncidentBundleOptions : JobOptions, ITenantOptions, 
 
     [Option("gate-command", "A shell command run first; its output and exit code become evidence (repeatable)", CommaSeparated = false)]
     public string[] GateCommand { get; set; } = [];
+
+    [Option("gate-env", "Worker environment variables passed to gate commands besides PATH, HOME, LANG and TZ (comma-separated names)")]
+    public string[] GateEnv { get; set; } = [];
 
     [Option("skip-core-gate", "Skip the --gate-command steps (the core gate)")]
     public bool SkipCoreGate { get; set; }
@@ -59,6 +62,9 @@ public sealed partial class IncidentBundleOptions : JobOptions, ITenantOptions, 
     [Option("skip-audit-snapshot", "Skip the audit snapshot (audit_events.json, dashboard_summary.json)")]
     public bool SkipAuditSnapshot { get; set; }
 
+    [Option("require-signature", "The evidence_verify step fails unless a signature verifies (hosted-incident-verify --require-signature)")]
+    public bool RequireSignature { get; set; }
+
     [Option("no-strict", "Exit 0 even when a step failed (strict is the default)")]
     public bool NoStrict { get; set; }
 
@@ -73,6 +79,14 @@ public sealed partial class IncidentBundleOptions : JobOptions, ITenantOptions, 
         if (RunId is not null && !SafeName().IsMatch(RunId))
         {
             yield return new OptionError("run-id", RunId, "allowed: letters, digits, '.', '_' and '-' (it names a folder and object keys)");
+        }
+        if (TenantId == "*" && OutDir is not null && !OutDir.Contains("{tenant_id}", StringComparison.Ordinal))
+        {
+            yield return new OptionError("out-dir", OutDir, "with --tenant-id \"*\" it must contain {tenant_id}: every tenant's bundle needs its own folder");
+        }
+        foreach (var name in GateEnv.Where(name => !EnvironmentName().IsMatch(name)))
+        {
+            yield return new OptionError("gate-env", name, "allowed: environment variable names (letters, digits, '_', not starting with a digit)");
         }
         if (AlertDispatchLive && !DispatchAlerts)
         {
@@ -99,4 +113,7 @@ public sealed partial class IncidentBundleOptions : JobOptions, ITenantOptions, 
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
     private static partial Regex SafeName();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
+    private static partial Regex EnvironmentName();
 }

@@ -15,6 +15,7 @@ public sealed record BundleArtifacts(
     string EvidenceSignatureJson,
     string EvidenceEcdsaSignature,
     string Sha256Sums,
+    string Sha256SumsSignature,
     string PublishTarget,
     bool PublishAsync,
     string PublishJobId,

@@ -5,7 +5,8 @@ namespace Aionis.Jobs.Evidence;
 
 /// <summary>
 /// Offline verification of an incident bundle (reference §9, contract §8 and §9.7): digests, sizes, missing files, paths
-/// escaping the bundle, files the index does not list, the HMAC and the ECDSA signature. Needs no database.
+/// escaping the bundle, files the index does not list, special files (never read), <c>SHA256SUMS</c> against the index,
+/// the HMAC and the ECDSA signatures of the index and of <c>SHA256SUMS</c>. Needs no database.
 /// </summary>
 [Job("hosted-incident-verify", "Verify an incident evidence bundle offline: digests, sizes, unindexed files, HMAC and ECDSA signatures",
     NeedsDatabase = false)]
@@ -23,20 +24,25 @@ public sealed class IncidentVerifyJob : IJob<IncidentVerifyOptions, IncidentVeri
         {
             throw new OptionBindingException([new OptionError("bundle-dir", options.BundleDir, "no such folder")]);
         }
-        if (!File.Exists(indexFile))
-        {
-            throw new FileNotFoundException($"index file missing: {indexFile}");
-        }
-        var indexBytes = await File.ReadAllBytesAsync(indexFile, context.CancellationToken);
+        var indexBytes = await BundleVerifier.ReadRegularAsync(indexFile, context.CancellationToken)
+            ?? throw new FileNotFoundException($"index file missing or not a regular file: {indexFile}");
         using var index = JsonDocument.Parse(indexBytes);
 
+        var sumsFile = Path.Combine(bundleDir, BundleFiles.Sha256Sums);
+        var sumsSignatureFile = Path.Combine(bundleDir, BundleFiles.Sha256SumsSignature);
         var files = await BundleVerifier.CheckFilesAsync(bundleDir, index.RootElement, [indexFile, hmacFile, ecdsaFile], context.CancellationToken);
+        var sums = await Sha256SumsCheck.CheckAsync(sumsFile, files.IndexDigests, context.CancellationToken);
         var hmac = await BundleVerifier.CheckHmacAsync(hmacFile, indexBytes, options.SigningKey, context.CancellationToken);
         var ecdsa = await BundleVerifier.CheckEcdsaAsync(ecdsaFile, indexBytes, publicKey, context.CancellationToken);
+        var sumsEcdsa = await BundleVerifier.CheckEcdsaAsync(sumsSignatureFile,
+            await BundleVerifier.ReadRegularAsync(sumsFile, context.CancellationToken), publicKey, context.CancellationToken);
 
+        // A verified signature: the HMAC, or the ECDSA signatures of both the index and SHA256SUMS (what auditors check).
+        var verified = hmac.Valid == true || (ecdsa.Valid == true && sumsEcdsa.Valid == true);
         var ok = files.Missing.Count == 0 && files.DigestMismatch.Count == 0 && files.SizeMismatch.Count == 0
-            && files.InvalidPath.Count == 0 && files.Unindexed.Count == 0
-            && hmac.Valid != false && ecdsa.Valid != false;
+            && files.InvalidPath.Count == 0 && files.Unindexed.Count == 0 && files.SpecialFiles.Count == 0 && sums.Problems.Count == 0
+            && hmac.Valid != false && ecdsa.Valid != false && sumsEcdsa.Valid != false
+            && (verified || !options.RequireSignature);
         return new IncidentVerifySummary(
             Ok: ok,
             Strict: options.Strict,
@@ -57,6 +63,12 @@ public sealed class IncidentVerifyJob : IJob<IncidentVerifyOptions, IncidentVeri
             InvalidPath: files.InvalidPath,
             Unindexed: files.Unindexed,
             Signature: hmac,
-            EcdsaSignature: ecdsa);
+            EcdsaSignature: ecdsa,
+            SpecialFileCount: files.SpecialFiles.Count,
+            SpecialFiles: files.SpecialFiles,
+            Sha256Sums: sums,
+            Sha256SumsSignature: sumsEcdsa,
+            SignatureRequired: options.RequireSignature,
+            SignatureVerified: verified);
     }
 }

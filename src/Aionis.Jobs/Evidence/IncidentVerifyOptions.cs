@@ -16,8 +16,11 @@ public sealed class IncidentVerifyOptions : JobOptions, IStrictOptions, ISummary
     [Option("signing-key", "HMAC key: checks the HMAC signature when set", Secret = true, DefaultFrom = "INCIDENT_BUNDLE_SIGNING_KEY")]
     public string? SigningKey { get; set; }
 
-    [Option("public-key-pem", "ECDSA P-256 public key (PEM): checks <index-file>.sig when set", DefaultFrom = "Evidence:VerifyKeyPemFile")]
+    [Option("public-key-pem", "ECDSA P-256 public key (PEM): checks <index-file>.sig and SHA256SUMS.sig when set", DefaultFrom = "Evidence:VerifyKeyPemFile")]
     public string? PublicKeyPem { get; set; }
+
+    [Option("require-signature", "Not ok unless a signature was checked and verified (HMAC with --signing-key, or ECDSA with --public-key-pem)")]
+    public bool RequireSignature { get; set; }
 
     [Option("strict", "Exit 2 when the bundle does not verify")]
     public bool Strict { get; set; }

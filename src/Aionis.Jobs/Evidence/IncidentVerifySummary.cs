@@ -17,7 +17,11 @@ public sealed record UnindexedFile(string Path, long SizeBytes);
 /// <summary>One signature's check: <c>valid</c> is null when no key was given to check it.</summary>
 public sealed record SignatureCheck(bool Checked, bool FilePresent, bool? Valid, string? Error);
 
-/// <summary>Reference §9's summary plus the checks of contract §8/§9.7 (invalid paths, unknown sizes, unindexed files, ECDSA).</summary>
+/// <summary>
+/// Reference §9's summary plus the checks of contract §8/§9.7 (invalid paths, unknown sizes, unindexed files, ECDSA), the
+/// special files never read, <c>SHA256SUMS</c> against the index and its ECDSA signature, and whether a verified
+/// signature was required and found.
+/// </summary>
 public sealed record IncidentVerifySummary(
     bool Ok,
     bool Strict,
@@ -38,4 +42,10 @@ public sealed record IncidentVerifySummary(
     IReadOnlyList<InvalidPath> InvalidPath,
     IReadOnlyList<UnindexedFile> Unindexed,
     SignatureCheck Signature,
-    SignatureCheck EcdsaSignature) : IJobSummary;
+    SignatureCheck EcdsaSignature,
+    int SpecialFileCount,
+    IReadOnlyList<SpecialFile> SpecialFiles,
+    Sha256SumsReport Sha256Sums,
+    SignatureCheck Sha256SumsSignature,
+    bool SignatureRequired,
+    bool SignatureVerified) : IJobSummary;

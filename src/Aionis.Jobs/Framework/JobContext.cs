@@ -54,6 +54,12 @@ public sealed record JobContext
         return DryRun ? OutputPaths.DryRunForm(resolved) : resolved;
     }
 
+    /// <summary>
+    /// True in one tenant's step of a <c>--tenant-id "*"</c> run: several tenants share this run (its id, clock and
+    /// artifact list), so whatever a job names after the run alone (a bundle run id, a publish prefix) must name the tenant too.
+    /// </summary>
+    public bool IsFanOutStep { get; init; }
+
     /// <summary>A context for one step of this run (fan-out over tenants): same recorders, its own tenant.</summary>
-    public JobContext ForTenant(string tenantId) => this with { TenantId = tenantId };
+    public JobContext ForTenant(string tenantId) => this with { TenantId = tenantId, IsFanOutStep = true };
 }

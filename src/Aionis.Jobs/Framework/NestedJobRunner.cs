@@ -9,7 +9,7 @@ public sealed record NestedJobResult(string Job, int ExitCode, IJobSummary? Summ
 /// <summary>
 /// Runs a job type by name inside another job's run (a bundle step) the way <c>aionis job</c> would: binds the options
 /// (configuration defaults included), creates the job from DI, runs it with the caller's context, writes its <c>--out</c>
-/// file and maps the outcome to an exit code. A job type that is not in the catalog gives null: the caller records
+/// file and maps the outcome to an exit code (a lost database connection is thrown, not mapped). A job type that is not in the catalog gives null: the caller records
 /// it as not available, it is never faked.
 /// </summary>
 public sealed class NestedJobRunner(JobCatalog catalog, IServiceProvider services, IConfiguration configuration)

@@ -102,7 +102,14 @@ public static class OptionBinder
         if (type == typeof(string[]))
         {
             var items = raw as IEnumerable<string> ?? [Text(raw)];
-            value = option.Attribute.CommaSeparated ? items.SelectMany(SplitList).ToArray() : items.ToArray();
+            var list = option.Attribute.CommaSeparated ? items.SelectMany(SplitList).ToArray() : items.ToArray();
+            // A list's allowed values hold for each item (e.g. replay --statuses failed,dead_letter).
+            if (option.Attribute.Allowed.Length > 0 && list.FirstOrDefault(i => !option.Attribute.Allowed.Contains(i, StringComparer.Ordinal)) is { } bad)
+            {
+                problem = $"'{bad}' is not allowed; allowed: {string.Join(", ", option.Attribute.Allowed)}";
+                return false;
+            }
+            value = list;
             return true;
         }
         if (raw is IEnumerable<string>)

@@ -6,7 +6,8 @@ using Azure.Storage.Blobs.Models;
 namespace Aionis.Jobs.Publishing;
 
 /// <summary>
-/// <c>az://</c> targets: one streamed block-blob upload per file (overwriting), then the blob's properties for the
+/// <c>az://</c> targets: one streamed, create-only block-blob upload per file (an existing blob with other bytes is
+/// refused), then the blob's properties for the
 /// attestation. The container client carries the mode's credentials (connection string, or the default Azure credential).
 /// </summary>
 public sealed class AzureBlobPublisher(PublishTarget target, BlobContainerClient container) : IPublisher
@@ -19,15 +20,27 @@ public sealed class AzureBlobPublisher(PublishTarget target, BlobContainerClient
         var uploads = await AttestedUploads.RunAsync<AzureBlobAttestation, BlobWarning>(request, destPath, async (key, file, ct) =>
         {
             var blob = container.GetBlobClient(key);
-            await using (var content = ObjectPaths.OpenRead(file.FullPath))
-            {
-                await blob.UploadAsync(content, overwrite: true, ct);
-            }
+            await CreateAsync(blob, file.FullPath, ct);
             return await AttestAsync(blob, ct);
         }, cancellationToken);
         var mode = Target.Kind == PublishTargetKind.AzureAccount ? "account" : "connection_string";
         return PublishResult.For(Target, request.RunId,
             new AzureAttestation(mode, Target.Account, Target.Container, destPath, uploads.ObjectCount, uploads.Sample, uploads.Warnings));
+    }
+
+    /// <summary>A create-only upload (<c>If-None-Match: *</c>); a blob that exists must hold the same bytes.</summary>
+    private static async Task CreateAsync(BlobClient blob, string filePath, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var content = ObjectPaths.OpenRead(filePath);
+            await blob.UploadAsync(content, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            await ExistingObjects.EnsureSameAsync(blob.Name, filePath,
+                async ct => (await blob.DownloadStreamingAsync(cancellationToken: ct)).Value.Content, cancellationToken);
+        }
     }
 
     private static async Task<(AzureBlobAttestation? Object, BlobWarning? Warning)> AttestAsync(BlobClient blob, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
@@ -6,7 +7,7 @@ using System.Text.Json.Serialization;
 namespace Aionis.Jobs.Publishing;
 
 /// <summary>
-/// <c>gs://bucket/prefix</c> through the GCS JSON API: a media upload per file (streamed), then the object's metadata
+/// <c>gs://bucket/prefix</c> through the GCS JSON API: a create-only media upload per file (streamed), then the object's metadata
 /// for the attestation. <see cref="GcsApi"/> supplies the endpoint (or <c>STORAGE_EMULATOR_HOST</c>) and the token.
 /// </summary>
 public sealed class GcsPublisher(PublishTarget target, GcsApi api) : IPublisher
@@ -25,16 +26,30 @@ public sealed class GcsPublisher(PublishTarget target, GcsApi api) : IPublisher
             new GcsAttestation("json_api", Target.Container, runPrefix, uploads.ObjectCount, uploads.Sample, uploads.Warnings));
     }
 
+    /// <summary>A create-only media upload (<c>ifGenerationMatch=0</c>); an object that exists must hold the same bytes.</summary>
     private async Task UploadAsync(string key, string filePath, CancellationToken cancellationToken)
     {
-        await using var content = ObjectPaths.OpenRead(filePath);
-        using var body = new StreamContent(content);
-        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        body.Headers.ContentLength = content.Length;
-        using var request = await api.RequestAsync(HttpMethod.Post,
-            $"upload/storage/v1/b/{Uri.EscapeDataString(Target.Container)}/o?uploadType=media&name={Uri.EscapeDataString(key)}", cancellationToken);
-        request.Content = body;
-        using var response = await api.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        try
+        {
+            await using var content = ObjectPaths.OpenRead(filePath);
+            using var body = new StreamContent(content);
+            body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            body.Headers.ContentLength = content.Length;
+            using var request = await api.RequestAsync(HttpMethod.Post,
+                $"upload/storage/v1/b/{Uri.EscapeDataString(Target.Container)}/o?uploadType=media&ifGenerationMatch=0&name={Uri.EscapeDataString(key)}",
+                cancellationToken);
+            request.Content = body;
+            using var response = await api.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+        catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            await ExistingObjects.EnsureSameAsync(key, filePath, async ct =>
+            {
+                var request = await api.RequestAsync(HttpMethod.Get, ObjectPath(key) + "?alt=media", ct);
+                var response = await api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+                return await response.Content.ReadAsStreamAsync(ct);
+            }, cancellationToken);
+        }
     }
 
     private async Task<(GcsObjectAttestation? Object, KeyWarning? Warning)> AttestAsync(string key, CancellationToken cancellationToken)

@@ -10,7 +10,9 @@ public interface IPublisher
     PublishTarget Target { get; }
 
     /// <summary>
-    /// Uploads every file of the folder to <c>prefix/run_id/relative_path</c> (overwriting), in parallel up to
+    /// Uploads every file of the folder to <c>prefix/run_id/relative_path</c>, create-only: a key that already holds the
+    /// same bytes is left as it is (a retried publish), one with other bytes fails the publish with
+    /// <see cref="ObjectExistsException"/> and is never overwritten. In parallel up to
     /// <see cref="PublishRequest.MaxParallelUploads"/>, streaming each file; then attests what the target holds.
     /// </summary>
     Task<PublishResult> PublishDirectoryAsync(PublishRequest request, CancellationToken cancellationToken);

@@ -3,7 +3,10 @@ using System.Security.Cryptography;
 
 namespace Aionis.Jobs.Publishing;
 
-/// <summary><c>file://</c> and plain-path targets: files are copied to <c>root/run_id/</c>; the attestation hashes the source files.</summary>
+/// <summary>
+/// <c>file://</c> and plain-path targets: files are copied to <c>root/run_id/</c> by exclusive create (an existing file with
+/// other bytes is refused); the attestation hashes the source files.
+/// </summary>
 public sealed class LocalPublisher(PublishTarget target) : IPublisher
 {
     public PublishTarget Target { get; } = target;
@@ -14,7 +17,7 @@ public sealed class LocalPublisher(PublishTarget target) : IPublisher
         var destination = Target.PublishedUri(request.RunId);
         var attested = await BundleFiles.ForEachAsync(files, request.MaxParallelUploads, async (file, ct) =>
         {
-            var sha256 = await CopyHashingAsync(file.FullPath, Path.Combine(destination, file.RelativePath), ct);
+            var sha256 = await CreateAsync(file.FullPath, Path.Combine(destination, file.RelativePath), ct);
             return new LocalFileAttestation(file.RelativePath, sha256, file.Size);
         }, cancellationToken);
         var attestation = new LocalAttestation(destination, files.Count, attested.Take(PublishAttestation.SampleLimit).ToList());
@@ -42,6 +45,34 @@ public sealed class LocalPublisher(PublishTarget target) : IPublisher
         var source = Path.Combine(Target.Container, ObjectPaths.CheckRelative(path));
         if (!File.Exists(source)) throw new FileNotFoundException($"'{path}' is not at {Target.Original}", source);
         await CopyHashingAsync(source, destinationFile, cancellationToken);
+    }
+
+    /// <summary>
+    /// Exclusive create: the copy goes to a temporary name beside the destination and is renamed into place only if no
+    /// file is there (a rename that does not replace); a file that is there must hold the same bytes. A copy cut short
+    /// leaves only its temporary file, never a partial object under the published name.
+    /// </summary>
+    private static async Task<string> CreateAsync(string source, string destinationFile, CancellationToken cancellationToken)
+    {
+        var temporary = $"{destinationFile}.{Guid.NewGuid():N}.partial";
+        try
+        {
+            var sha256 = await CopyHashingAsync(source, temporary, cancellationToken);
+            try
+            {
+                File.Move(temporary, destinationFile, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(destinationFile))
+            {
+                await ExistingObjects.EnsureSameAsync(destinationFile, source, ct => Task.FromResult<Stream>(ObjectPaths.OpenRead(destinationFile)),
+                    cancellationToken);
+            }
+            return sha256;
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>Streams a file to its destination (overwriting, creating folders) and returns the SHA-256 of what was copied.</summary>

@@ -17,7 +17,7 @@ public sealed class PublishTargetException(string message) : Exception(message);
 
 /// <summary>
 /// A parsed publish target (reference §11): where the objects go and how <c>published_uri</c> is formed. Keys are
-/// deterministic — <c>prefix/run_id/relative_path</c> — so a retried publish overwrites and never duplicates.
+/// deterministic — <c>prefix/run_id/relative_path</c> — so a retried publish finds its own objects and never duplicates.
 /// </summary>
 public sealed record PublishTarget
 {
@@ -61,15 +61,17 @@ public sealed record PublishTarget
     {
         if (string.IsNullOrWhiteSpace(target)) throw new PublishTargetException("publish target is empty");
         var scheme = SchemeOf(target);
-        return scheme switch
+        // Only "scheme://" forms name storage; "file:relative/x" or "javascript:x" would otherwise become a local folder.
+        var slashes = scheme is not null && target.AsSpan(scheme.Length + 1).StartsWith("//");
+        return (scheme, slashes) switch
         {
-            null => Local(target, target),
-            "file" => Local(target, target["file://".Length..]),
-            "s3" => Bucket(target, PublishTargetKind.S3),
-            "gs" => Bucket(target, PublishTargetKind.Gcs),
-            "az" => Azure(target, azureConnectionStringSet),
+            (null, _) => Local(target, target),
+            ("file", true) => Local(target, target["file://".Length..]),
+            ("s3", true) => Bucket(target, PublishTargetKind.S3),
+            ("gs", true) => Bucket(target, PublishTargetKind.Gcs),
+            ("az", true) => Azure(target, azureConnectionStringSet),
             _ => throw new PublishTargetException(
-                $"publish target '{Framework.Secrets.RedactUrl(target)}': unsupported scheme '{scheme}://' (use s3://, gs://, az://, file:// or a path)"),
+                $"publish target '{Framework.Secrets.RedactUrl(target)}': unsupported scheme '{scheme}:{(slashes ? "//" : "")}' (use s3://, gs://, az://, file:// or a path)"),
         };
     }
 
@@ -170,9 +172,10 @@ public sealed record PublishTarget
     /// </summary>
     public static string Resolve(string target, JobContext context) => SchemeOf(target) is null ? context.ResolvePath(target, "target") : target;
 
+    /// <summary>The lowercased URI scheme (RFC 3986: a letter, then letters, digits, '+', '-', '.', then ':'), or null for a path.</summary>
     private static string? SchemeOf(string target)
     {
-        var at = target.IndexOf("://", StringComparison.Ordinal);
+        var at = target.IndexOf(':');
         if (at <= 0) return null;
         var scheme = target[..at];
         return scheme.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.') && char.IsAsciiLetter(scheme[0])

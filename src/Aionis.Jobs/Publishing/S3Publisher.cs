@@ -1,10 +1,14 @@
+using System.Net;
 using System.Runtime.CompilerServices;
 using Amazon.S3;
 using Amazon.S3.Model;
 
 namespace Aionis.Jobs.Publishing;
 
-/// <summary><c>s3://bucket/prefix</c>: one PutObject per file (streamed from disk), then a HeadObject per key for the attestation.</summary>
+/// <summary>
+/// <c>s3://bucket/prefix</c>: one create-only PutObject per file (streamed from disk), then a HeadObject per key for the
+/// attestation. A key that exists with other bytes is refused, never overwritten.
+/// </summary>
 public sealed class S3Publisher(PublishTarget target, IAmazonS3 client) : IPublisher
 {
     public PublishTarget Target { get; } = target;
@@ -12,17 +16,29 @@ public sealed class S3Publisher(PublishTarget target, IAmazonS3 client) : IPubli
     public async Task<PublishResult> PublishDirectoryAsync(PublishRequest request, CancellationToken cancellationToken)
     {
         var runPrefix = Target.RunPrefix(request.RunId);
+        // If-None-Match is atomic where the store honours it (AWS S3, MinIO); s3rver 3.7 ignores it on PUT, so the keys
+        // already under the run's prefix are listed first and checked the same way (not atomic against a concurrent writer).
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var item in ListAsync(request.RunId + "/", cancellationToken)) existing.Add(item.Key);
         var uploads = await AttestedUploads.RunAsync<S3ObjectAttestation, KeyWarning>(request, runPrefix, async (key, file, ct) =>
         {
-            await UploadAsync(client, Target.Container, key, file.FullPath, ct);
+            if (existing.Contains(key))
+            {
+                await EnsureSameAsync(client, Target.Container, key, file.FullPath, ct);
+            }
+            else
+            {
+                await UploadAsync(client, Target.Container, key, file.FullPath, ct);
+            }
             return await AttestAsync(key, ct);
         }, cancellationToken);
         return PublishResult.For(Target, request.RunId, new S3Attestation(Target.Container, runPrefix, uploads.ObjectCount, uploads.Sample, uploads.Warnings));
     }
 
     /// <summary>
-    /// One streamed PutObject. Chunk encoding is off: over plain http some S3 implementations (s3rver) store the SDK's
-    /// chunk framing inside the object.
+    /// One streamed PutObject that only creates (<c>If-None-Match: *</c>); an existing key must hold the same bytes
+    /// (<see cref="ExistingObjects"/>). Chunk encoding is off: over plain http some S3 implementations (s3rver) store the
+    /// SDK's chunk framing inside the object.
     /// </summary>
     public static async Task UploadAsync(IAmazonS3 client, string bucket, string key, string filePath, CancellationToken cancellationToken)
     {
@@ -34,7 +50,12 @@ public sealed class S3Publisher(PublishTarget target, IAmazonS3 client) : IPubli
                 Key = key,
                 FilePath = filePath,
                 UseChunkEncoding = false,
+                IfNoneMatch = "*",
             }, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            await EnsureSameAsync(client, bucket, key, filePath, cancellationToken);
         }
         catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
         {
@@ -42,6 +63,9 @@ public sealed class S3Publisher(PublishTarget target, IAmazonS3 client) : IPubli
             throw new PublishTargetException($"S3 bucket '{bucket}' does not exist (create it, or fix the target s3://{bucket}/…)");
         }
     }
+
+    private static Task EnsureSameAsync(IAmazonS3 client, string bucket, string key, string filePath, CancellationToken cancellationToken) =>
+        ExistingObjects.EnsureSameAsync(key, filePath, async ct => (await client.GetObjectAsync(bucket, key, ct)).ResponseStream, cancellationToken);
 
     private async Task<(S3ObjectAttestation? Object, KeyWarning? Warning)> AttestAsync(string key, CancellationToken cancellationToken)
     {

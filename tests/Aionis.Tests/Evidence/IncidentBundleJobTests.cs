@@ -423,4 +423,61 @@ public sealed class IncidentBundleJobTests
                 Is.EqualTo(new[] { "read:control_plane", "send:alerts", "write:alert_deliveries" }));
         });
     }
+
+    /// <summary>
+    /// #14: a gate command gets PATH, HOME, LANG, TZ and the variables the task names, never the worker's secrets, and its
+    /// output is redacted before it becomes evidence. Through the real binary, whose environment holds the secrets.
+    /// </summary>
+    [Test]
+    public async Task A_gate_command_printing_its_environment_puts_no_secret_of_the_worker_into_the_bundle()
+    {
+        const string dbPassword = "db-pass-4f1e9c", azureKey = "QXp1cmVLZXk0Mjc3c2VjcmV0PT0=", slackPath = "/services/T0AAA/B0BBB/slacktoken77";
+        const string pagerDutyKey = "pd-routing-5c3b2a1d", named = "gate-visible-value-31";
+        var env = AionisCli.EnvFor(_db, _worker.ArtifactsRoot);
+        env["ConnectionStrings__Aionis"] = _db.ConnectionString + $";Password={dbPassword}";
+        env["AZURE_STORAGE_CONNECTION_STRING"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={azureKey};BlobEndpoint=http://127.0.0.1:1/x;";
+        env["SLACK_WEBHOOK_URL"] = "https://hooks.slack.com" + slackPath;
+        env["PAGERDUTY_ROUTING_KEY"] = pagerDutyKey;
+        env["AIONIS_GATE_MODE"] = named;
+        env["INCIDENT_BUNDLE_SIGNING_KEY"] = SigningKey;
+
+        var cli = await AionisCli.RunAsync(["job", "incident-bundle-hosted", "--tenant-id", "acme", "--out-dir", BundleDir,
+            "--gate-command", "env", "--gate-command", "echo \"$PAGERDUTY_ROUTING_KEY\"; cat \"$HOME/.no-such\" 2>/dev/null; echo url=$SLACK_WEBHOOK_URL",
+            "--gate-env", "AIONIS_GATE_MODE,PAGERDUTY_ROUTING_KEY", "--skip-key-sla", "--skip-timeseries", "--skip-key-usage", "--skip-incident-slo"], env);
+
+        var gate = File.ReadAllText(Path.Combine(BundleDir, "01_gate_command_1.log"));
+        var second = File.ReadAllText(Path.Combine(BundleDir, "01_gate_command_2.log"));
+        var everything = string.Concat(Directory.EnumerateFiles(BundleDir, "*", SearchOption.AllDirectories).Select(File.ReadAllText)) + cli.Stdout;
+        Assert.Multiple(() =>
+        {
+            Assert.That(cli.ExitCode, Is.EqualTo(ExitCodes.Ok), cli.Stderr);
+            Assert.That(gate, Does.Contain("PATH=").And.Contain($"AIONIS_GATE_MODE={named}").And.Contain("AIONIS_BUNDLE_RUN_ID="),
+                "negative control: env ran, with the allow-list and the named variable");
+            Assert.That(gate, Does.Contain("PAGERDUTY_ROUTING_KEY=***"), "a named secret reaches the command but is masked in its output");
+            Assert.That(gate, Does.Not.Contain("ConnectionStrings__Aionis").And.Not.Contain("AZURE_STORAGE").And.Not.Contain("SLACK_WEBHOOK_URL"));
+            Assert.That(second, Does.StartWith("***\n"));
+            Assert.That(second, Does.Contain("url=\n"), "an unnamed variable is not passed");
+            foreach (var secret in new[] { dbPassword, azureKey, slackPath, "slacktoken77", pagerDutyKey, SigningKey })
+            {
+                Assert.That(everything, Does.Not.Contain(secret), secret);
+            }
+        });
+    }
+
+    [Test]
+    public async Task A_fifo_left_in_the_bundle_fails_the_seal_instead_of_hanging_it()
+    {
+        var run = BundleAsync(new() { ["gate-command"] = new[] { "mkfifo pipe" }, ["skip-key-sla"] = true });
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60)));
+        Assert.That(finished, Is.SameAs(run), "sealing blocked on the FIFO");
+
+        var summary = WorkerHarness.SummaryJson(await run);
+        var seal = summary.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "evidence_index");
+        Assert.Multiple(() =>
+        {
+            Assert.That(seal.GetProperty("ok").GetBoolean(), Is.False);
+            Assert.That(seal.GetProperty("note").GetString(), Does.Contain("pipe (fifo)"));
+            Assert.That(File.Exists(Path.Combine(BundleDir, "evidence_index.json")), Is.False);
+        });
+    }
 }

@@ -299,4 +299,210 @@ public sealed class IncidentVerifyJobTests
             Assert.That(clean.Stdout + clean.Stderr + tampered.Stdout + tampered.Stderr, Does.Not.Contain(SigningKey));
         });
     }
+
+    [Test]
+    public async Task Require_signature_fails_an_unsigned_bundle_and_without_the_flag_an_unsigned_bundle_still_passes()
+    {
+        var signed = await _offline.RunAsync("hosted-incident-verify", new Dictionary<string, object?>
+        {
+            ["bundle-dir"] = _bundle, ["signing-key"] = SigningKey, ["public-key-pem"] = _publicPem, ["require-signature"] = true,
+        });
+        foreach (var signature in new[] { "evidence_index.sig.json", "evidence_index.json.sig", "SHA256SUMS.sig" })
+        {
+            File.Delete(Path.Combine(_bundle, signature));
+        }
+        var unsignedRequired = await _offline.RunAsync("hosted-incident-verify", new Dictionary<string, object?>
+        {
+            ["bundle-dir"] = _bundle, ["strict"] = true, ["require-signature"] = true,
+        });
+        var unsignedPlain = await _offline.RunAsync("hosted-incident-verify", new Dictionary<string, object?> { ["bundle-dir"] = _bundle, ["strict"] = true });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(WorkerHarness.SummaryJson(signed).GetProperty("ok").GetBoolean(), Is.True, "negative control: a signed bundle passes");
+            Assert.That(WorkerHarness.SummaryJson(signed).GetProperty("signature_verified").GetBoolean(), Is.True);
+            Assert.That(unsignedRequired.ExitCode, Is.EqualTo(ExitCodes.GateFailed));
+            Assert.That(WorkerHarness.SummaryJson(unsignedRequired).GetProperty("ok").GetBoolean(), Is.False);
+            Assert.That(WorkerHarness.SummaryJson(unsignedRequired).GetProperty("signature_verified").GetBoolean(), Is.False);
+            Assert.That(WorkerHarness.SummaryJson(unsignedRequired).GetProperty("signature_required").GetBoolean(), Is.True);
+            Assert.That(unsignedPlain.ExitCode, Is.EqualTo(ExitCodes.Ok), "without the flag the reference behaviour stays");
+        });
+    }
+
+    [Test]
+    public async Task Require_signature_is_not_met_by_a_signature_that_no_key_checked()
+    {
+        var result = await _offline.RunAsync("hosted-incident-verify", new Dictionary<string, object?>
+        {
+            ["bundle-dir"] = _bundle, ["require-signature"] = true, ["signing-key"] = "", ["public-key-pem"] = "",
+        });
+
+        var summary = WorkerHarness.SummaryJson(result);
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.GetProperty("signature").GetProperty("file_present").GetBoolean(), Is.True);
+            Assert.That(summary.GetProperty("ok").GetBoolean(), Is.False, "present but unchecked is not verified");
+        });
+    }
+
+    /// <summary>
+    /// Corpus of #14 "Evidence": every way <c>SHA256SUMS</c> can disagree with the index is not ok and named (the auditor
+    /// trusts this file, not the index). One row per case: how the file is changed, the reason verify reports.
+    /// </summary>
+    [TestCase("missing", "missing_file")]
+    [TestCase("empty", "empty")]
+    [TestCase("extra_line", "not_in_index")]
+    [TestCase("dot_dot_path", "outside_bundle")]
+    [TestCase("absolute_path", "absolute")]
+    [TestCase("dropped_line", "not_listed")]
+    [TestCase("duplicate_line", "duplicate")]
+    [TestCase("forged_digest", "digest_differs_from_index")]
+    [TestCase("malformed_line", "malformed")]
+    [TestCase("fifo", "not_a_regular_file")]
+    public async Task A_sha256sums_that_disagrees_with_the_index_fails_the_bundle(string change, string reason)
+    {
+        var sums = Path.Combine(_bundle, "SHA256SUMS");
+        var lines = File.ReadAllLines(sums).ToList();
+        var digest = new string('a', 64);
+        switch (change)
+        {
+            case "missing": File.Delete(sums); break;
+            case "empty": File.WriteAllText(sums, ""); break;
+            case "extra_line": File.AppendAllText(sums, $"{digest}  extra.txt\n"); break;
+            case "dot_dot_path": File.AppendAllText(sums, $"{digest}  ../outside/x\n"); break;
+            case "absolute_path": File.AppendAllText(sums, $"{digest}  /etc/passwd\n"); break;
+            case "dropped_line": File.WriteAllLines(sums, lines.Skip(1)); break;
+            case "duplicate_line": File.WriteAllLines(sums, lines.Prepend(lines[0])); break;
+            case "forged_digest": File.WriteAllLines(sums, lines.Select((l, i) => i == 0 ? digest + l[64..] : l)); break;
+            case "malformed_line": File.AppendAllText(sums, "not a checksum line\n"); break;
+            case "fifo": File.Delete(sums); Assert.That((await EvidenceTools.RunAsync("mkfifo", _bundle, "SHA256SUMS")).ExitCode, Is.Zero); break;
+        }
+
+        var (result, summary) = await WithinDeadlineAsync(VerifyAsync(publicKey: ""));
+
+        var problems = summary.GetProperty("sha256_sums").GetProperty("problems").EnumerateArray()
+            .Select(p => p.GetProperty("reason").GetString()).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.GateFailed), JsonSerializer.Serialize(summary));
+            Assert.That(problems, Does.Contain(reason));
+            Assert.That(summary.GetProperty("signature").GetProperty("valid").GetBoolean(), Is.True, "the index is untouched: SHA256SUMS alone fails it");
+        });
+    }
+
+    [Test]
+    public async Task An_untouched_sha256sums_has_no_problem_and_its_own_signature_verifies()
+    {
+        var (_, summary) = await VerifyAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.GetProperty("sha256_sums").GetProperty("problems").GetArrayLength(), Is.Zero);
+            Assert.That(summary.GetProperty("sha256_sums").GetProperty("line_count").GetInt32(), Is.EqualTo(summary.GetProperty("files_indexed").GetInt32()));
+            Assert.That(summary.GetProperty("sha256_sums_signature").GetProperty("valid").GetBoolean(), Is.True);
+        });
+    }
+
+    /// <summary>
+    /// The auditor's procedure of docs/jobs/evidence.md, exactly as written there (run with <c>sh -e</c>): it accepts the
+    /// bundle as sealed and rejects a forged evidence file whose <c>SHA256SUMS</c> line was fixed to match — the forgery the
+    /// old procedure (which signed only the index) accepted.
+    /// </summary>
+    [Test]
+    public async Task The_documented_auditor_procedure_accepts_the_sealed_bundle_and_rejects_a_forged_file_with_a_fixed_sha256sums_line()
+    {
+        var procedure = AuditorProcedure();
+        var intact = await RunProcedureAsync(procedure);
+
+        var forged = Path.Combine(_bundle, "audit_events.json");
+        File.WriteAllText(forged, "{\"events\": []}\n");
+        var sums = Path.Combine(_bundle, "SHA256SUMS");
+        var fixedDigest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(forged)));
+        File.WriteAllLines(sums, File.ReadAllLines(sums).Select(l => l.EndsWith("  audit_events.json") ? $"{fixedDigest}  audit_events.json" : l));
+        var sha256sumAlone = await EvidenceTools.RunAsync("sha256sum", _bundle, "--strict", "-c", "SHA256SUMS");
+        var tampered = await RunProcedureAsync(procedure);
+        var (_, verify) = await VerifyAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(procedure, Does.Contain("SHA256SUMS.sig").And.Contain("sha256sum --strict -c SHA256SUMS"));
+            Assert.That(intact.ExitCode, Is.EqualTo(0), intact.Stdout + intact.Stderr);
+            Assert.That(sha256sumAlone.ExitCode, Is.EqualTo(0), "the forgery is consistent with SHA256SUMS, so sha256sum alone passes it");
+            Assert.That(tampered.ExitCode, Is.Not.EqualTo(0), "the documented procedure catches it");
+            Assert.That(tampered.Stdout + tampered.Stderr, Does.Contain("Verification failure"));
+            Assert.That(verify.GetProperty("ok").GetBoolean(), Is.False);
+            Assert.That(verify.GetProperty("sha256_sums_signature").GetProperty("valid").GetBoolean(), Is.False);
+        });
+    }
+
+    private Task<CliResult> RunProcedureAsync(string procedure)
+    {
+        var script = Path.Combine(_root, $"procedure-{Guid.NewGuid():N}.sh");
+        File.WriteAllText(script, $"PUB='{_publicPem}'\n{procedure}");
+        return EvidenceTools.RunAsync("sh", _bundle, "-e", script);
+    }
+
+    /// <summary>The sh block after the <c>auditor-procedure</c> marker in docs/jobs/evidence.md.</summary>
+    private static string AuditorProcedure()
+    {
+        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (!File.Exists(Path.Combine(dir.FullName, "Aionis.sln"))) dir = dir.Parent!;
+        var doc = File.ReadAllText(Path.Combine(dir.FullName, "docs", "jobs", "evidence.md"));
+        var start = doc.IndexOf("```sh\n", doc.IndexOf("<!-- auditor-procedure", StringComparison.Ordinal), StringComparison.Ordinal) + 6;
+        return doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+
+    /// <summary>
+    /// Verify never reads special files: a FIFO or a link to /dev/zero in place of an indexed file, a symlinked folder
+    /// pointing outside the bundle, a FIFO nobody indexed. Each is reported (lstat), none is opened; a hang fails the test.
+    /// </summary>
+    [TestCase("fifo_in_place_of_an_indexed_file", "audit_events.json", "fifo")]
+    [TestCase("dev_zero_in_place_of_an_indexed_file", "audit_events.json", "symlink")]
+    [TestCase("symlink_to_a_file_inside_the_bundle", "audit_events.json", "symlink")]
+    [TestCase("symlinked_folder_pointing_outside", "timeseries", "symlink")]
+    [TestCase("unindexed_fifo", "drop.pipe", "fifo")]
+    public async Task Special_files_are_reported_and_never_read(string change, string path, string kind)
+    {
+        var full = Path.Combine(_bundle, path);
+        switch (change)
+        {
+            case "fifo_in_place_of_an_indexed_file":
+            case "unindexed_fifo":
+                File.Delete(full);
+                Assert.That((await EvidenceTools.RunAsync("mkfifo", _bundle, path)).ExitCode, Is.Zero);
+                break;
+            case "dev_zero_in_place_of_an_indexed_file":
+                File.Delete(full);
+                File.CreateSymbolicLink(full, "/dev/zero");
+                break;
+            case "symlink_to_a_file_inside_the_bundle":
+                File.Move(full, full + ".real");
+                File.CreateSymbolicLink(full, full + ".real");
+                break;
+            case "symlinked_folder_pointing_outside":
+                var outside = Path.Combine(_root, "outside-" + Guid.NewGuid().ToString("N")[..8]);
+                Directory.Move(full, outside);
+                Directory.CreateSymbolicLink(full, outside);
+                break;
+        }
+
+        var (result, summary) = await WithinDeadlineAsync(VerifyAsync());
+
+        var special = summary.GetProperty("special_files").EnumerateArray()
+            .Select(e => (e.GetProperty("path").GetString(), e.GetProperty("kind").GetString())).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.GateFailed), JsonSerializer.Serialize(summary));
+            Assert.That(special, Does.Contain((path, kind)));
+            Assert.That(summary.GetProperty("digest_mismatch_count").GetInt32(), Is.Zero, "nothing special was hashed");
+        });
+    }
+
+    /// <summary>Awaits a verify, failing the test (instead of hanging the suite) when it does not finish in 60 s.</summary>
+    private static async Task<T> WithinDeadlineAsync<T>(Task<T> run)
+    {
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60)));
+        Assert.That(finished, Is.SameAs(run), "verify did not finish within 60 s: it blocked on a special file");
+        return await run;
+    }
 }

@@ -48,14 +48,20 @@ public sealed class IncidentPublishJobTests : PublishingJobTest
 
     [TestCase("https://uploads.example.com/x", "--target")]
     [TestCase("s3://", "--target")]
+    [TestCase("file:relative/x", "--target")]
+    [TestCase("javascript:x", "--target")]
     public async Task A_bad_target_is_a_usage_error_naming_the_option(string target, string option)
     {
+        var before = Directory.EnumerateFileSystemEntries(Worker.ArtifactsRoot, "*", SearchOption.AllDirectories).Order().ToList();
+
         var cli = await AionisCli.RunAsync(["job", "incident-publish-hosted", "--source-dir", Bundle, "--target", target, "--run-id", "r"], Env());
 
         Assert.Multiple(() =>
         {
             Assert.That(cli.ExitCode, Is.EqualTo(ExitCodes.Usage));
             Assert.That(cli.Stderr, Does.Contain(option));
+            Assert.That(Directory.EnumerateFileSystemEntries(Worker.ArtifactsRoot, "*", SearchOption.AllDirectories).Order(), Is.EqualTo(before),
+                "no folder is made of a refused target");
         });
     }
 

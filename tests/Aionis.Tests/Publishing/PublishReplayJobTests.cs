@@ -86,14 +86,45 @@ public sealed class PublishReplayJobTests : DatabaseJobTest
     }
 
     [Test]
-    public async Task Replay_without_a_scope_or_with_a_bad_status_is_a_usage_error()
+    public async Task Replay_without_a_scope_is_a_usage_error()
     {
-        var cli = await AionisCli.RunAsync(["job", "hosted-incident-publish-replay", "--statuses", "succeeded"], AionisCli.EnvFor(Db, Worker.ArtifactsRoot));
+        var cli = await AionisCli.RunAsync(["job", "hosted-incident-publish-replay"], AionisCli.EnvFor(Db, Worker.ArtifactsRoot));
 
         Assert.Multiple(() =>
         {
             Assert.That(cli.ExitCode, Is.EqualTo(ExitCodes.Usage));
-            Assert.That(cli.Stderr, Does.Contain("tenant-id or ids is required unless --all-tenants is set").Or.Contain("--statuses"));
+            Assert.That(cli.Stderr, Does.Contain("tenant-id or ids is required unless --all-tenants is set"));
+        });
+    }
+
+    /// <summary>
+    /// Corpus of #14 "Publishing": only failed and dead-letter jobs are replayed; any other status, alone or in a list, is
+    /// a usage error naming the bad value, and no row changes (a succeeded job is never re-uploaded live).
+    /// </summary>
+    [TestCase("succeeded", "succeeded")]
+    [TestCase("pending", "pending")]
+    [TestCase("processing", "processing")]
+    [TestCase("failed,succeeded", "succeeded")]
+    [TestCase("dead_letter,pending", "pending")]
+    [TestCase("FAILED", "FAILED")]
+    public async Task Replay_of_a_status_other_than_failed_or_dead_letter_is_a_usage_error(string statuses, string bad)
+    {
+        var succeeded = await Db.AddPublishJobAsync("acme", "run-1", "/b/1", "s3://b/p", Now.AddHours(-1), status: "succeeded", attempts: 1);
+        await Db.AddPublishJobAsync("acme", "run-2", "/b/2", "s3://b/p", Now.AddHours(-1), status: "failed", attempts: 1);
+        var before = await Db.RowsAsync("SELECT id, status, attempts, metadata::text AS metadata FROM control_incident_publish_jobs ORDER BY id");
+
+        var cli = await AionisCli.RunAsync(["job", "hosted-incident-publish-replay", "--tenant-id", "acme", "--statuses", statuses],
+            AionisCli.EnvFor(Db, Worker.ArtifactsRoot));
+
+        var after = await Db.RowsAsync("SELECT id, status, attempts, metadata::text AS metadata FROM control_incident_publish_jobs ORDER BY id");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(cli.ExitCode, Is.EqualTo(ExitCodes.Usage), cli.Stderr);
+            Assert.That(cli.Stderr, Does.Contain("--statuses").And.Contain($"'{bad}' is not allowed; allowed: failed, dead_letter"));
+            Assert.That(cli.Stderr, Does.Not.Contain("   at "), "one line, no stack trace");
+            Assert.That(after, Is.EqualTo(before), "nothing replayed");
+            Assert.That((await Db.PublishJobAsync(succeeded))["status"], Is.EqualTo("succeeded"));
+            Assert.That(await Db.ScalarAsync<long>("SELECT count(*) FROM control_audit_events"), Is.EqualTo(0));
         });
     }
 

@@ -52,6 +52,13 @@ public sealed class PublishTargetTests
     [TestCase("https://uploads.example.com/x", false, "unsupported scheme 'https://'")]
     [TestCase("ftp://host/x", false, "unsupported scheme 'ftp://'")]
     [TestCase("", false, "empty")]
+    [TestCase("file:relative/x", false, "unsupported scheme 'file:'")]
+    [TestCase("file:/etc/x", false, "unsupported scheme 'file:'")]
+    [TestCase("javascript:x", false, "unsupported scheme 'javascript:'")]
+    [TestCase("JavaScript:alert(1)", false, "unsupported scheme 'javascript:'")]
+    [TestCase("data:text/plain,x", false, "unsupported scheme 'data:'")]
+    [TestCase("s3:bucket/x", false, "unsupported scheme 's3:'")]
+    [TestCase("smb://host/share", false, "unsupported scheme 'smb://'")]
     public void Bad_targets_are_clear_errors(string target, bool connectionString, string message)
     {
         var error = Assert.Throws<PublishTargetException>(() => PublishTarget.Parse(target, connectionString));

@@ -125,25 +125,46 @@ public sealed class PublisherRoundTripTests
         }
     }
 
-    [Test]
-    public async Task A_retried_publish_overwrites_the_same_keys()
+    /// <summary>
+    /// #13: a publish never overwrites another bundle's object, on every kind of target. A retry of the same folder finds
+    /// its own bytes and succeeds; a folder with other bytes under the same keys is refused and the first bytes stay.
+    /// s3rver 3.7.1 ignores <c>If-None-Match</c> on PUT (it honours it only on GET/HEAD), so against s3rver the refusal
+    /// comes from the publisher's listing of the run's prefix; the header itself is what AWS S3 and MinIO enforce.
+    /// </summary>
+    [TestCase("s3")]
+    [TestCase("az")]
+    [TestCase("gs")]
+    [TestCase("file")]
+    public async Task A_publish_that_would_overwrite_another_bundles_object_is_refused_and_a_retry_of_the_same_bundle_is_not(string kind)
     {
-        var bucket = await PublishingTargets.NewS3BucketAsync();
-        var publisher = Publishers.Create($"s3://{bucket}");
+        var local = Directory.CreateTempSubdirectory("aionis-local-target-").FullName;
+        var target = kind switch
+        {
+            "s3" => $"s3://{await PublishingTargets.NewS3BucketAsync()}/incidents",
+            "az" => $"az://{await PublishingTargets.NewAzureContainerAsync()}/incidents",
+            "gs" => $"gs://evidence-{Guid.NewGuid():N}/incidents",
+            _ => "file://" + local,
+        };
+        var publisher = Publishers.Create(target);
+        var first = PublishingTargets.Checksums(_bundle);
 
         await publisher.PublishDirectoryAsync(new PublishRequest(_bundle, "run-1"), CancellationToken.None);
-        File.WriteAllText(Path.Combine(_bundle, "00_step.json"), "changed");
-        await publisher.PublishDirectoryAsync(new PublishRequest(_bundle, "run-1"), CancellationToken.None);
+        var retried = await publisher.PublishDirectoryAsync(new PublishRequest(_bundle, "run-1"), CancellationToken.None);
+        File.WriteAllText(Path.Combine(_bundle, "00_step.json"), "another bundle's evidence");
+        var clash = await Assert.ThrowsAsync<ObjectExistsException>(() => publisher.PublishDirectoryAsync(new PublishRequest(_bundle, "run-1"), CancellationToken.None));
 
         var listed = await publisher.ListAsync("", CancellationToken.None).ToListAsync();
         var copy = Directory.CreateTempSubdirectory("aionis-readback-").FullName;
-        await publisher.DownloadAsync("run-1/00_step.json", Path.Combine(copy, "x.json"), CancellationToken.None);
+        await publisher.DownloadPrefixAsync("run-1/", copy, CancellationToken.None);
         Assert.Multiple(() =>
         {
-            Assert.That(listed.Select(o => o.Path), Is.EqualTo(PublishingTargets.Checksums(_bundle).Keys.Select(k => "run-1/" + k).Order(StringComparer.Ordinal)));
-            Assert.That(File.ReadAllText(Path.Combine(copy, "x.json")), Is.EqualTo("changed"));
+            Assert.That(retried.Ok, Is.True, "a retry of the same bundle succeeds");
+            Assert.That(clash!.Message, Does.Contain("00_step.json").And.Contain("already exists at the target with other content"));
+            Assert.That(listed.Select(o => o.Path), Is.EqualTo(first.Keys.Select(k => "run-1/" + k).Order(StringComparer.Ordinal)), "no duplicate, no stray file");
+            Assert.That(PublishingTargets.Checksums(copy), Is.EqualTo(first), "the first bundle's bytes are kept");
         });
         Directory.Delete(copy, recursive: true);
+        Directory.Delete(local, recursive: true);
     }
 
     /// <summary>Publishes the bundle as run-1, lists and downloads <c>run-1/</c>, and asserts the bytes match the source.</summary>

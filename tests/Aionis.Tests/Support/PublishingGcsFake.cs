@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http;
 namespace Aionis.Tests.Support;
 
 /// <summary>
-/// An in-test HTTP fake of the GCS JSON API calls the publisher makes (media upload, object metadata, list, alt=media
-/// download), on Kestrel at 127.0.0.1:0. No GCS emulator runs here; point <c>STORAGE_EMULATOR_HOST</c> at <see cref="Endpoint"/>.
+/// An in-test HTTP fake of the GCS JSON API calls the publisher makes (media upload with its <c>ifGenerationMatch</c>
+/// precondition, object metadata, list, alt=media download), on Kestrel at 127.0.0.1:0. No GCS emulator runs here; point <c>STORAGE_EMULATOR_HOST</c> at <see cref="Endpoint"/>.
 /// </summary>
 public sealed class PublishingGcsFake : IAsyncDisposable
 {
@@ -21,7 +21,7 @@ public sealed class PublishingGcsFake : IAsyncDisposable
 
     public string Endpoint { get; private set; } = "";
 
-    /// <summary>How many media uploads arrived (a retried publish overwrites: the object count stays the same).</summary>
+    /// <summary>How many media uploads arrived.</summary>
     public int UploadCount;
 
     public IReadOnlyCollection<(string Bucket, string Name)> Keys => _objects.Keys.ToList();
@@ -47,7 +47,17 @@ public sealed class PublishingGcsFake : IAsyncDisposable
         await Task.Delay(_responseDelay, request.HttpContext.RequestAborted);
         Interlocked.Increment(ref UploadCount);
         var stored = new StoredObject(name[0]!, body.ToArray(), Interlocked.Increment(ref _generation), DateTimeOffset.UtcNow);
-        _objects[(bucket, stored.Name)] = stored;
+        // GCS preconditions: ifGenerationMatch=N writes only when the live object's generation is N (0: no object), else 412.
+        lock (_objects)
+        {
+            var generation = _objects.GetValueOrDefault((bucket, stored.Name))?.Generation ?? 0;
+            if (request.Query["ifGenerationMatch"] is { Count: 1 } match && match[0] != generation.ToString())
+            {
+                return Results.Json(new { error = new { code = 412, message = "At least one of the pre-conditions you specified did not hold." } },
+                    statusCode: 412);
+            }
+            _objects[(bucket, stored.Name)] = stored;
+        }
         return Results.Json(stored.Resource(bucket));
     }
 
