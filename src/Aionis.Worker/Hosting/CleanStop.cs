@@ -22,7 +22,7 @@ public sealed class CleanStop(PersistedSchedule schedule, IOptions<WorkerOptions
         {
             await schedule.ForgetInstanceAsync(QuartzSetup.SchedulerName, node, cancellationToken);
         }
-        catch (Exception e) when (Running.DatabaseFailures.IsUnreachable(e))
+        catch (Exception e) when (Aionis.Jobs.Framework.DatabaseFailures.IsUnreachable(e))
         {
             // The other nodes (or this one's next start) then treat it as failed, which is safe.
             logger.LogWarning("stopped; could not sign node {Node} off the cluster ({Error})", node, e.Message);
