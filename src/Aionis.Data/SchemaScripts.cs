@@ -22,6 +22,9 @@ public static class SchemaScripts
 
     public static IEnumerable<string> WorkerViews() => Split(Embedded("worker_views.sql"));
 
+    /// <summary>The incident log's tables and indexes (migration 20261202000000_Incidents). Idempotent.</summary>
+    public static IEnumerable<string> IncidentTables() => Split(Embedded("incidents.sql"));
+
     /// <summary>The Aionis control-plane tables (reference §2) in <c>public</c>, for standalone and demo databases. Idempotent.</summary>
     public static IEnumerable<string> ControlPlaneTables() => Split(Embedded("control_plane.sql"));
 
