@@ -17,7 +17,6 @@ internal sealed class IncidentsModule : IServiceModule
         services.AddSingleton(sp => TriagePolicyLoader.Load(sp.GetRequiredService<IncidentSettings>().PolicyFile));
         services.AddSingleton(sp => new JsonlIncidentStore(sp.GetRequiredService<IncidentSettings>().Directory));
         services.AddSingleton<IncidentStore>();
-        services.AddSingleton<IncidentAlertInbox>();
         services.AddSingleton<OperatorAlertFeed>();
         services.AddSingleton<IncidentReports>();
         services.AddSingleton<IncidentReviews>();
@@ -27,6 +26,7 @@ internal sealed class IncidentsModule : IServiceModule
         services.AddSingleton<AutoIncidentBackend>();
         services.AddSingleton<IIncidentBackend>(Backend);
         services.AddSingleton<IncidentLog>();
+        services.AddTransient<TriageSources>();
     }
 
     private static IIncidentBackend Backend(IServiceProvider services)
