@@ -27,6 +27,7 @@ internal sealed class IncidentsModule : IServiceModule
         services.AddSingleton<IIncidentBackend>(Backend);
         services.AddSingleton<IncidentLog>();
         services.AddTransient<TriageSources>();
+        services.AddTransient<WeeklyDigestReader>();
     }
 
     private static IIncidentBackend Backend(IServiceProvider services)
