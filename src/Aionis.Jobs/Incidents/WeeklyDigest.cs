@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Aionis.Data.Incidents;
 using Aionis.Jobs.Framework;
 
@@ -11,10 +12,17 @@ public sealed record DigestIncident(string Id, string Severity, string Status, s
     DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt, int Occurrences, double? MinutesToResolve);
 
 /// <summary>A recurring signature or kind: counts in the 7 and 30 days before the week's end, the level of each, and what to do.</summary>
-public sealed record DigestRecurrence(string Key, string Service, string Kind, string LatestTitle, long Last7Days, long Last30Days,
-    string? Level7Days, string? Level30Days, string Level, string Recommendation);
+public sealed record DigestRecurrence(string Key, string Service, string Kind, string LatestTitle,
+    [property: JsonPropertyName("last_7_days")] long Last7Days,
+    [property: JsonPropertyName("last_30_days")] long Last30Days,
+    [property: JsonPropertyName("level_7_days")] string? Level7Days,
+    [property: JsonPropertyName("level_30_days")] string? Level30Days,
+    string Level, string Recommendation);
 
-public sealed record DigestBucket(string Service, string Kind, long Last7Days, long Last30Days, string Reason);
+public sealed record DigestBucket(string Service, string Kind,
+    [property: JsonPropertyName("last_7_days")] long Last7Days,
+    [property: JsonPropertyName("last_30_days")] long Last30Days,
+    string Reason);
 
 public sealed record DigestFollowup(string IncidentId, int Seq, string Message, string? Priority, string? Owner, DateTimeOffset? DueAt, bool Overdue);
 
