@@ -52,14 +52,15 @@ public static class DigestChart
                     $"<rect x=\"{x:0.#}\" y=\"{y:0.#}\" width=\"{barWidth:0.#}\" height=\"{Y(stacked) - y:0.#}\" fill=\"{colour}\"><title>{day.Day:yyyy-MM-dd} {severity}: {count}</title></rect>\n");
                 stacked += count;
             }
-            if (day.Total > 0) Text(svg, x + barWidth / 2, Y(day.Total) - 6, day.Total.ToString(CultureInfo.InvariantCulture), 11, anchor: "middle", weight: "bold");
+            Text(svg, x + barWidth / 2, Y(day.Total) - 6, day.Total.ToString(CultureInfo.InvariantCulture), 11, anchor: "middle",
+                weight: day.Total > 0 ? "bold" : "normal", fill: day.Total > 0 ? "#111111" : "#999999");
             var label = day.Day.ToDateTime(TimeOnly.MinValue);
             Text(svg, x + barWidth / 2, Top + PlotHeight + 18, label.ToString("ddd", CultureInfo.InvariantCulture), 12, anchor: "middle");
             Text(svg, x + barWidth / 2, Top + PlotHeight + 34, label.ToString("d MMM", CultureInfo.InvariantCulture), 11, anchor: "middle", fill: "#555555");
         }
 
         var legendX = Left + PlotWidth + 24;
-        Text(svg, legendX, Top + 4, "severity", 11, weight: "bold");
+        Text(svg, legendX, Top + 4, "severity (opened)", 11, weight: "bold");
         for (var i = 0; i < Severities.Length; i++)
         {
             var (severity, colour) = Severities[i];
