@@ -1,6 +1,7 @@
 using Aionis.Data.Incidents;
 using Aionis.Jobs.Framework;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Aionis.Jobs.Incidents;
 
@@ -14,6 +15,7 @@ public sealed class AutoIncidentBackend(
     JsonlIncidentStore jsonl,
     JsonlBacklogMover mover,
     IncidentSettings settings,
+    NpgsqlDataSource dataSource,
     TimeProvider clock,
     ILogger<AutoIncidentBackend> logger) : IIncidentBackend
 {
@@ -71,6 +73,8 @@ public sealed class AutoIncidentBackend(
                 if (_fallbackUntil is null) logger.SwitchedToJsonl(JobErrors.Text(e), jsonl.Directory, settings.PostgresRetryAfter);
                 _fallbackUntil = clock.GetUtcNow() + settings.PostgresRetryAfter;
             }
+            // Pooled connections of a server that went away are dead; the retry must open new ones.
+            dataSource.Clear();
             return await OnJsonlAsync(operation);
         }
     }
