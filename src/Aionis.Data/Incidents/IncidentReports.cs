@@ -102,7 +102,7 @@ public sealed class IncidentReports(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand("""
             SELECT e.incident_id, e.seq, e.message, e.priority, e.owner, e.due_at, e.at, i.severity, i.title
               FROM worker.incident_events e JOIN worker.incidents i ON i.id = e.incident_id
-             WHERE e.type = 'followup' AND e.at < $1 AND (e.done_at IS NULL OR e.done_at >= $1)
+             WHERE e.type = 'followup' AND coalesce(e.done_at, 'infinity'::timestamptz) >= $1 AND e.at < $1
              ORDER BY e.due_at NULLS LAST, e.incident_id, e.seq LIMIT $2
             """);
         command.Parameters.Add(new() { Value = asOf });

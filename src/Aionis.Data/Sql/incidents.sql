@@ -50,6 +50,9 @@ CREATE INDEX IF NOT EXISTS ix_incident_events_type_at ON worker.incident_events 
 --;;
 CREATE INDEX IF NOT EXISTS ix_incident_events_open_followups ON worker.incident_events (due_at) WHERE type = 'followup' AND done_at IS NULL
 --;;
+-- The digest asks which follow-ups were still open at a week's end: done after it, or not done at all.
+CREATE INDEX IF NOT EXISTS ix_incident_events_followups_done ON worker.incident_events ((coalesce(done_at, 'infinity'::timestamptz))) WHERE type = 'followup'
+--;;
 CREATE TABLE IF NOT EXISTS worker.incident_artifacts (
     incident_id text NOT NULL REFERENCES worker.incidents (id) ON DELETE CASCADE,
     name        text NOT NULL,
