@@ -29,6 +29,9 @@ public static class SchemaScripts
         new[] { "DROP VIEW IF EXISTS worker.recent_failures", "DROP VIEW IF EXISTS worker.task_status" }
             .Concat(Split(Embedded("worker_views.sql")));
 
+    /// <summary>The incident log's tables and indexes (migration 20261202000000_Incidents). Idempotent.</summary>
+    public static IEnumerable<string> IncidentTables() => Split(Embedded("incidents.sql"));
+
     /// <summary>The Aionis control-plane tables (reference §2) in <c>public</c>, for standalone and demo databases. Idempotent.</summary>
     public static IEnumerable<string> ControlPlaneTables() => Split(Embedded("control_plane.sql"));
 

@@ -12,5 +12,6 @@ public static class WorkerMigrations
         "20261123185852_OperatorAlerts",
         "20261201210000_RunTrust",
         "20261201220000_AlertDeliveryClaims",
+        "20261202000000_Incidents",
     ];
 }

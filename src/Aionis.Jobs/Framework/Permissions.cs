@@ -13,10 +13,13 @@ public static class Permissions
     public const string UploadObjectStorage = "upload:object_storage";
     public const string RunPgDump = "run:pg_dump";
     public const string WriteScratchDatabase = "write:scratch_database";
+    public const string ReadIncidents = "read:incidents";
+    public const string WriteIncidents = "write:incidents";
 
     public static readonly string[] All =
     [
         ReadControlPlane, DeleteTelemetry, DeleteHistory, WriteAlertDeliveries, SendAlerts,
         WritePublishQueue, WriteAudit, UploadObjectStorage, RunPgDump, WriteScratchDatabase,
+        ReadIncidents, WriteIncidents,
     ];
 }

@@ -30,6 +30,7 @@ public static class AionisCommand
         root.Subcommands.Add(PauseCommands.Resume());
         root.Subcommands.Add(DbCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(IncidentCommand.Create());
         return root;
     }
 
