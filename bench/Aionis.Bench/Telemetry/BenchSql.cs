@@ -51,6 +51,21 @@ public static class BenchSql
         return (Stopwatch.GetElapsedTime(started), rows);
     }
 
+    /// <summary>The fastest of <paramref name="candidates"/>, each run <paramref name="repeat"/> times, with its name.</summary>
+    public static async Task<(string Name, TimeSpan Elapsed)> BestAsync(string connectionString, int repeat, IReadOnlyList<(string Name, string Sql)> candidates, params object[] args)
+    {
+        var best = (Name: "", Elapsed: TimeSpan.MaxValue);
+        foreach (var (name, sql) in candidates)
+        {
+            for (var i = 0; i < repeat; i++)
+            {
+                var (elapsed, _) = await TimeAsync(connectionString, sql, args);
+                if (elapsed < best.Elapsed) best = (name, elapsed);
+            }
+        }
+        return best;
+    }
+
     /// <summary>The highest <c>$n</c> a statement uses: competitors share one argument list and may use a prefix of it.</summary>
     private static int ParameterCount(string sql)
     {
