@@ -10,5 +10,6 @@ public static class WorkerMigrations
     [
         "20261123184057_InitialWorkerSchema",
         "20261123185852_OperatorAlerts",
+        "20261202010000_PitrArchiverState",
     ];
 }

@@ -53,6 +53,7 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
             var counts = await DatabaseTables.CountRowsAsync(snapshot.Connection, selected, ct);
             ReportCounts(context, counts, snapshot);
             context.Actions.Record("pg_dump", database.Description, counts.Count, new { backup_id = backupId, tables = counts });
+            if (options.Globals) context.Actions.Record("pg_dumpall", database.Description, 1, new { file = GlobalsDump.FileName });
             foreach (var target in destinations)
             {
                 context.Actions.Record("upload", targets.Locate(target, backupId), 2, new { files = new[] { DumpFileName, BackupManifest.FileName } });
@@ -78,6 +79,8 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
             dumpWatch.Stop();
             await snapshot.DisposeAsync();
             ReportCounts(context, counts, snapshot);
+            var globalsPath = Path.Combine(folder, GlobalsDump.FileName);
+            if (options.Globals) await GlobalsDump.DumpAsync(pg, database, globalsPath, ct);
 
             var manifest = new BackupManifest(
                 BackupId: backupId,
@@ -90,7 +93,11 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
                 Selection: new BackupSelection(options.Tables, options.ExcludeTable),
                 Tables: counts,
                 StartedAt: startedAt,
-                FinishedAt: context.Now);
+                FinishedAt: context.Now)
+            {
+                GlobalsFile = options.Globals ? GlobalsDump.FileName : null,
+                GlobalsSha256 = options.Globals ? await FileDigest.Sha256HexAsync(globalsPath, ct) : null,
+            };
             await manifest.WriteAsync(folder, ct);
             context.Actions.Record("pg_dump", database.Description, counts.Count, new { backup_id = backupId, size_bytes = manifest.DumpSizeBytes });
             context.Progress($"[backup-create] dumped {manifest.DumpSizeBytes} bytes in {dumpWatch.Elapsed.TotalSeconds:0.0}s");

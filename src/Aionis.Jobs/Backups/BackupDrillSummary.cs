@@ -36,6 +36,9 @@ public sealed class BackupDrillSummary : Aionis.Jobs.Framework.IJobSummary
     public DrillTimings? Timings { get; set; }
     public bool? ScratchDropped { get; set; }
 
+    /// <summary>Roles of the backup's globals.sql created on the scratch server before the restore (dropped with it); null without --globals.</summary>
+    public List<string>? RolesCreated { get; set; }
+
     /// <summary>Why the drill is not ok, one line per finding (empty when ok).</summary>
     public List<string> Reasons { get; } = [];
 }

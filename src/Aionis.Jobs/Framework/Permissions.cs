@@ -13,10 +13,11 @@ public static class Permissions
     public const string UploadObjectStorage = "upload:object_storage";
     public const string RunPgDump = "run:pg_dump";
     public const string WriteScratchDatabase = "write:scratch_database";
+    public const string RunPgBackRest = "run:pgbackrest";
 
     public static readonly string[] All =
     [
         ReadControlPlane, DeleteTelemetry, DeleteHistory, WriteAlertDeliveries, SendAlerts,
-        WritePublishQueue, WriteAudit, UploadObjectStorage, RunPgDump, WriteScratchDatabase,
+        WritePublishQueue, WriteAudit, UploadObjectStorage, RunPgDump, WriteScratchDatabase, RunPgBackRest,
     ];
 }

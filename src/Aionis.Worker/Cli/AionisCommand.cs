@@ -28,6 +28,7 @@ public static class AionisCommand
         root.Subcommands.Add(PauseCommands.Pause());
         root.Subcommands.Add(PauseCommands.Resume());
         root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(BackupsCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
@@ -58,6 +59,11 @@ public static class AionisCommand
         catch (ConfigurationException e)
         {
             Console.Error.WriteLine($"aionis: configuration: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            Console.Error.WriteLine($"aionis: configuration: {string.Join("; ", e.Failures)}");
             return ExitCodes.Usage;
         }
         catch (DatabaseNotConfiguredException e)
