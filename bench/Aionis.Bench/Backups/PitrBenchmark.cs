@@ -35,7 +35,8 @@ public sealed class PitrBenchmark : IBenchmark
             await new Aionis.Data.DatabaseMigrator(connectionString).MigrateAsync(controlPlane: true);
             var config = Path.Combine(dir, "pgbackrest.conf");
             await ByHandAsync(config, "stanza-create");
-            var size = await SeedAsync(connectionString, gigabytes);
+            var size = 0L;
+            await TimeAsync("seed", async () => size = await SeedAsync(connectionString, gigabytes));
 
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -59,26 +60,26 @@ public sealed class PitrBenchmark : IBenchmark
 
             var table = new BenchTable($"pgBackRest PITR, {size / 1073741824.0:0.00} GiB database");
             // Same work for both sides: a full each; a diff each (both since the last full); an incr each after equal writes.
-            var handFull = await TimeAsync(() => ByHandAsync(config, "backup", "--type=full"));
-            var jobFull = await TimeAsync(() => Job("pitr-backup", ("type", "full")));
+            var handFull = await TimeAsync("full by hand", () => ByHandAsync(config, "backup", "--type=full"));
+            var jobFull = await TimeAsync("full job", () => Job("pitr-backup", ("type", "full")));
             await ChangeAsync(connectionString, 0.02);
-            var handDiff = await TimeAsync(() => ByHandAsync(config, "backup", "--type=diff"));
-            var jobDiff = await TimeAsync(() => Job("pitr-backup", ("type", "diff")));
+            var handDiff = await TimeAsync("diff by hand", () => ByHandAsync(config, "backup", "--type=diff"));
+            var jobDiff = await TimeAsync("diff job", () => Job("pitr-backup", ("type", "diff")));
             await ChangeAsync(connectionString, 0.01);
-            var handIncr = await TimeAsync(() => ByHandAsync(config, "backup", "--type=incr"));
+            var handIncr = await TimeAsync("incr by hand", () => ByHandAsync(config, "backup", "--type=incr"));
             await ChangeAsync(connectionString, 0.01);
-            var jobIncr = await TimeAsync(() => Job("pitr-backup", ("type", "incr")));
+            var jobIncr = await TimeAsync("incr job", () => Job("pitr-backup", ("type", "incr")));
             await ArchiveAsync(connectionString);
 
             var handRto = await RestoreByHandAsync(config, Path.Combine(context.WorkDirectory, "hand-restore"));
             JsonElement drill = default;
-            var drillWall = await TimeAsync(async () => drill = await Job("pitr-restore-drill", ("work-dir", "bench-drill")));
+            var drillWall = await TimeAsync("drill job", async () => drill = await Job("pitr-restore-drill", ("work-dir", "bench-drill")));
             var jobRto = drill.GetProperty("rto_seconds").GetDouble();
 
             var dumpFile = Path.Combine(context.WorkDirectory, "pitr.dump");
-            var dump = await TimeAsync(() => ProgramAsync(null, $"{PgBin}/pg_dump", "-Fc", "-f", dumpFile, "-h", "127.0.0.1", "-p", port.ToString(), "-U", "postgres", "postgres"));
+            var dump = await TimeAsync("pg_dump -Fc", () => ProgramAsync(null, $"{PgBin}/pg_dump", "-Fc", "-f", dumpFile, "-h", "127.0.0.1", "-p", port.ToString(), "-U", "postgres", "postgres"));
             await ProgramAsync(null, $"{PgBin}/createdb", "-h", "127.0.0.1", "-p", port.ToString(), "-U", "postgres", "bench_restored");
-            var restore = await TimeAsync(() => ProgramAsync(null, $"{PgBin}/pg_restore", "-j", "2", "-d", "bench_restored", "-h", "127.0.0.1", "-p", port.ToString(), "-U", "postgres", dumpFile));
+            var restore = await TimeAsync("pg_restore", () => ProgramAsync(null, $"{PgBin}/pg_restore", "-j", "2", "-d", "bench_restored", "-h", "127.0.0.1", "-p", port.ToString(), "-U", "postgres", dumpFile));
 
             Row(table, "full backup", jobFull, handFull);
             Row(table, "diff backup", jobDiff, handDiff);
@@ -178,6 +179,7 @@ public sealed class PitrBenchmark : IBenchmark
             await Task.Delay(200);
         }
         var seconds = watch.Elapsed.TotalSeconds;
+        Console.Error.WriteLine($"[pitr bench] restore + start + ready by hand: {seconds:0.00}s");
         await ProgramAsync("postgres", $"{PgBin}/pg_ctl", "-D", $"{dir}/data", "-m", "immediate", "stop");
         Directory.Delete(dir, recursive: true);
         return seconds;
@@ -205,10 +207,12 @@ public sealed class PitrBenchmark : IBenchmark
         await ProgramAsync(null, "bash", "-c", $". '{lib}/postgres.sh'; . '{lib}/pgbackrest.sh'; {call}");
     }
 
-    private static async Task<double> TimeAsync(Func<Task> work)
+    /// <summary>Times one phase and prints it at once (a 5 GB run takes long; figures show up as they come).</summary>
+    private static async Task<double> TimeAsync(string what, Func<Task> work)
     {
         var watch = Stopwatch.StartNew();
         await work();
+        Console.Error.WriteLine($"[pitr bench] {what}: {watch.Elapsed.TotalSeconds:0.00}s");
         return watch.Elapsed.TotalSeconds;
     }
 

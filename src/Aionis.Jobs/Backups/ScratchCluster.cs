@@ -86,10 +86,13 @@ public sealed partial class ScratchCluster : IAsyncDisposable
             ["-D", DataDirectory, "-l", LogFile, "-W", "-o", string.Join(' ', settings), "start"]), "pg_ctl start", cancellationToken);
     }
 
-    /// <summary>A connection string to one database of the copy, through the private socket.</summary>
+    /// <summary>
+    /// A connection string to one database of the copy, through the private socket. No command timeout: counting a big
+    /// table takes what it takes; the run's own timeout and cancellation bound it.
+    /// </summary>
     public string ConnectionString(string database, string? user) => new NpgsqlConnectionStringBuilder
     {
-        Host = SocketDirectory, Port = Port, Database = database, Username = user, Pooling = false, Timeout = 5,
+        Host = SocketDirectory, Port = Port, Database = database, Username = user, Pooling = false, Timeout = 5, CommandTimeout = 0,
     }.ConnectionString;
 
     /// <summary>Waits until the copy accepts connections and has left recovery (replayed to its target and promoted).</summary>

@@ -99,10 +99,11 @@ public sealed class PitrTests
     [Test]
     public async Task A_drill_whose_recovery_fails_reports_it_and_still_removes_the_scratch_cluster()
     {
-        // A target long before the base backup ended: PostgreSQL cannot stop replay before the backup's consistent point.
+        // A target the WAL never reaches: PostgreSQL 15 replays everything, then stops with a FATAL instead of promoting.
+        var future = await _cluster.ScalarAsync<DateTime>("SELECT now() + interval '1 day'");
         var drill = await _worker.RunAsync("pitr-restore-drill", new Dictionary<string, object?>
         {
-            ["type"] = "time", ["target"] = "2000-01-01T00:00:00Z", ["set"] = _fullLabel, ["strict"] = null, ["rto_target_seconds"] = 120,
+            ["type"] = "time", ["target"] = future.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"), ["strict"] = null, ["rto_target_seconds"] = 300,
         });
 
         var summary = WorkerHarness.SummaryJson(drill);
@@ -111,7 +112,8 @@ public sealed class PitrTests
             Assert.That(drill.ExitCode, Is.EqualTo(ExitCodes.GateFailed), drill.Error);
             Assert.That(summary.GetProperty("ok").GetBoolean(), Is.False);
             Assert.That(summary.GetProperty("ready").GetBoolean(), Is.False);
-            Assert.That(summary.GetProperty("reasons")[0].GetString(), Does.StartWith("not_ready: "));
+            Assert.That(summary.GetProperty("reasons")[0].GetString(), Does.StartWith("not_ready: the restored server stopped: ")
+                .And.Contains("recovery ended before configured recovery target was reached"));
             Assert.That(summary.GetProperty("scratch_removed").GetBoolean(), Is.True);
         });
         AssertScratchGone(summary);
@@ -288,7 +290,7 @@ public sealed class PitrTests
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage), result.Stderr);
-            Assert.That(result.Stderr, Does.Contain("Backups:PgBackRest:Executable '/nonexistent/pgbackrest'"));
+            Assert.That(result.Stderr, Does.Contain("Backups:PgBackRest:Executable \\u0027/nonexistent/pgbackrest\\u0027 must be an executable file"));
             Assert.That(result.Stderr, Does.Not.Contain("   at "), "no stack trace");
         });
     }
