@@ -140,7 +140,7 @@ public sealed class PitrTests
                      WHERE r.job = 'pitr-restore-drill' AND r.status = 'running' AND s.name = 'ready' AND s.status = 'succeeded'
                     """);
                 return runId is not null || process.HasExited;
-            }, "the drill's copy is up", 120);
+            }, "the drill's copy is up", 600);
             Assert.That(process.HasExited, Is.False, await stderr);
             var port = await _cluster.ScalarAsync<string>("SELECT detail->>'port' FROM worker.job_run_steps WHERE run_id = $1::uuid AND name = 'ready'", runId!);
             Assert.That(Listening(int.Parse(port)), Is.True, "negative control: the scratch server is up before the signal");
@@ -158,7 +158,12 @@ public sealed class PitrTests
         }
         finally
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            if (!process.HasExited)
+            {
+                // Give the drill its own cleanup first; a kill -9 would leave its scratch server running.
+                using (var term = Process.Start("kill", ["-TERM", process.Id.ToString()])) await term.WaitForExitAsync();
+                if (!process.WaitForExit(TimeSpan.FromSeconds(60))) process.Kill(entireProcessTree: true);
+            }
             await stdout;
             await _cluster.ExecuteAsync("DROP VIEW IF EXISTS pitr_slow");
             Directory.Delete(artifacts, recursive: true);
