@@ -23,7 +23,7 @@ public sealed class PitrTests
         _cluster = await PitrCluster.StartAsync();
         _worker = new WorkerHarness(null, _cluster.Settings);
         // The scratch cluster runs as postgres, which must reach it through the artifacts folder (a 0700 temp folder).
-        File.SetUnixFileMode(_worker.ArtifactsRoot, (UnixFileMode)0b111_101_101);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_worker.ArtifactsRoot, (UnixFileMode)0b111_101_101);
         var setup = await AionisCli.RunAsync(["backups", "pitr-setup", "--create-stanza"], CliEnv());
         Assert.That(setup.ExitCode, Is.EqualTo(0), setup.Stdout + setup.Stderr);
         Assert.That(setup.Stdout, Does.Contain($"stanza '{PitrCluster.StanzaName}' created"));
@@ -126,33 +126,46 @@ public sealed class PitrTests
         await _cluster.ExecuteAsync("CREATE OR REPLACE VIEW pitr_slow AS SELECT 1 AS id, now() AS created_at FROM pg_sleep(600)");
         await _cluster.ArchiveEverythingAsync();
         var artifacts = Directory.CreateTempSubdirectory("aionis-pitr-cli-").FullName;
-        File.SetUnixFileMode(artifacts, (UnixFileMode)0b111_101_101);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(artifacts, (UnixFileMode)0b111_101_101);
         using var process = Process.Start(AionisCli.StartInfo(["job", "pitr-restore-drill", "--created-at-tables", "pitr_slow"], CliEnv(artifacts)))!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         try
         {
-            string? runId = null;
+            // Steps reach history when the run ends, so the copy itself is watched: its postmaster.pid (line 4: the port)
+            // and, through its private socket, the drill's verification query running in it.
+            var port = 0;
             await PitrCluster.WaitUntilAsync(async () =>
             {
-                runId = await _cluster.ScalarAsync<string?>("""
-                    SELECT r.run_id::text FROM worker.job_runs r JOIN worker.job_run_steps s ON s.run_id = r.run_id
-                     WHERE r.job = 'pitr-restore-drill' AND r.status = 'running' AND s.name = 'ready' AND s.status = 'succeeded'
-                    """);
-                return runId is not null || process.HasExited;
-            }, "the drill's copy is up", 600);
+                if (process.HasExited) return true;
+                var pidFile = Directory.GetFiles(artifacts, "postmaster.pid", SearchOption.AllDirectories).FirstOrDefault();
+                if (pidFile is null) return false;
+                try
+                {
+                    var lines = await File.ReadAllLinesAsync(pidFile);
+                    if (lines.Length < 4 || !int.TryParse(lines[3], out port)) return false;
+                    var socket = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(pidFile)!)!, "socket");
+                    await using var copy = new Npgsql.NpgsqlConnection($"Host={socket};Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=3");
+                    await copy.OpenAsync();
+                    await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pitr_slow%' AND pid <> pg_backend_pid()", copy);
+                    return (long)(await command.ExecuteScalarAsync())! > 0;
+                }
+                catch (Exception e) when (e is IOException or Npgsql.NpgsqlException or System.Net.Sockets.SocketException)
+                {
+                    return false;
+                }
+            }, "the drill verifying its running copy", 900);
             Assert.That(process.HasExited, Is.False, await stderr);
-            var port = await _cluster.ScalarAsync<string>("SELECT detail->>'port' FROM worker.job_run_steps WHERE run_id = $1::uuid AND name = 'ready'", runId!);
-            Assert.That(Listening(int.Parse(port)), Is.True, "negative control: the scratch server is up before the signal");
+            Assert.That(Listening(port), Is.True, "negative control: the scratch server is up before the signal");
 
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()])) await kill.WaitForExitAsync();
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
 
-            var status = await _cluster.ScalarAsync<string>("SELECT status FROM worker.job_runs WHERE run_id = $1::uuid", runId!);
+            var status = await _cluster.ScalarAsync<string>("SELECT status FROM worker.job_runs WHERE job = 'pitr-restore-drill' ORDER BY started_at DESC LIMIT 1");
             Assert.Multiple(() =>
             {
                 Assert.That(status, Is.EqualTo(RunStatus.Cancelled), stderr.Result);
-                Assert.That(Listening(int.Parse(port)), Is.False, "the scratch server is stopped");
+                Assert.That(Listening(port), Is.False, "the scratch server is stopped");
                 Assert.That(Directory.GetDirectories(artifacts, "scratch", SearchOption.AllDirectories), Is.Empty, "the scratch folder is removed");
             });
         }
