@@ -54,6 +54,12 @@ public static class AionisCommand
                 // System.CommandLine would return 143 after two seconds.
                 invocation.ProcessTerminationTimeout = null;
             }
+            else
+            {
+                // A cancelled job cleans up before it returns (pitr-restore-drill stops its scratch server and removes
+                // its folder); System.CommandLine's default 2 s would end the process in the middle of that.
+                invocation.ProcessTerminationTimeout = TimeSpan.FromSeconds(30);
+            }
             return await parse.InvokeAsync(invocation);
         }
         catch (ConfigurationException e)
