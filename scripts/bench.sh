@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 . scripts/lib/postgres.sh
 . scripts/lib/emulators.sh
+. scripts/lib/pgbackrest.sh
 
 if [ "${1:-list}" = "list" ]; then
   exec dotnet run -c Release --project bench/Aionis.Bench -- list
@@ -24,6 +25,7 @@ cleanup() { pg_stop "$work/pg"; emulator_stop "$work/s3"; }
 trap cleanup EXIT
 
 pg_ensure_installed
+pgbackrest_ensure_installed
 port=$(pg_free_port)
 pg_start "$work/pg" "$port" fast
 export AIONIS_BENCH_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 . scripts/lib/postgres.sh
 . scripts/lib/emulators.sh
+. scripts/lib/pgbackrest.sh
 
 work="$root/.local/test-run"
 rm -rf "$work"
@@ -18,6 +19,8 @@ cleanup() {
 trap cleanup EXIT
 
 pg_ensure_installed
+# The PITR tests drive the real pgBackRest against an archiving cluster of their own.
+pgbackrest_ensure_installed
 emulators_install
 # The systemd tests run systemd's own checks on the unit.
 if ! command -v systemd-analyze >/dev/null; then

@@ -56,6 +56,7 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
             var counts = await DatabaseTables.CountRowsAsync(snapshot.Connection, selected, ct);
             ReportCounts(context, counts, snapshot);
             context.Actions.Record("pg_dump", database.Description, counts.Count, new { backup_id = backupId, tables = counts });
+            if (options.Globals) context.Actions.Record("pg_dumpall", database.Description, 1, new { file = GlobalsDump.FileName });
             foreach (var target in destinations)
             {
                 context.Actions.Record("upload", targets.Locate(target, backupId), 2, new { files = new[] { DumpFileName, BackupManifest.FileName } });
@@ -89,6 +90,9 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
             dumpWatch.Stop();
             await snapshot.DisposeAsync();
             ReportCounts(context, counts, snapshot);
+            // Beside the dump, so every target receives it before the manifest that names it.
+            var globalsPath = Path.Combine(dumpFolder, GlobalsDump.FileName);
+            if (options.Globals) await GlobalsDump.DumpAsync(pg, database, globalsPath, ct);
 
             var manifest = new BackupManifest(
                 BackupId: backupId,
@@ -101,7 +105,11 @@ public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg
                 Selection: new BackupSelection(options.Tables, options.ExcludeTable),
                 Tables: counts,
                 StartedAt: startedAt,
-                FinishedAt: context.Now);
+                FinishedAt: context.Now)
+            {
+                GlobalsFile = options.Globals ? GlobalsDump.FileName : null,
+                GlobalsSha256 = options.Globals ? await FileDigest.Sha256HexAsync(globalsPath, ct) : null,
+            };
             await manifest.WriteAsync(manifestFolder, ct);
             context.Actions.Record("pg_dump", database.Description, counts.Count, new { backup_id = backupId, size_bytes = manifest.DumpSizeBytes });
             context.Progress($"[backup-create] dumped {manifest.DumpSizeBytes} bytes in {dumpWatch.Elapsed.TotalSeconds:0.0}s");

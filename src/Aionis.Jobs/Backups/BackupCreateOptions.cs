@@ -18,6 +18,9 @@ public sealed class BackupCreateOptions : JobOptions, ISummaryFileOptions
     [Option("keep", "Keep only the newest N backups at each local or file:// target (older ones are deleted)", Min = 1, Max = 10000)]
     public int? Keep { get; set; }
 
+    [Option("globals", "Also dump roles and tablespaces (pg_dumpall --globals-only, without passwords) to globals.sql beside the dump; the drill restores them first")]
+    public bool Globals { get; set; }
+
     [Option("work-dir", "Local folder where the dump and manifest are written before publishing (removed afterwards)")]
     public string WorkDir { get; set; } = "backups/{run_id}";
 

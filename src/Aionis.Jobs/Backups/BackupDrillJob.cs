@@ -65,6 +65,21 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
             await scratch.CreateAsync(ct);
             try
             {
+                if (manifest.GlobalsFile is { } globals)
+                {
+                    // Roles first, so the dump's owners and grants find them; only roles the server lacks (see GlobalsDump).
+                    var globalsPath = Path.Combine(workDir, GlobalsDump.FileName);
+                    await targets.DownloadAsync(source, backupId, globals, globalsPath, ct);
+                    if (await FileDigest.Sha256HexAsync(globalsPath, ct) != manifest.GlobalsSha256)
+                    {
+                        summary.Reasons.Add($"checksum_mismatch: {globals} does not match the manifest; roles not restored");
+                    }
+                    else
+                    {
+                        summary.RolesCreated = await GlobalsDump.CreateMissingRolesAsync(scratch.ServerConnectionString, globalsPath, ct);
+                        context.Actions.Record("create_roles", scratch.Description, summary.RolesCreated.Count, new { roles = summary.RolesCreated });
+                    }
+                }
                 summary.Restored = await RestoreAsync(picked.DumpPath, scratch, options.RestoreJobs, summary.Reasons, ct);
                 restoreWatch.Stop();
                 rto.Stop();
@@ -94,6 +109,7 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
             {
                 var dropStarted = context.Now;
                 await scratch.DropAsync(CancellationToken.None);
+                if (summary.RolesCreated is { Count: > 0 } roles) await GlobalsDump.DropRolesAsync(scratch.ServerConnectionString, roles);
                 summary.ScratchDropped = true;
                 context.Actions.Record("drop_database", scratch.Description, 1);
                 await StepAsync(context, "drop", RunStatus.Succeeded, dropStarted, new { scratch_database = scratch.Name });
@@ -213,6 +229,10 @@ public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupT
         if (Path.GetFileName(manifest.DumpFile) != manifest.DumpFile || manifest.DumpFile is "." or ".." or BackupManifest.FileName)
         {
             throw new InvalidDataException($"{backupId}/{BackupManifest.FileName}: dump_file '{manifest.DumpFile}' must be a file name beside the manifest");
+        }
+        if (manifest.GlobalsFile is { } globals && globals != GlobalsDump.FileName)
+        {
+            throw new InvalidDataException($"{backupId}/{BackupManifest.FileName}: globals_file '{globals}' must be {GlobalsDump.FileName}");
         }
         return manifest;
     }

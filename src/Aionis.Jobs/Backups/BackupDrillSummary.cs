@@ -44,6 +44,9 @@ public sealed class BackupDrillSummary : Aionis.Jobs.Framework.IJobSummary
     /// <summary>Newer backups at the source that do not match their manifest and were not restored, newest first.</summary>
     public List<SkippedBackup> SkippedBackups { get; } = [];
 
+    /// <summary>Roles of the backup's globals.sql created on the scratch server before the restore (dropped with it); null without --globals.</summary>
+    public List<string>? RolesCreated { get; set; }
+
     /// <summary>Why the drill is not ok, one line per finding (empty when ok).</summary>
     public List<string> Reasons { get; } = [];
 }

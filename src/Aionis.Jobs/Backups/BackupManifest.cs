@@ -30,6 +30,11 @@ public sealed record BackupManifest(
 {
     public const string FileName = "backup_manifest.json";
 
+    /// <summary><c>globals.sql</c> (roles, tablespaces) when the backup was taken with <c>--globals</c>; else null.</summary>
+    public string? GlobalsFile { get; init; }
+
+    public string? GlobalsSha256 { get; init; }
+
     public long TotalRows => Tables.Sum(t => t.Rows);
 
     /// <summary>Writes the manifest into <paramref name="folder"/> and fsyncs it (the file must not exist yet).</summary>

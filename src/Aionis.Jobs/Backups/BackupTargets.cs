@@ -46,14 +46,24 @@ public sealed class BackupTargets(IPublisherFactory publishers)
             {
                 throw new IOException($"the copy of backup {manifest.BackupId} at {target} does not verify: {mismatch}");
             }
+            var files = new List<LocalFileAttestation> { new(manifest.DumpFile, copied.Sha256, copied.Size) };
+            if (manifest.GlobalsFile is { } globals)
+            {
+                var globalsCopy = await DurableFiles.CopyAsync(Path.Combine(dumpFolder, globals), Path.Combine(staging, globals), cancellationToken);
+                if (globalsCopy.Sha256 != manifest.GlobalsSha256)
+                {
+                    throw new IOException($"the copy of {globals} of backup {manifest.BackupId} at {target} does not match the manifest");
+                }
+                files.Add(new LocalFileAttestation(globals, globalsCopy.Sha256, globalsCopy.Size));
+            }
             await manifest.WriteAsync(staging, cancellationToken);
             DurableFiles.SyncDirectory(staging);
             Directory.Move(staging, final);
             DurableFiles.SyncDirectory(parsed.Container);
             var manifestSize = new FileInfo(Path.Combine(final, BackupManifest.FileName)).Length;
             var manifestSha = await FileDigest.Sha256HexAsync(Path.Combine(final, BackupManifest.FileName), cancellationToken);
-            return PublishResult.For(parsed, manifest.BackupId, new LocalAttestation(final, 2,
-                [new LocalFileAttestation(BackupManifest.FileName, manifestSha, manifestSize), new LocalFileAttestation(manifest.DumpFile, copied.Sha256, copied.Size)]));
+            return PublishResult.For(parsed, manifest.BackupId, new LocalAttestation(final, files.Count + 1,
+                [new LocalFileAttestation(BackupManifest.FileName, manifestSha, manifestSize), .. files]));
         }
         catch
         {

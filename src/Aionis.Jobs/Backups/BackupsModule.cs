@@ -2,6 +2,8 @@ using Aionis.Data;
 using Aionis.Jobs.Framework;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Aionis.Jobs.Backups;
 
@@ -12,6 +14,12 @@ internal sealed class BackupsModule : IServiceModule
         services.AddSettings<BackupSettings>(configuration);
         services.AddSingleton<PgClient>();
         services.AddSingleton<BackupTargets>();
+        services.AddOptions<PgBackRestSettings>().Bind(configuration.GetSection(PgBackRestSettings.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PgBackRestSettings>, PgBackRestSettings.Validator>();
+        services.AddSingleton<PgBackRest>();
+        services.AddTransient<PitrServerReader>();
+        services.AddTransient<PitrSetup>();
+        services.AddTransient(sp => new Aionis.Data.Backups.PitrArchiverStateStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddTransient(_ => new BackupDatabase(DatabaseConnection.Resolve(configuration)
             ?? throw new InvalidOperationException("no database configured (ConnectionStrings:Aionis or DATABASE_URL)")));
     }

@@ -50,26 +50,10 @@ public sealed class PgClient(IOptions<BackupSettings> settings)
     {
         var password = new NpgsqlConnectionStringBuilder(connectionString).Password;
         using var passFile = string.IsNullOrEmpty(password) ? null : PgPassFile.Create(password);
-        using var process = Process.Start(StartInfo(program, connectionString, arguments, passFile?.Path))
-            ?? throw new InvalidOperationException($"{program} could not be started");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        try
+        var result = await OsProcess.RunAsync(StartInfo(program, connectionString, arguments, passFile?.Path), cancellationToken);
+        if (result.ExitCode != 0)
         {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            throw;
-        }
-        await stdout;
-        var errors = await stderr;
-        if (process.ExitCode != 0)
-        {
-            throw new PgClientException(program, process.ExitCode, FirstError(errors, password));
+            throw new PgClientException(program, result.ExitCode, FirstError(result.Stderr, password));
         }
     }
 

@@ -15,11 +15,12 @@ public static class Permissions
     public const string WriteScratchDatabase = "write:scratch_database";
     public const string ReadIncidents = "read:incidents";
     public const string WriteIncidents = "write:incidents";
+    public const string RunPgBackRest = "run:pgbackrest";
 
     public static readonly string[] All =
     [
         ReadControlPlane, DeleteTelemetry, DeleteHistory, WriteAlertDeliveries, SendAlerts,
         WritePublishQueue, WriteAudit, UploadObjectStorage, RunPgDump, WriteScratchDatabase,
-        ReadIncidents, WriteIncidents,
+        ReadIncidents, WriteIncidents, RunPgBackRest,
     ];
 }

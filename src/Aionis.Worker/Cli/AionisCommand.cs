@@ -29,6 +29,7 @@ public static class AionisCommand
         root.Subcommands.Add(PauseCommands.Pause());
         root.Subcommands.Add(PauseCommands.Resume());
         root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(BackupsCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(IncidentCommand.Create());
         return root;
@@ -55,6 +56,12 @@ public static class AionisCommand
                 // System.CommandLine would return 143 after two seconds.
                 invocation.ProcessTerminationTimeout = null;
             }
+            else
+            {
+                // A cancelled job cleans up before it returns (pitr-restore-drill stops its scratch server and removes
+                // its folder); System.CommandLine's default 2 s would end the process in the middle of that.
+                invocation.ProcessTerminationTimeout = TimeSpan.FromSeconds(30);
+            }
             return await parse.InvokeAsync(invocation);
         }
         catch (ConfigurationException e)
@@ -68,6 +75,11 @@ public static class AionisCommand
         catch (OptionsValidationException e)
         {
             Console.Error.WriteLine($"aionis: configuration: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            Console.Error.WriteLine($"aionis: configuration: {string.Join("; ", e.Failures)}");
             return ExitCodes.Usage;
         }
         catch (DatabaseNotConfiguredException e)
