@@ -74,12 +74,10 @@ public static class AionisCommand
         }
         catch (OptionsValidationException e)
         {
-            Console.Error.WriteLine($"aionis: configuration: {e.Message}");
-            return ExitCodes.Usage;
-        }
-        catch (Microsoft.Extensions.Options.OptionsValidationException e)
-        {
-            Console.Error.WriteLine($"aionis: configuration: {string.Join("; ", e.Failures)}");
+            foreach (var failure in e.Failures)
+            {
+                Console.Error.WriteLine($"aionis: configuration: {failure}");
+            }
             return ExitCodes.Usage;
         }
         catch (DatabaseNotConfiguredException e)
