@@ -59,10 +59,13 @@ public sealed class S3Publisher(PublishTarget target, IAmazonS3 client) : IPubli
         }
         catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
         {
-            // The SDK's text ("The specified bucket does not exist") does not say which one.
-            throw new PublishTargetException($"S3 bucket '{bucket}' does not exist (create it, or fix the target s3://{bucket}/…)");
+            throw MissingBucket(bucket);
         }
     }
+
+    // The SDK's text ("The specified bucket does not exist") does not say which one.
+    private static PublishTargetException MissingBucket(string bucket) =>
+        new($"S3 bucket '{bucket}' does not exist (create it, or fix the target s3://{bucket}/…)");
 
     private static Task EnsureSameAsync(IAmazonS3 client, string bucket, string key, string filePath, CancellationToken cancellationToken) =>
         ExistingObjects.EnsureSameAsync(key, filePath, async ct => (await client.GetObjectAsync(bucket, key, ct)).ResponseStream, cancellationToken);
@@ -85,7 +88,15 @@ public sealed class S3Publisher(PublishTarget target, IAmazonS3 client) : IPubli
         var request = new ListObjectsV2Request { BucketName = Target.Container, Prefix = Target.KeyOf(prefix) };
         do
         {
-            var page = await client.ListObjectsV2Async(request, cancellationToken);
+            ListObjectsV2Response page;
+            try
+            {
+                page = await client.ListObjectsV2Async(request, cancellationToken);
+            }
+            catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
+            {
+                throw MissingBucket(Target.Container);
+            }
             foreach (var item in page.S3Objects ?? [])
             {
                 yield return new PublishedObject(Target.RelativePathOf(item.Key), item.Key, item.Size ?? 0, ToUtc(item.LastModified));

@@ -302,7 +302,7 @@ public sealed class PitrTests
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage), result.Stderr);
-            Assert.That(result.Stderr, Does.Contain("Backups:PgBackRest:Executable \\u0027/nonexistent/pgbackrest\\u0027 must be an executable file"));
+            Assert.That(result.Stderr, Does.Contain("Backups:PgBackRest:Executable '/nonexistent/pgbackrest' must be an executable file"));
             Assert.That(result.Stderr, Does.Not.Contain("   at "), "no stack trace");
         });
     }

@@ -46,13 +46,22 @@ public static class AionisCli
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Environment pointing the CLI at a test database with its own artifacts and spool folders.</summary>
-    public static Dictionary<string, string?> EnvFor(TestDatabase? database, string artifactsRoot) => new()
+    /// <summary>
+    /// Environment pointing the CLI at a test database with its own artifacts and spool folders. The spool folder is made
+    /// here, as every command makes it at start: a test's before/after listing of the artifacts root then shows only what
+    /// the command under test wrote.
+    /// </summary>
+    public static Dictionary<string, string?> EnvFor(TestDatabase? database, string artifactsRoot)
     {
-        ["ConnectionStrings__Aionis"] = database?.ConnectionString,
-        ["DATABASE_URL"] = null,
-        ["Worker__ArtifactsRoot"] = artifactsRoot,
-        ["Worker__SpoolDirectory"] = Path.Combine(artifactsRoot, ".spool"),
-        ["Worker__NodeName"] = "cli-test",
-    };
+        var spool = Path.Combine(artifactsRoot, ".spool");
+        Directory.CreateDirectory(spool);
+        return new()
+        {
+            ["ConnectionStrings__Aionis"] = database?.ConnectionString,
+            ["DATABASE_URL"] = null,
+            ["Worker__ArtifactsRoot"] = artifactsRoot,
+            ["Worker__SpoolDirectory"] = spool,
+            ["Worker__NodeName"] = "cli-test",
+        };
+    }
 }

@@ -46,7 +46,7 @@ public static class IncidentRows
         db.ExecuteAsync("""
             INSERT INTO worker.operator_alerts (task_id, kind, dedup_key, severity, opened_at, occurrences, last_error)
             VALUES ($1, $5, 'aionis-worker:' || $1 || ':' || $5, $4, $3, $2, 'connection refused')
-            ON CONFLICT (task_id, kind) DO UPDATE SET occurrences = excluded.occurrences
+            ON CONFLICT (task_id, kind) WHERE resolved_at IS NULL DO UPDATE SET occurrences = excluded.occurrences
             """, taskId, occurrences, openedAt, severity, kind);
 
     /// <summary>An md5 over the incident folder: every file's relative path and bytes.</summary>
