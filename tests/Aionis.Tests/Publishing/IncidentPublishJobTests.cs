@@ -52,9 +52,10 @@ public sealed class IncidentPublishJobTests : PublishingJobTest
     [TestCase("javascript:x", "--target")]
     public async Task A_bad_target_is_a_usage_error_naming_the_option(string target, string option)
     {
+        var env = Env();
         var before = Directory.EnumerateFileSystemEntries(Worker.ArtifactsRoot, "*", SearchOption.AllDirectories).Order().ToList();
 
-        var cli = await AionisCli.RunAsync(["job", "incident-publish-hosted", "--source-dir", Bundle, "--target", target, "--run-id", "r"], Env());
+        var cli = await AionisCli.RunAsync(["job", "incident-publish-hosted", "--source-dir", Bundle, "--target", target, "--run-id", "r"], env);
 
         Assert.Multiple(() =>
         {
