@@ -7,8 +7,8 @@ using Microsoft.Extensions.Configuration;
 namespace Aionis.Tests.Alerts;
 
 /// <summary>
-/// key_usage_anomaly and incident_publish_slo_degraded come from their own jobs, run by name from the catalog. While a
-/// job is not in the catalog its event is reported as not evaluated; once it is, the seeded rows below raise the event.
+/// key_usage_anomaly and incident_publish_slo_degraded come from their own jobs, run from the catalog: both jobs are in
+/// it, so the seeded rows below must raise the event. A catalog without the job reports the event not evaluated.
 /// </summary>
 public sealed class EventDetectionTests : AlertJobTest
 {
@@ -29,7 +29,7 @@ public sealed class EventDetectionTests : AlertJobTest
     }
 
     [Test]
-    public async Task A_key_usage_spike_raises_key_usage_anomaly_or_is_reported_not_evaluated()
+    public async Task A_key_usage_spike_raises_key_usage_anomaly()
     {
         // Reference §12: baseline 1440 requests over 144 h → expected 240 in 24 h; 480 recent requests is a 2.0 spike.
         await Db.AddTenantAsync("acme");
@@ -40,12 +40,12 @@ public sealed class EventDetectionTests : AlertJobTest
         var summary = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-alert-dispatch",
             new Dictionary<string, object?> { ["tenant-id"] = "acme", ["event-types"] = AlertEventTypes.KeyUsageAnomaly }));
 
-        AssertDetectedOrNotEvaluated(summary, AlertEventDetector.KeyUsageJob, AlertEventTypes.KeyUsageAnomaly, "warning",
+        AssertDetected(summary, AlertEventDetector.KeyUsageJob, AlertEventTypes.KeyUsageAnomaly, "warning",
             "tenant acme has 1 key-usage anomaly signal(s)");
     }
 
     [Test]
-    public async Task A_degraded_incident_publish_slo_raises_the_event_or_is_reported_not_evaluated()
+    public async Task A_degraded_incident_publish_slo_raises_the_event()
     {
         // Reference §12 SLO case A: critical via dead_letter_rate_far_above_threshold.
         await Db.AddTenantAsync("acme");
@@ -60,7 +60,7 @@ public sealed class EventDetectionTests : AlertJobTest
         var summary = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-alert-dispatch",
             new Dictionary<string, object?> { ["tenant-id"] = "acme", ["event-types"] = AlertEventTypes.IncidentPublishSloDegraded }));
 
-        AssertDetectedOrNotEvaluated(summary, AlertEventDetector.IncidentSloJob, AlertEventTypes.IncidentPublishSloDegraded, "critical",
+        AssertDetected(summary, AlertEventDetector.IncidentSloJob, AlertEventTypes.IncidentPublishSloDegraded, "critical",
             "tenant acme incident publish SLO degraded (2 warning / 1 critical signal(s))");
     }
 
@@ -70,31 +70,18 @@ public sealed class EventDetectionTests : AlertJobTest
             SELECT 'acme', 'run-' || g, '/var/lib/aionis/incidents/run', 's3://b/p', $1, $2, $2 FROM generate_series(1, $3) g
             """, status, updatedAt, count);
 
-    /// <summary>Re-check after the key-usage and SLO jobs are merged: the first branch is the one that must then hold.</summary>
-    private void AssertDetectedOrNotEvaluated(JsonElement summary, string job, string eventType, string severity, string text)
+    private void AssertDetected(JsonElement summary, string job, string eventType, string severity, string text)
     {
-        if (JobCatalog.Default.TryGet(job, out _))
+        Assert.That(JobCatalog.Default.TryGet(job, out _), Is.True, $"{job} is in the catalog");
+        var detected = summary.GetProperty("events_detected");
+        Assert.Multiple(() =>
         {
-            var detected = summary.GetProperty("events_detected");
-            Assert.Multiple(() =>
-            {
-                Assert.That(summary.GetProperty("events_not_evaluated").GetArrayLength(), Is.EqualTo(0));
-                Assert.That(detected[0].GetProperty("event_type").GetString(), Is.EqualTo(eventType));
-                Assert.That(detected[0].GetProperty("severity").GetString(), Is.EqualTo(severity));
-                Assert.That(detected[0].GetProperty("summary").GetString(), Is.EqualTo(text));
-                Assert.That(Receiver.Requests, Has.Count.EqualTo(1));
-            });
-        }
-        else
-        {
-            var missing = summary.GetProperty("events_not_evaluated");
-            Assert.Multiple(() =>
-            {
-                Assert.That(missing[0].GetProperty("event_type").GetString(), Is.EqualTo(eventType));
-                Assert.That(missing[0].GetProperty("reason").GetString(), Is.EqualTo("job_not_available"));
-                Assert.That(summary.GetProperty("events_detected").GetArrayLength(), Is.EqualTo(0));
-                Assert.That(Receiver.Requests, Is.Empty);
-            });
-        }
+            Assert.That(summary.GetProperty("events_not_evaluated").GetArrayLength(), Is.EqualTo(0));
+            Assert.That(detected.GetArrayLength(), Is.EqualTo(1));
+            Assert.That(detected[0].GetProperty("event_type").GetString(), Is.EqualTo(eventType));
+            Assert.That(detected[0].GetProperty("severity").GetString(), Is.EqualTo(severity));
+            Assert.That(detected[0].GetProperty("summary").GetString(), Is.EqualTo(text));
+            Assert.That(Receiver.Requests, Has.Count.EqualTo(1));
+        });
     }
 }

@@ -4,35 +4,17 @@ using Aionis.Tests.Support;
 namespace Aionis.Tests.Cli;
 
 /// <summary>What an operator types: pause/resume with the views, history and history show.</summary>
-public sealed class OperatorCommandTests
+public sealed class OperatorCommandTests : CliFixtureTest
 {
-    private TestDatabase _db = null!;
-    private string _dir = null!;
-    private string _registry = null!;
-    private Dictionary<string, string?> _env = null!;
-
-    [OneTimeSetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _dir = Directory.CreateTempSubdirectory("aionis-ops-").FullName;
-        _registry = Path.Combine(_dir, "task_registry.yml");
-        await KeyRotationRegistry.WriteAsync(_registry, "0 6 * * *");
-        _env = AionisCli.EnvFor(_db, _dir);
-        Assert.That((await AionisCli.RunAsync(["registry", "sync", "--registry", _registry], _env)).ExitCode, Is.EqualTo(0));
-    }
-
-    [OneTimeTearDown]
-    public async Task TearDown() => await _db.DisposeAsync();
 
     [Test]
     public async Task Pause_with_until_is_persisted_and_shown_by_task_status_and_resume_lifts_it()
     {
-        var pause = await AionisCli.RunAsync(["pause", "key_rotation_sla", "--reason", "db maintenance", "--until", "2h"], _env);
-        var paused = (await _db.RowsAsync("SELECT paused, pause_reason, paused_until FROM worker.task_status WHERE task_id = 'key_rotation_sla'")).Single();
-        var state = await _db.ScalarAsync<string>("SELECT trigger_state FROM worker.qrtz_triggers WHERE trigger_name = 'key_rotation_sla'");
+        var pause = await AionisCli.RunAsync(["pause", "key_rotation_sla", "--reason", "db maintenance", "--until", "2h"], Env);
+        var paused = (await Db.RowsAsync("SELECT paused, pause_reason, paused_until FROM worker.task_status WHERE task_id = 'key_rotation_sla'")).Single();
+        var state = await Db.ScalarAsync<string>("SELECT trigger_state FROM worker.qrtz_triggers WHERE trigger_name = 'key_rotation_sla'");
 
-        var resume = await AionisCli.RunAsync(["resume", "key_rotation_sla"], _env);
+        var resume = await AionisCli.RunAsync(["resume", "key_rotation_sla"], Env);
 
         Assert.Multiple(async () =>
         {
@@ -42,18 +24,18 @@ public sealed class OperatorCommandTests
             Assert.That(paused["paused_until"], Is.Not.Null);
             Assert.That(state, Is.EqualTo("PAUSED"));
             Assert.That(resume.ExitCode, Is.EqualTo(0));
-            Assert.That(await _db.ScalarAsync<bool>("SELECT paused FROM worker.task_status WHERE task_id = 'key_rotation_sla'"), Is.False);
+            Assert.That(await Db.ScalarAsync<bool>("SELECT paused FROM worker.task_status WHERE task_id = 'key_rotation_sla'"), Is.False);
         });
     }
 
     [Test]
     public async Task Registry_list_shows_the_persisted_next_fire_time_and_a_pause()
     {
-        await AionisCli.RunAsync(["pause", "key_rotation_sla", "--reason", "list check"], _env);
-        var list = await AionisCli.RunAsync(["registry", "list", "--registry", _registry], _env);
-        await AionisCli.RunAsync(["resume", "key_rotation_sla"], _env);
+        await AionisCli.RunAsync(["pause", "key_rotation_sla", "--reason", "list check"], Env);
+        var list = await AionisCli.RunAsync(["registry", "list", "--registry", RegistryPath], Env);
+        await AionisCli.RunAsync(["resume", "key_rotation_sla"], Env);
 
-        var next = await _db.ScalarAsync<DateTime>("SELECT next_fire_time FROM worker.task_status WHERE task_id = 'key_rotation_sla'");
+        var next = await Db.ScalarAsync<DateTime>("SELECT next_fire_time FROM worker.task_status WHERE task_id = 'key_rotation_sla'");
         Assert.Multiple(() =>
         {
             Assert.That(list.ExitCode, Is.EqualTo(0), list.Stderr);
@@ -64,7 +46,7 @@ public sealed class OperatorCommandTests
     [Test]
     public async Task Pausing_an_unknown_task_is_a_usage_error()
     {
-        var result = await AionisCli.RunAsync(["pause", "no_such_task", "--reason", "x"], _env);
+        var result = await AionisCli.RunAsync(["pause", "no_such_task", "--reason", "x"], Env);
 
         Assert.That(result.ExitCode, Is.EqualTo(64));
     }
@@ -72,13 +54,13 @@ public sealed class OperatorCommandTests
     [Test]
     public async Task History_lists_runs_and_show_prints_one_in_full()
     {
-        var run = await AionisCli.RunAsync(["run", "key_rotation_sla", "--json", "--registry", _registry], _env);
+        var run = await AionisCli.RunAsync(["run", "key_rotation_sla", "--json", "--registry", RegistryPath], Env);
         var runId = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("run_id").GetString();
 
-        var table = await AionisCli.RunAsync(["history", "--task", "key_rotation_sla", "--since", "1h"], _env);
-        var json = await AionisCli.RunAsync(["history", "--json", "--limit", "5"], _env);
-        var show = await AionisCli.RunAsync(["history", "show", runId!], _env);
-        var badLimit = await AionisCli.RunAsync(["history", "--limit", "0"], _env);
+        var table = await AionisCli.RunAsync(["history", "--task", "key_rotation_sla", "--since", "1h"], Env);
+        var json = await AionisCli.RunAsync(["history", "--json", "--limit", "5"], Env);
+        var show = await AionisCli.RunAsync(["history", "show", runId!], Env);
+        var badLimit = await AionisCli.RunAsync(["history", "--limit", "0"], Env);
 
         Assert.Multiple(() =>
         {

@@ -6,12 +6,8 @@ namespace Aionis.Tests.Cli;
 /// A user error is one stderr line naming the option and the value, exit 64, never a stack trace (issue 14, "Exit codes
 /// and messages"). One row per case; the corpus grows with every defect found.
 /// </summary>
-public sealed class UserErrorTests
+public sealed class UserErrorTests : CliFixtureTest
 {
-    private TestDatabase _db = null!;
-    private string _dir = null!;
-    private string _registry = null!;
-    private Dictionary<string, string?> _env = null!;
 
     public sealed record Case(string Name, string[] Args, string Expected)
     {
@@ -34,25 +30,11 @@ public sealed class UserErrorTests
         new("history show of a run id that is not one", ["history", "show", "not-a-uuid", "--json"], "run-id 'not-a-uuid': expected a UUID"),
     ];
 
-    [OneTimeSetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _dir = Directory.CreateTempSubdirectory("aionis-usage-").FullName;
-        _registry = Path.Combine(_dir, "task_registry.yml");
-        await KeyRotationRegistry.WriteAsync(_registry, "0 6 * * *");
-        _env = AionisCli.EnvFor(_db, _dir);
-        Assert.That((await AionisCli.RunAsync(["registry", "sync", "--registry", _registry], _env)).ExitCode, Is.EqualTo(0));
-    }
-
-    [OneTimeTearDown]
-    public async Task TearDown() => await _db.DisposeAsync();
-
     [TestCaseSource(nameof(Cases))]
     public async Task A_user_error_is_one_line_and_exit_64(Case row)
     {
         var paused = await PausedCountAsync();
-        var result = await AionisCli.RunAsync(row.Args.Select(a => a.Replace("{dir}", _dir)), _env);
+        var result = await AionisCli.RunAsync(row.Args.Select(a => a.Replace("{dir}", Dir)), Env);
 
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Multiple(async () =>
@@ -69,11 +51,11 @@ public sealed class UserErrorTests
     public async Task The_same_commands_with_good_values_succeed()
     {
         var future = DateTimeOffset.UtcNow.AddDays(1).ToString("yyyy-MM-ddTHH:mm'Z'");
-        var run = await AionisCli.RunAsync(["run", "key_rotation_sla", "--registry", _registry], _env);
-        var history = await AionisCli.RunAsync(["history", "--task", "key_rotation_sla", "--since", "3650d"], _env);
-        var strict = await AionisCli.RunAsync(["job", "hosted-key-rotation-sla", "--strict=false"], _env);
-        var pause = await AionisCli.RunAsync(["pause", "key_rotation_sla", "--reason", "window", "--until", future], _env);
-        var resume = await AionisCli.RunAsync(["resume", "key_rotation_sla"], _env);
+        var run = await AionisCli.RunAsync(["run", "key_rotation_sla", "--registry", RegistryPath], Env);
+        var history = await AionisCli.RunAsync(["history", "--task", "key_rotation_sla", "--since", "3650d"], Env);
+        var strict = await AionisCli.RunAsync(["job", "hosted-key-rotation-sla", "--strict=false"], Env);
+        var pause = await AionisCli.RunAsync(["pause", "key_rotation_sla", "--reason", "window", "--until", future], Env);
+        var resume = await AionisCli.RunAsync(["resume", "key_rotation_sla"], Env);
 
         Assert.Multiple(() =>
         {
@@ -86,5 +68,5 @@ public sealed class UserErrorTests
         });
     }
 
-    private Task<long> PausedCountAsync() => _db.ScalarAsync<long>("SELECT count(*) FROM worker.task_pauses");
+    private Task<long> PausedCountAsync() => Db.ScalarAsync<long>("SELECT count(*) FROM worker.task_pauses");
 }
