@@ -12,6 +12,10 @@ public sealed class RegistryReloader(RegistryFile file, RegistrySyncService sync
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (HangupDisposition.TakeBack())
+        {
+            logger.LogInformation("SIGHUP was ignored by the process that started serve; serve handles it to reload");
+        }
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
@@ -24,6 +28,7 @@ public sealed class RegistryReloader(RegistryFile file, RegistrySyncService sync
             // Edited between the start-up sync and the watcher starting.
             _signal.Release();
         }
+        logger.LogInformation("following {Path}: an edit or SIGHUP re-syncs it", file.Path);
         while (!stoppingToken.IsCancellationRequested)
         {
             await _signal.WaitAsync(stoppingToken);

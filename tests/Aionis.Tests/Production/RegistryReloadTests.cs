@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Aionis.Tests.Support;
 
 namespace Aionis.Tests.Production;
@@ -36,5 +37,46 @@ public sealed class RegistryReloadTests
             Assert.That(serve.HasExited, Is.False);
         });
         Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>
+    /// Started with SIGHUP ignored (as under nohup, or by a runner that ignores it), serve still reloads on SIGHUP. .NET
+    /// installs no handler for a signal the process inherited ignored, so before serve took the signal back a HUP did
+    /// nothing at all, and the test above timed out waiting for a sync whenever its run had been started that way.
+    /// </summary>
+    [Test]
+    public async Task Sighup_resyncs_even_when_serve_was_started_with_sighup_ignored()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var dir = Directory.CreateTempSubdirectory("aionis-reload-").FullName;
+        var registry = Path.Combine(dir, "task_registry.yml");
+        await KeyRotationRegistry.WriteAsync(registry, "0 6 * * *", KeyRotationRegistry.RecoverableStrict);
+        await using var serve = ServeProcess.Start(db, registry, "node-a", dir, launcher: WithHangupIgnored);
+        await serve.WaitForOutputAsync("an edit or SIGHUP re-syncs it", TimeSpan.FromSeconds(60));
+        var before = await db.ScalarAsync<long>("SELECT count(*) FROM worker.registry_syncs WHERE accepted");
+
+        serve.Signal("HUP");
+        await serve.WaitUntilAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM worker.registry_syncs WHERE accepted") > before,
+            TimeSpan.FromSeconds(30), "a sync on SIGHUP");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(serve.Output, Does.Contain("SIGHUP was ignored by the process that started serve"));
+            Assert.That(serve.Output, Does.Contain("SIGHUP: reloading"));
+        });
+        Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>The same command through a shell that ignores SIGHUP and then execs it: the child inherits the ignore.</summary>
+    private static ProcessStartInfo WithHangupIgnored(ProcessStartInfo info)
+    {
+        var args = info.ArgumentList.ToList();
+        info.ArgumentList.Clear();
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("trap '' HUP; exec \"$0\" \"$@\"");
+        info.ArgumentList.Add(info.FileName);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.FileName = "bash";
+        return info;
     }
 }
