@@ -56,7 +56,9 @@ public sealed class ClusterTests : BinaryTest
         await EnqueueAsync(60, dueIn: TimeSpan.FromSeconds(6));
         await nodeA.WaitUntilAsync(async () => await Db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs WHERE status <> 'running'") >= 60,
             TimeSpan.FromSeconds(90), "60 finished runs");
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Clean stops wait for any run still in flight: a duplicate fire would be in history once both have exited.
+        Assert.That(await nodeA.StopAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(0), nodeA.Output);
+        Assert.That(await nodeB.StopAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(0), nodeB.Output);
 
         var totals = (await Db.RowsAsync("""
             SELECT count(*) AS runs, count(DISTINCT fire_instance_id) AS fires, count(DISTINCT node) AS nodes,

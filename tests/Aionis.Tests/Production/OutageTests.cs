@@ -28,7 +28,10 @@ public sealed class OutageTests
         await keys.DisposeAsync();
         await serve.WaitUntilAsync(() => Task.FromResult(File.Exists(Path.Combine(spool, $"{inFlight:N}.json"))),
             TimeSpan.FromSeconds(30), "the run in flight to be spooled");
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // The outage goes on past the spool: serve keeps trying (and failing) to reach the database, alive.
+        var spooledAt = serve.Output.Length;
+        await serve.WaitUntilAsync(() => Task.FromResult(serve.Output[spooledAt..].Contains("Failed to connect to", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), "a later attempt to reach the database");
         var aliveDuringOutage = !serve.HasExited;
 
         var restartedAt = DateTimeOffset.UtcNow;

@@ -31,7 +31,8 @@ public sealed class ShutdownTests : BinaryTest
         await using var serve = await StartWithBlockedRunAsync("00:00:30");
 
         serve.Signal("TERM");
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // Serve says it drains, then waits: the run cannot finish while the test holds its lock.
+        await serve.WaitForOutputAsync("stopping: no new fires; 1 run(s) in flight", TimeSpan.FromSeconds(30));
         var drainingMeanwhile = !serve.HasExited;
         await keys.ReleaseAsync();
         var exit = await serve.WaitForExitAsync(TimeSpan.FromSeconds(30));

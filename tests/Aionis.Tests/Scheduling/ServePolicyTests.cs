@@ -1,4 +1,5 @@
 using Aionis.Tests.Support;
+using Aionis.Worker.Scheduling;
 
 namespace Aionis.Tests.Scheduling;
 
@@ -28,14 +29,19 @@ public sealed class ServePolicyTests : BinaryTest
         await serve.WaitUntilAsync(() => Db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM worker.registry_syncs WHERE accepted)"), TimeSpan.FromSeconds(30), "the sync");
 
         await AionisCli.RunAsync(["run", "key_rotation_sla", "--enqueue", "--registry", registry], AionisCli.EnvFor(Db, Dir));
-        await serve.WaitUntilAsync(async () => await Db.ScalarAsync<long>("SELECT count(*) FROM worker.job_runs WHERE status = 'timed_out'") == 3,
-            TimeSpan.FromSeconds(60), "three timed-out attempts");
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // The third attempt's execution has ended (Quartz deletes a fired trigger's row when its job returns, after any
+        // retry would have been scheduled): no retry trigger left means no fourth attempt can come.
+        await serve.WaitUntilAsync(() => Db.ScalarAsync<bool>("""
+            SELECT (SELECT count(*) FROM worker.job_runs WHERE status = 'timed_out') = 3
+               AND NOT EXISTS (SELECT 1 FROM worker.qrtz_fired_triggers)
+            """), TimeSpan.FromSeconds(60), "three timed-out attempts, the last one's execution ended");
+        var retriesPending = await Db.ScalarAsync<long>("SELECT count(*) FROM worker.qrtz_triggers WHERE trigger_group = $1", ScheduleKeys.RetryGroup);
 
         var runs = await Db.RowsAsync("SELECT attempt, trigger, triggered_by, status, error FROM worker.job_runs ORDER BY started_at");
         Assert.Multiple(() =>
         {
-            Assert.That(runs.Select(r => r["attempt"]), Is.EqualTo(new[] { 1, 2, 3 }), "no fourth attempt after max_attempts");
+            Assert.That(retriesPending, Is.EqualTo(0), "no fourth attempt after max_attempts");
+            Assert.That(runs.Select(r => r["attempt"]), Is.EqualTo(new[] { 1, 2, 3 }));
             Assert.That(runs.Select(r => r["trigger"]), Is.EqualTo(new[] { "enqueued", "retry", "retry" }));
             Assert.That(runs.Select(r => r["triggered_by"]), Is.EqualTo(new[] { $"cli:{Environment.UserName}@{Environment.MachineName}", "retry", "retry" }));
             Assert.That(runs.Select(r => r["status"]), Is.All.EqualTo("timed_out"));

@@ -64,6 +64,17 @@ public sealed class ServeProcess : IAsyncDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>
+    /// A clean stop (SIGTERM) and its exit code: serve fires nothing new, waits for the runs in flight and their notices,
+    /// and exits. Once it has, nothing it would still have run, sent or written can appear: wait for this instead of
+    /// sleeping to see that something does not happen.
+    /// </summary>
+    public Task<int> StopAsync(TimeSpan timeout)
+    {
+        Signal("TERM");
+        return WaitForExitAsync(timeout);
+    }
+
     public void KillHard()
     {
         _process.Kill(entireProcessTree: true);
