@@ -6,7 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace Aionis.Tests.Backups;
 
-/// <summary>The database password reaches pg_dump and pg_restore and nothing else: no command line, log, summary, history row or file.</summary>
+/// <summary>
+/// The database password reaches pg_dump and pg_restore and nothing else: no command line, log, summary, history row or file.
+/// Alone: one test sets PGPASSWORD for the whole process, another edits the shared cluster's pg_hba.conf.
+/// </summary>
+[NonParallelizable]
 public sealed class BackupPasswordTests
 {
     [Test]

@@ -9,7 +9,10 @@ using OpenTelemetry.Trace;
 
 namespace Aionis.Tests.Production;
 
-/// <summary>What an OpenTelemetry pipeline configured like serve's sees for a run (contract §10).</summary>
+/// <summary>
+/// What an OpenTelemetry pipeline configured like serve's sees for a run (contract §10). Listeners see every run in the
+/// process, and other fixtures run jobs in parallel: each test picks out its own run by run id and a task id of its own.
+/// </summary>
 public sealed class TelemetryTests
 {
     [Test]
@@ -23,18 +26,19 @@ public sealed class TelemetryTests
         using var meters = Sdk.CreateMeterProviderBuilder().AddWorkerMeters().AddInMemoryExporter(metrics).Build();
         await using var harness = new WorkerHarness(db);
 
-        var result = await harness.RunAsync("hosted-key-rotation-sla", new Dictionary<string, object?> { ["strict"] = true }, taskId: "key_rotation_sla");
+        var task = "key_rotation_sla_" + Guid.NewGuid().ToString("N")[..8];
+        var result = await harness.RunAsync("hosted-key-rotation-sla", new Dictionary<string, object?> { ["strict"] = true }, taskId: task);
         tracing.ForceFlush();
         meters.ForceFlush();
 
         var run = spans.Single(s => (string?)s.GetTagItem("aionis.run_id") == result.RunId.ToString());
         var traceId = await db.ScalarAsync<string>("SELECT trace_id FROM worker.job_runs WHERE run_id = $1", result.RunId);
-        var runs = Points(metrics, "aionis.job.runs").Single(p => Tag(p, "task") == "key_rotation_sla");
-        var duration = Points(metrics, "aionis.job.duration").Single(p => Tag(p, "task") == "key_rotation_sla");
+        var runs = Points(metrics, "aionis.job.runs").Single(p => Tag(p, "task") == task);
+        var duration = Points(metrics, "aionis.job.duration").Single(p => Tag(p, "task") == task);
         Assert.Multiple(() =>
         {
-            Assert.That(run.DisplayName, Is.EqualTo("job key_rotation_sla"));
-            Assert.That(run.GetTagItem("aionis.task"), Is.EqualTo("key_rotation_sla"));
+            Assert.That(run.DisplayName, Is.EqualTo($"job {task}"));
+            Assert.That(run.GetTagItem("aionis.task"), Is.EqualTo(task));
             Assert.That(run.GetTagItem("aionis.job"), Is.EqualTo("hosted-key-rotation-sla"));
             Assert.That(run.GetTagItem("aionis.dry_run"), Is.EqualTo(false));
             Assert.That(run.GetTagItem("aionis.status"), Is.EqualTo("gate_failed"));

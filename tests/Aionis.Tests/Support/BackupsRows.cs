@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Aionis.Jobs.Backups;
 
 namespace Aionis.Tests.Support;
 
@@ -17,9 +18,16 @@ public static class BackupsRows
         }
     }
 
-    /// <summary>Names of drill scratch databases currently on the server.</summary>
+    /// <summary>
+    /// Names of drill scratch databases (named after their run) still on the server for the runs in this test's history.
+    /// Other fixtures' drills, running in parallel on the same server, have scratch databases of their own.
+    /// </summary>
     public static async Task<List<string>> ScratchDatabasesAsync(this TestDatabase db) =>
-        (await db.RowsAsync("SELECT datname FROM pg_database WHERE datname LIKE 'aionis\\_drill\\_%' ORDER BY datname"))
+        (await db.RowsAsync("""
+            SELECT datname FROM pg_database
+             WHERE datname IN (SELECT $1 || replace(run_id::text, '-', '') FROM worker.job_runs)
+             ORDER BY datname
+            """, ScratchDatabase.NamePrefix))
             .Select(r => (string)r["datname"]!).ToList();
 
     /// <summary>The backup folders at a local target, oldest first.</summary>
