@@ -110,13 +110,15 @@ public sealed class DemoSeeder(NpgsqlDataSource dataSource, string bundlesRoot, 
                        CASE WHEN g % 10 = 0 THEN 'demo_tenant_01'
                             ELSE format('demo_tenant_%s', lpad((2 + (g % greatest(@tenants - 1, 1)))::text, 2, '0')) END AS tenant_id,
                        (ARRAY['write', 'recall', 'recall', 'recall_text'])[1 + g % 4] AS endpoint,
-                       -- newest first over the window; busier during the (UTC) working day
-                       now() - make_interval(secs => (g::float8 / @requests) * @days * 86400)
+                       -- newest first over the window; busier during the (UTC) working day. Counted back from the
+                       -- hour, not the second: a second seed within the hour keeps every row on the same side of the
+                       -- working-day filter, so it writes the same rows.
+                       date_trunc('hour', now()) - make_interval(secs => (g::float8 / @requests) * @days * 86400)
                              - make_interval(secs => (sin(g::float8) * 1800)) AS created_at,
                        CASE WHEN g % 5 = 0 THEN NULL ELSE format('ak_live_%s', substr(md5('k' || (g % 40)), 1, 6)) END AS key_prefix
                 FROM generate_series(1, @requests) g
             ) s
-            WHERE created_at <= now()
+            WHERE created_at <= date_trunc('hour', now())
               AND (extract(hour FROM created_at AT TIME ZONE 'UTC') BETWEEN 7 AND 20 OR g % 3 = 0);
             """),
         ("alert routes with policies", """
