@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+started=$(date +%s)
 . scripts/lib/postgres.sh
 . scripts/lib/emulators.sh
 . scripts/lib/pgbackrest.sh
@@ -46,6 +47,7 @@ export AIONIS_TEST_AZURE_CONNECTION_STRING="DefaultEndpointsProtocol=http;Accoun
 echo "services: postgres 127.0.0.1:$pg_port, s3rver :$s3_port, azurite :$az_port" >&2
 
 dotnet build Aionis.sln -c Release -v q -nologo >&2
+built=$(date +%s)
 status=0
 dotnet test tests/Aionis.Tests/Aionis.Tests.csproj -c Release --no-build -nologo \
   --logger "trx;LogFileName=$work/results.trx" --logger "console;verbosity=normal" "$@" >&2 || status=$?
@@ -65,4 +67,7 @@ for r in root.findall(".//t:UnitTestResult", ns):
         print(f"FAILED {r.get('testName')}")
 print(f"{c.get('passed', 0)} passed, {failed} failed, {skipped} skipped")
 PY
+finished=$(date +%s)
+# Wall times, with the load the machine was under: the suite's speed depends on both.
+echo "wall time $((finished - started)) s (set-up and build $((built - started)) s, tests $((finished - built)) s); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 exit $status
