@@ -18,7 +18,7 @@ public sealed class ClusterTests : BinaryTest
     private Task WaitForClusterAsync(ServeProcess serve) => serve.WaitUntilAsync(async () =>
             await Db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM worker.registry_syncs WHERE accepted)")
             && await Db.ScalarAsync<long>("SELECT count(*) FROM worker.qrtz_scheduler_state WHERE instance_name IN ('node-a', 'node-b')") == 2,
-        TimeSpan.FromSeconds(60), "both nodes to join the cluster");
+        TimeSpan.FromSeconds(120), "both nodes to join the cluster"); // two starts at once on a loaded 2-core machine
 
     /// <summary>
     /// Enqueues the task <paramref name="count"/> times through a scheduler client, as <c>aionis run --enqueue</c> does,

@@ -4,39 +4,35 @@ using Aionis.Tests.Support;
 namespace Aionis.Tests.Production;
 
 /// <summary>serve re-syncs on file edits and on SIGHUP; a bad edit is rejected, logged, and the schedule stays.</summary>
-public sealed class RegistryReloadTests
+public sealed class RegistryReloadTests : BinaryTest
 {
     [Test]
     public async Task Edits_and_sighup_resync_and_a_bad_edit_is_rejected_keeping_the_schedule()
     {
-        await using var db = await TestDatabase.CreateAsync();
-        var dir = Directory.CreateTempSubdirectory("aionis-reload-").FullName;
-        var registry = Path.Combine(dir, "task_registry.yml");
-        await KeyRotationRegistry.WriteAsync(registry, "0 6 * * *", KeyRotationRegistry.RecoverableStrict);
-        await using var serve = ServeProcess.Start(db, registry, "node-a", dir);
-        Task<long> Syncs(string where) => db.ScalarAsync<long>($"SELECT count(*) FROM worker.registry_syncs WHERE {where}");
+        await KeyRotationRegistry.WriteAsync(RegistryPath, "0 6 * * *", KeyRotationRegistry.RecoverableStrict);
+        await using var serve = ServeProcess.Start(Db, RegistryPath, "node-a", Dir);
+        Task<long> Syncs(string where) => Db.ScalarAsync<long>($"SELECT count(*) FROM worker.registry_syncs WHERE {where}");
         await serve.WaitUntilAsync(async () => await Syncs("accepted") == 1, TimeSpan.FromSeconds(60), "the first sync");
 
-        await File.WriteAllTextAsync(registry, KeyRotationRegistry.Yaml("0 6 * * *", KeyRotationRegistry.RecoverableStrict) + KeyRotationRegistry.SecondTask);
+        await File.WriteAllTextAsync(RegistryPath, KeyRotationRegistry.Yaml("0 6 * * *", KeyRotationRegistry.RecoverableStrict) + KeyRotationRegistry.SecondTask);
         await serve.WaitUntilAsync(async () => await Syncs("accepted AND added = ARRAY['key_rotation_sla_weekly']") == 1,
             TimeSpan.FromSeconds(30), "the edit to be synced");
 
         var acceptedBeforeHangup = await Syncs("accepted");
         serve.Signal("HUP");
         await serve.WaitUntilAsync(async () => await Syncs("accepted") > acceptedBeforeHangup, TimeSpan.FromSeconds(30), "a sync on SIGHUP");
-        var triggersBefore = await db.ScalarAsync<long>("SELECT count(*) FROM worker.qrtz_triggers");
+        var triggersBefore = await Db.ScalarAsync<long>("SELECT count(*) FROM worker.qrtz_triggers");
 
-        await File.WriteAllTextAsync(registry, "version: 1\ntasks:\n  - id: Bad-Id\n    job: no-such-job\n");
+        await File.WriteAllTextAsync(RegistryPath, "version: 1\ntasks:\n  - id: Bad-Id\n    job: no-such-job\n");
         await serve.WaitUntilAsync(async () => await Syncs("NOT accepted") == 1, TimeSpan.FromSeconds(30), "the bad edit to be rejected");
 
         Assert.Multiple(async () =>
         {
-            Assert.That(await db.ScalarAsync<long>("SELECT count(*) FROM worker.qrtz_triggers"), Is.EqualTo(triggersBefore));
+            Assert.That(await Db.ScalarAsync<long>("SELECT count(*) FROM worker.qrtz_triggers"), Is.EqualTo(triggersBefore));
             Assert.That(triggersBefore, Is.EqualTo(2L));
             Assert.That(serve.Output, Does.Contain("rejected"));
             Assert.That(serve.HasExited, Is.False);
         });
-        Directory.Delete(dir, recursive: true);
     }
 
     /// <summary>
@@ -47,16 +43,13 @@ public sealed class RegistryReloadTests
     [Test]
     public async Task Sighup_resyncs_even_when_serve_was_started_with_sighup_ignored()
     {
-        await using var db = await TestDatabase.CreateAsync();
-        var dir = Directory.CreateTempSubdirectory("aionis-reload-").FullName;
-        var registry = Path.Combine(dir, "task_registry.yml");
-        await KeyRotationRegistry.WriteAsync(registry, "0 6 * * *", KeyRotationRegistry.RecoverableStrict);
-        await using var serve = ServeProcess.Start(db, registry, "node-a", dir, launcher: WithHangupIgnored);
+        await KeyRotationRegistry.WriteAsync(RegistryPath, "0 6 * * *", KeyRotationRegistry.RecoverableStrict);
+        await using var serve = ServeProcess.Start(Db, RegistryPath, "node-a", Dir, launcher: WithHangupIgnored);
         await serve.WaitForOutputAsync("an edit or SIGHUP re-syncs it", TimeSpan.FromSeconds(60));
-        var before = await db.ScalarAsync<long>("SELECT count(*) FROM worker.registry_syncs WHERE accepted");
+        var before = await Db.ScalarAsync<long>("SELECT count(*) FROM worker.registry_syncs WHERE accepted");
 
         serve.Signal("HUP");
-        await serve.WaitUntilAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM worker.registry_syncs WHERE accepted") > before,
+        await serve.WaitUntilAsync(async () => await Db.ScalarAsync<long>("SELECT count(*) FROM worker.registry_syncs WHERE accepted") > before,
             TimeSpan.FromSeconds(30), "a sync on SIGHUP");
 
         Assert.Multiple(() =>
@@ -64,7 +57,6 @@ public sealed class RegistryReloadTests
             Assert.That(serve.Output, Does.Contain("SIGHUP was ignored by the process that started serve"));
             Assert.That(serve.Output, Does.Contain("SIGHUP: reloading"));
         });
-        Directory.Delete(dir, recursive: true);
     }
 
     /// <summary>The same command through a shell that ignores SIGHUP and then execs it: the child inherits the ignore.</summary>

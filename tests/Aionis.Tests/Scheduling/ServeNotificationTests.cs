@@ -24,8 +24,9 @@ public sealed class ServeNotificationTests
             ["AIONIS_ALERT_CHANNELS"] = $$"""[{"id":"ops","type":"generic_webhook","url":"{{receiver.Url("/ops")}}"}]""",
         });
         await serve.WaitUntilAsync(async () => await db.ScalarAsync<long>(
-            "SELECT count(*) FROM worker.job_runs WHERE task_id = 'key_rotation_sla' AND status = 'timed_out'") >= 3,
-            TimeSpan.FromSeconds(60), "three timed-out runs");
+            "SELECT count(*) FROM worker.job_runs WHERE task_id = 'key_rotation_sla' AND status = 'timed_out'") >= 3
+            && !receiver.Requests.IsEmpty,
+            TimeSpan.FromSeconds(60), "three timed-out runs and the alert (sent after the run's row is written)");
         var alertsWhileFailing = receiver.Requests.Count;
 
         await keys.ReleaseAsync();
