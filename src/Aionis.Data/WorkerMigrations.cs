@@ -14,5 +14,6 @@ public static class WorkerMigrations
         "20261201220000_AlertDeliveryClaims",
         "20261202000000_Incidents",
         "20261202010000_PitrArchiverState",
+        "20261203030000_OperatorControls",
     ];
 }

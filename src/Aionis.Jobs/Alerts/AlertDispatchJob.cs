@@ -8,7 +8,7 @@ namespace Aionis.Jobs.Alerts;
 /// outcome in <c>control_alert_deliveries</c>. Not ok when any delivery failed.
 /// </summary>
 [Job("hosted-alert-dispatch", "Detect tenant alert events and deliver them through the tenant's alert routes",
-    Permissions = [Permissions.ReadControlPlane, Permissions.SendAlerts, Permissions.WriteAlertDeliveries], PerTenant = true)]
+    Permissions = [Permissions.ReadControlPlane, Permissions.SendAlerts, Permissions.WriteAlertDeliveries], PerTenant = true, Time = TimeDependence.PresentOnly)]
 public sealed class AlertDispatchJob(AlertEventDetector detector, RouteDispatcher dispatcher) : IJob<AlertDispatchOptions, AlertDispatchSummary>
 {
     public async Task<AlertDispatchSummary> RunAsync(AlertDispatchOptions options, JobContext context)

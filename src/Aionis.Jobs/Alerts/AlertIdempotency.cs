@@ -16,9 +16,13 @@ public static class AlertIdempotency
     /// The key of one operator notification, the same on every node and every retry: the episode's dedup key, when it
     /// opened, and the last send it follows (a reminder is a new notification, a retry of an unknown one is not).
     /// </summary>
-    public static string OperatorKey(string dedupKey, DateTimeOffset openedAt, DateTimeOffset? lastSentAt, bool resolve)
+    public static string OperatorKey(string dedupKey, DateTimeOffset openedAt, DateTimeOffset? lastSentAt, bool resolve) =>
+        OperatorKey(dedupKey, openedAt, lastSentAt, resolve ? "resolve" : "trigger");
+
+    /// <param name="action">trigger, resolve or acknowledge (then <paramref name="at"/> is the acknowledgement's time).</param>
+    public static string OperatorKey(string dedupKey, DateTimeOffset openedAt, DateTimeOffset? at, string action)
     {
-        var text = $"{dedupKey}|{openedAt.ToUnixTimeMilliseconds()}|{lastSentAt?.ToUnixTimeMilliseconds()}|{(resolve ? "resolve" : "trigger")}";
+        var text = $"{dedupKey}|{openedAt.ToUnixTimeMilliseconds()}|{at?.ToUnixTimeMilliseconds()}|{action}";
         return "aionis-op-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
     }
 

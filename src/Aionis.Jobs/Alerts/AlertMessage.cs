@@ -6,6 +6,7 @@ namespace Aionis.Jobs.Alerts;
 /// One alert to deliver. <see cref="Resolve"/> closes an earlier alert with the same <see cref="DedupKey"/>
 /// (PagerDuty <c>resolve</c>; a "recovered" message elsewhere). <see cref="IdempotencyKey"/> names this one notification
 /// (the same on every retry of it): webhooks get it as the <c>Idempotency-Key</c> header, Slack also in its text.
+/// <see cref="Acknowledge"/> tells that an operator took the alert (PagerDuty <c>acknowledge</c> with the same dedup key).
 /// </summary>
 public sealed record AlertMessage(
     string EventType,
@@ -15,4 +16,5 @@ public sealed record AlertMessage(
     JsonNode? Payload,
     string DedupKey,
     bool Resolve = false,
-    string? IdempotencyKey = null);
+    string? IdempotencyKey = null,
+    bool Acknowledge = false);

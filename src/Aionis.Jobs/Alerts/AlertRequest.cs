@@ -77,7 +77,7 @@ public sealed record AlertRequest(Uri Url, byte[] Body, IReadOnlyList<KeyValuePa
 
     /// <summary>Slack drops no repeats, so the alert id is in the text: a resent alert is recognisably the same one.</summary>
     private static string SlackText(AlertMessage message) =>
-        $"{(message.Resolve ? ":white_check_mark: RECOVERED" : $":rotating_light: {message.Severity.ToUpperInvariant()}")} " +
+        $"{(message.Resolve ? ":white_check_mark: RECOVERED" : message.Acknowledge ? ":eyes: ACKNOWLEDGED" : $":rotating_light: {message.Severity.ToUpperInvariant()}")} " +
         $"[{message.EventType}] {message.Summary}" + (message.IdempotencyKey is { } id ? $" (alert id {id})" : "");
 
     private static byte[] PagerDutyBody(AlertTarget target, AlertMessage message)
@@ -85,10 +85,10 @@ public sealed record AlertRequest(Uri Url, byte[] Body, IReadOnlyList<KeyValuePa
         var body = new JsonObject
         {
             ["routing_key"] = target.RoutingKey,
-            ["event_action"] = message.Resolve ? "resolve" : "trigger",
+            ["event_action"] = message.Resolve ? "resolve" : message.Acknowledge ? "acknowledge" : "trigger",
             ["dedup_key"] = message.DedupKey,
         };
-        if (!message.Resolve)
+        if (!message.Resolve && !message.Acknowledge)
         {
             body["payload"] = new JsonObject
             {

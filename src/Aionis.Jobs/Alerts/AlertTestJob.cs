@@ -10,7 +10,7 @@ namespace Aionis.Jobs.Alerts;
 /// and for tenant routes written to <c>control_alert_deliveries</c> as event <c>alert_test</c>. A dry run sends nothing.
 /// </summary>
 [Job("alert-test", "Send one test alert through each operator channel (or a tenant's routes) and record each result",
-    Permissions = [Permissions.SendAlerts])]
+    Permissions = [Permissions.SendAlerts], Time = TimeDependence.PresentOnly)]
 public sealed class AlertTestJob(IServiceProvider services, AlertSender sender) : IJob<AlertTestOptions, AlertTestSummary>
 {
     public const string EventType = "alert_test";

@@ -33,6 +33,8 @@ internal sealed class AlertsModule : IServiceModule
         services.AddTransient<CatalogJobReader>();
         services.AddTransient<AlertEventDetector>();
         services.AddSingleton<OperatorAlertStore>();
+        services.AddSingleton<Aionis.Data.Alerts.AlertSilenceStore>();
+        services.AddSingleton<Aionis.Data.Alerts.OperatorAlertLedger>();
         services.AddSingleton<OperatorAlerts>();
     }
 }

@@ -21,7 +21,7 @@ public sealed record OperatorAlertEpisode(string TaskId, string Kind, string Ded
 /// and kind, from its first occurrence to its resolve; a new episode is a new row, so the history of every open and
 /// resolve is kept. Each occurrence, send and resolve is also an event row (<c>event</c>: opened, repeated, sent,
 /// resolved). An occurrence is due when it opens an episode, when nothing has been sent yet (an earlier send failed),
-/// or when the re-notify window has passed.
+/// or when the re-notify window has passed, unless an operator acknowledged the episode (<c>aionis alerts ack</c>).
 /// </summary>
 public sealed class OperatorAlertStore(NpgsqlDataSource dataSource)
 {
@@ -32,8 +32,9 @@ public sealed class OperatorAlertStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         OperatorAlertEpisode? open = null;
+        var acknowledged = false;
         await using (var read = new NpgsqlCommand("""
-            SELECT dedup_key, severity, opened_at, last_sent_at, occurrences FROM worker.operator_alerts
+            SELECT dedup_key, severity, opened_at, last_sent_at, occurrences, acknowledged_at IS NOT NULL FROM worker.operator_alerts
              WHERE task_id = $1 AND kind = $2 AND resolved_at IS NULL FOR UPDATE
             """, connection, transaction))
         {
@@ -44,6 +45,7 @@ public sealed class OperatorAlertStore(NpgsqlDataSource dataSource)
             {
                 open = new OperatorAlertEpisode(taskId, kind, reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2),
                     reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4), Due: false);
+                acknowledged = reader.GetBoolean(5);
             }
         }
         var episode = open is null
@@ -51,7 +53,7 @@ public sealed class OperatorAlertStore(NpgsqlDataSource dataSource)
             : open with
             {
                 Occurrences = open.Occurrences + 1,
-                Due = open.LastSentAt is not { } sent || (renotifyAfter is { } window && sent <= now - window),
+                Due = !acknowledged && (open.LastSentAt is not { } sent || (renotifyAfter is { } window && sent <= now - window)),
             };
         // The open episode is the one row of the task and kind without resolved_at (a partial unique index): a second
         // node racing to open the same episode counts an occurrence of it instead.

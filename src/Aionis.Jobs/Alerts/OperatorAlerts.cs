@@ -17,6 +17,7 @@ namespace Aionis.Jobs.Alerts;
 public sealed partial class OperatorAlerts(
     OperatorAlertStore store,
     AlertDeliveryClaimStore claims,
+    AlertSilenceStore silences,
     OperatorChannelSet channels,
     AlertSender sender,
     TimeProvider clock,
@@ -108,6 +109,13 @@ public sealed partial class OperatorAlerts(
         {
             return;
         }
+        // Silenced: recorded (the episode, its occurrence and a 'silenced' event) but not sent, and not marked sent, so the
+        // first occurrence after the silence ends is sent.
+        if (await silences.SilenceIfMatchedAsync(taskId, kind, policy.Severity, now, cancellationToken) is { } silence)
+        {
+            logger.LogInformation("operator alert {Kind} of {Task} is silenced (silence {Silence}): recorded, not sent", kind, taskId, silence);
+            return;
+        }
         alert.Payload["occurrences"] = episode.Occurrences;
         alert.Payload["open_since"] = IsoTime.Format(episode.OpenedAt);
         var message = new AlertMessage(alert.EventType, null, policy.Severity, alert.Summary, alert.Payload, episode.DedupKey,
@@ -144,7 +152,7 @@ public sealed partial class OperatorAlerts(
     }
 
     /// <summary>Sends to the policy's channels; true when at least one took it (a channel another node claimed is left to it).</summary>
-    private async Task<bool> SendAsync(AlertMessage message, NotifyPolicy policy, CancellationToken cancellationToken)
+    internal async Task<bool> SendAsync(AlertMessage message, NotifyPolicy policy, CancellationToken cancellationToken)
     {
         var targets = policy.Channels.Count > 0 ? channels.Named(policy.Channels) : channels.ForSeverity(policy.Severity);
         if (targets.Count == 0)

@@ -34,7 +34,7 @@ public sealed record PrunedBackups(string Target, IReadOnlyList<string> BackupId
 /// <c>backup_manifest.json</c> beside it, both published to every <c>--target</c> under <c>&lt;backup_id&gt;/</c>.
 /// </summary>
 [Job("backup-create", "pg_dump of the configured database with a manifest, published to one or more targets",
-    Permissions = [Permissions.RunPgDump, Permissions.UploadObjectStorage])]
+    Permissions = [Permissions.RunPgDump, Permissions.UploadObjectStorage], Time = TimeDependence.PresentOnly)]
 public sealed partial class BackupCreateJob(BackupDatabase database, PgClient pg, BackupTargets targets) : IJob<BackupCreateOptions, BackupCreateSummary>
 {
     public const string DumpFileName = "database.dump";

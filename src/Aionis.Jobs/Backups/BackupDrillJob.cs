@@ -11,7 +11,7 @@ namespace Aionis.Jobs.Backups;
 /// into a scratch database it always drops, compares row counts with the manifest, and measures RTO and RPO.
 /// </summary>
 [Job("backup-drill", "Restore the newest backup whose checksum verifies into a scratch database; check row counts, measure RTO and RPO",
-    Permissions = [Permissions.WriteScratchDatabase])]
+    Permissions = [Permissions.WriteScratchDatabase], Time = TimeDependence.PresentOnly)]
 public sealed class BackupDrillJob(BackupDatabase database, PgClient pg, BackupTargets targets) : IJob<BackupDrillOptions, BackupDrillSummary>
 {
     public async Task<BackupDrillSummary> RunAsync(BackupDrillOptions options, JobContext context)

@@ -30,7 +30,7 @@ public sealed record PitrBackupSummary(
 /// range, repository) is read back from <c>pgbackrest info --output=json</c> into the summary and a <c>backup</c> step.
 /// </summary>
 [Job("pitr-backup", "pgBackRest full/diff/incr backup of the stanza; records label, size, WAL range and repository",
-    Permissions = [Permissions.RunPgBackRest])]
+    Permissions = [Permissions.RunPgBackRest], Time = TimeDependence.PresentOnly)]
 public sealed class PitrBackupJob(PgBackRest pgBackRest) : IJob<PitrBackupOptions, PitrBackupSummary>
 {
     public async Task<PitrBackupSummary> RunAsync(PitrBackupOptions options, JobContext context)

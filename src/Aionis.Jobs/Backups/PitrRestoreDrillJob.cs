@@ -14,7 +14,7 @@ namespace Aionis.Jobs.Backups;
 /// ready) and RPO (target time − newest committed row seen in the copy) against their targets.
 /// </summary>
 [Job("pitr-restore-drill", "Restore the pgBackRest stanza to a point in time into a scratch server; verify it, measure RTO and RPO, remove it",
-    Permissions = [Permissions.RunPgBackRest, Permissions.WriteScratchDatabase])]
+    Permissions = [Permissions.RunPgBackRest, Permissions.WriteScratchDatabase], Time = TimeDependence.PresentOnly)]
 public sealed partial class PitrRestoreDrillJob(PgBackRest pgBackRest, PgClient pg, BackupDatabase database) : IJob<PitrRestoreDrillOptions, PitrRestoreDrillSummary>
 {
     public async Task<PitrRestoreDrillSummary> RunAsync(PitrRestoreDrillOptions options, JobContext context)

@@ -20,7 +20,7 @@ public sealed record PitrVerifySummary(
 /// Any invalid or missing file, any error status, and a non-zero exit make the summary not ok, each bad file named.
 /// </summary>
 [Job("pitr-verify", "pgbackrest verify of the stanza's repository; names every invalid or missing file",
-    Permissions = [Permissions.RunPgBackRest])]
+    Permissions = [Permissions.RunPgBackRest], Time = TimeDependence.PresentOnly)]
 public sealed class PitrVerifyJob(PgBackRest pgBackRest) : IJob<PitrVerifyOptions, PitrVerifySummary>
 {
     public async Task<PitrVerifySummary> RunAsync(PitrVerifyOptions options, JobContext context)

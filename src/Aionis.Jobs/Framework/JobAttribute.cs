@@ -15,4 +15,21 @@ public sealed class JobAttribute(string name, string description) : Attribute
 
     /// <summary>False for jobs that run without a database (e.g. offline bundle verification).</summary>
     public bool NeedsDatabase { get; init; } = true;
+
+    /// <summary>
+    /// Whether the job's result can be computed as of a past moment (<see cref="TimeDependence"/>): a report or a gate over
+    /// history can (<c>aionis backfill</c> runs it with each past fire time as its clock); a job acting on the present
+    /// state (publishing the queue, deleting by retention, taking a backup) cannot, and refuses a backfill.
+    /// </summary>
+    public TimeDependence Time { get; init; } = TimeDependence.AsOfClock;
+}
+
+/// <summary>How a job's result depends on its clock, <see cref="JobContext.Now"/>.</summary>
+public enum TimeDependence
+{
+    /// <summary>What it computes follows from its clock: a run with a past clock computes what it would have then.</summary>
+    AsOfClock,
+
+    /// <summary>It acts on the present state whatever its clock says; a past clock would not make a past result.</summary>
+    PresentOnly,
 }

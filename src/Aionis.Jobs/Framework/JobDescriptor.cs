@@ -32,6 +32,9 @@ public sealed class JobDescriptor
     public bool PerTenant => Attribute.PerTenant;
     public bool NeedsDatabase => Attribute.NeedsDatabase;
 
+    /// <summary>Whether <c>aionis backfill</c> can run the job with a past fire time as its clock.</summary>
+    public bool Backfillable => Attribute.Time == TimeDependence.AsOfClock;
+
     public JobOptions CreateOptions() => (JobOptions)Activator.CreateInstance(OptionsType)!;
 
     public OptionDescriptor? FindOption(string name) => Options.FirstOrDefault(o => o.Matches(name));

@@ -25,7 +25,7 @@ public sealed record HistoryRetentionSummary(
 /// Deletes run history older than the retention (worker.job_runs; steps cascade) in bounded batches, oldest first,
 /// and the artifact files and run folders under the artifacts root that belonged to those runs.
 /// </summary>
-[Job("worker-history-retention", "Prune the worker's own run history and the artifacts of pruned runs", Permissions = [Permissions.DeleteHistory])]
+[Job("worker-history-retention", "Prune the worker's own run history and the artifacts of pruned runs", Permissions = [Permissions.DeleteHistory], Time = TimeDependence.PresentOnly)]
 public sealed class HistoryRetentionJob(NpgsqlDataSource dataSource) : IJob<HistoryRetentionOptions, HistoryRetentionSummary>
 {
     public async Task<HistoryRetentionSummary> RunAsync(HistoryRetentionOptions options, JobContext context)

@@ -9,7 +9,7 @@ namespace Aionis.Jobs.Incidents;
 /// with the claimed rows. A dry run collects and triages inside a transaction it rolls back, claiming nothing.
 /// </summary>
 [Job("incident-alert-triage", "Turn new operator alerts and tenant alert events into incidents (dedupe, escalation, auto-resolve candidates)",
-    Permissions = [Permissions.ReadControlPlane, Permissions.ReadIncidents, Permissions.WriteIncidents])]
+    Permissions = [Permissions.ReadControlPlane, Permissions.ReadIncidents, Permissions.WriteIncidents], Time = TimeDependence.PresentOnly)]
 public sealed class AlertTriageJob(IncidentStore store, TriageSources sources, TriagePolicy policy) : IJob<AlertTriageOptions, AlertTriageSummary>
 {
     public async Task<AlertTriageSummary> RunAsync(AlertTriageOptions options, JobContext context)

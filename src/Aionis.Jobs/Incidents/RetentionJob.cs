@@ -31,7 +31,7 @@ public sealed record IncidentRetentionSummary(bool Ok, bool Strict, bool DryRun,
 /// bounded batches. A dry run counts and deletes nothing.
 /// </summary>
 [Job("incident-retention", "Delete closed incidents past retention with their events and artifact files, in bounded batches",
-    Permissions = [Permissions.WriteIncidents])]
+    Permissions = [Permissions.WriteIncidents], Time = TimeDependence.PresentOnly)]
 public sealed class IncidentRetentionJob(IncidentRetention retention, IncidentSettings settings) : IJob<IncidentRetentionOptions, IncidentRetentionSummary>
 {
     public async Task<IncidentRetentionSummary> RunAsync(IncidentRetentionOptions options, JobContext context)

@@ -41,7 +41,7 @@ public sealed record IncidentPublishSummary(
 
 /// <summary>Publishes a bundle folder to a target in-process (reference §11): S3, GCS, Azure Blob or a local folder.</summary>
 [Job("incident-publish-hosted", "Publishes an incident bundle folder to object storage or a folder, with attestation",
-    Permissions = [Permissions.UploadObjectStorage], NeedsDatabase = false)]
+    Permissions = [Permissions.UploadObjectStorage], NeedsDatabase = false, Time = TimeDependence.PresentOnly)]
 public sealed class IncidentPublishJob(IPublisherFactory publishers) : IJob<IncidentPublishOptions, IncidentPublishSummary>
 {
     public async Task<IncidentPublishSummary> RunAsync(IncidentPublishOptions options, JobContext context)

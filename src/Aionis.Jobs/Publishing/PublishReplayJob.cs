@@ -29,7 +29,7 @@ public sealed record PublishReplaySummary(
 /// Puts failed and dead-lettered publish jobs back to <c>pending</c> (reference §7.3) and writes the
 /// <c>incident_publish.replay</c> audit event in the same transaction (contract §9 difference 10).
 /// </summary>
-[Job("hosted-incident-publish-replay", "Replays failed or dead-lettered publish jobs", Permissions = [Permissions.WritePublishQueue, Permissions.WriteAudit])]
+[Job("hosted-incident-publish-replay", "Replays failed or dead-lettered publish jobs", Permissions = [Permissions.WritePublishQueue, Permissions.WriteAudit], Time = TimeDependence.PresentOnly)]
 public sealed class PublishReplayJob(NpgsqlDataSource dataSource) : IJob<PublishReplayOptions, PublishReplaySummary>
 {
     private const int SampleSize = 20;

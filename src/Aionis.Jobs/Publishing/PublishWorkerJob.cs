@@ -36,7 +36,7 @@ public sealed record PublishWorkerSummary(
 /// publishes each in-process, bounded by a timeout; failures back off exponentially and dead-letter at max_attempts.
 /// </summary>
 [Job("hosted-incident-publish-worker", "Publishes queued incident bundles with retries, backoff and dead-lettering",
-    Permissions = [Permissions.ReadControlPlane, Permissions.WritePublishQueue, Permissions.UploadObjectStorage])]
+    Permissions = [Permissions.ReadControlPlane, Permissions.WritePublishQueue, Permissions.UploadObjectStorage], Time = TimeDependence.PresentOnly)]
 public sealed class PublishWorkerJob(PublishQueue queue, IPublisherFactory publishers) : IJob<PublishWorkerOptions, PublishWorkerSummary>
 {
     private const int StaleBatch = 100;

@@ -31,7 +31,7 @@ public sealed record TelemetryRetentionSummary(
 /// A dry run counts what would go and deletes nothing.
 /// </summary>
 [Job("hosted-telemetry-retention", "Deletes request telemetry older than the retention, in bounded batches",
-    Permissions = [Permissions.ReadControlPlane, Permissions.DeleteTelemetry])]
+    Permissions = [Permissions.ReadControlPlane, Permissions.DeleteTelemetry], Time = TimeDependence.PresentOnly)]
 public sealed class TelemetryRetentionJob(TelemetryPurger purger) : IJob<TelemetryRetentionOptions, TelemetryRetentionSummary>
 {
     public async Task<TelemetryRetentionSummary> RunAsync(TelemetryRetentionOptions options, JobContext context)

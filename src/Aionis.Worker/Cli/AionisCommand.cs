@@ -28,6 +28,11 @@ public static class AionisCommand
         root.Subcommands.Add(HistoryCommand.Create());
         root.Subcommands.Add(PauseCommands.Pause());
         root.Subcommands.Add(PauseCommands.Resume());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(CancelCommand.Create());
+        root.Subcommands.Add(AlertsCommand.Create());
+        root.Subcommands.Add(RerunCommand.Create());
+        root.Subcommands.Add(BackfillCommand.Create());
         root.Subcommands.Add(DbCommand.Create());
         root.Subcommands.Add(BackupsCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());

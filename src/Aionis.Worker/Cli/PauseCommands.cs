@@ -1,5 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
+using Aionis.Data.Alerts;
+using Aionis.Jobs.Alerts;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
@@ -30,14 +31,8 @@ public static class PauseCommands
             var now = DateTimeOffset.UtcNow;
             if (parse.GetValue(until) is { } text)
             {
-                if (DurationText.TryParse(text, out var after) && after <= MaxPause) end = now + after;
-                else if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) end = at;
-                else return RunOutput.Fail(ExitCodes.Usage, $"--until '{text}': expected a future ISO-8601 time or a duration like 2h, at most {DurationText.Format(MaxPause)}");
-                if (end <= now)
-                {
-                    // A pause that ends before it starts would be lifted by the next maintenance pass: almost surely a typo.
-                    return RunOutput.Fail(ExitCodes.Usage, $"--until '{text}': {end.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} is not in the future (now {now.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})");
-                }
+                end = CliTime.ParseFutureEnd("--until", text, now, MaxPause, durationOnly: false, out var problem);
+                if (end is null) return RunOutput.Fail(ExitCodes.Usage, problem!);
             }
             await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
             try
@@ -48,7 +43,13 @@ public static class PauseCommands
             {
                 return RunOutput.Fail(ExitCodes.Usage, e.Message);
             }
-            Console.Error.WriteLine($"paused {parse.GetValue(task)}{(end is { } e2 ? $" until {e2.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}" : " until resumed")}");
+            if (end is { } windowEnd)
+            {
+                // A maintenance window: the task is not expected to succeed until it ends, so its overdue alerts are silenced too.
+                await client.Services.GetRequiredService<AlertSilenceStore>().CreateAsync(new SilenceMatch(parse.GetValue(task)!, OperatorAlertKind.Overdue, null),
+                    now, windowEnd, Operator(client), $"paused: {why}", cancellationToken);
+            }
+            Console.Error.WriteLine($"paused {parse.GetValue(task)}{(end is { } e2 ? $" until {e2.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} (its overdue alerts silenced until then)" : " until resumed")}");
             return ExitCodes.Ok;
         });
         return command;

@@ -22,9 +22,10 @@ public static class RunCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var enqueue = new Option<bool>("--enqueue") { Description = "Hand the run to the persisted scheduler: any running node executes it (trigger 'enqueued')" };
+        var wait = new Option<bool>("--wait") { Description = "With --enqueue: wait for the run to end and exit with its exit code" };
         var json = new Option<bool>("--json") { Description = "Print {run_id, status, exit_code, summary} instead of the summary alone" };
         var registry = RegistryOptions.Create();
-        var command = new Command("run", "Run one registry task now, in this process, with its inputs") { task, dryRun, set, enqueue, json, registry };
+        var command = new Command("run", "Run one registry task now, in this process, with its inputs") { task, dryRun, set, enqueue, wait, json, registry };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var configuration = CliServices.Configuration(parse);
@@ -38,6 +39,10 @@ public static class RunCommand
                 return RegistryOptions.PrintErrors(e);
             }
             var id = parse.GetValue(task)!;
+            if (parse.GetValue(wait) && !parse.GetValue(enqueue))
+            {
+                return RunOutput.Fail(ExitCodes.Usage, "--wait: only with --enqueue (a run in this process is waited for anyway)");
+            }
             if (loaded.Find(id) is not { } definition)
             {
                 return RunOutput.Fail(ExitCodes.Usage, $"no task '{id}' in {loaded.Path}; known: {string.Join(", ", loaded.Tasks.Select(t => t.Id))}");
@@ -71,10 +76,19 @@ public static class RunCommand
             if (parse.GetValue(enqueue))
             {
                 await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
-                var key = await client.Services.GetRequiredService<TaskEnqueuer>().EnqueueAsync(client.Scheduler, id, dry, overrides, CliRunIdentity.TriggeredBy, cancellationToken);
-                Console.Out.WriteLine(JsonSerializer.Serialize(new { enqueued = true, task_id = id, dry_run = dry, trigger = key.ToString() }, JobJson.Options));
+                var runId = Guid.CreateVersion7();
+                var key = await client.Services.GetRequiredService<TaskEnqueuer>().EnqueueAsync(client.Scheduler, id, dry, overrides, CliRunIdentity.TriggeredBy,
+                    cancellationToken, runId);
                 await WarnWithoutLiveNodeAsync(client, cancellationToken);
-                return ExitCodes.Ok;
+                if (!parse.GetValue(wait))
+                {
+                    Console.Out.WriteLine(JsonSerializer.Serialize(new { enqueued = true, task_id = id, run_id = runId, dry_run = dry, trigger = key.ToString() }, JobJson.Options));
+                    return ExitCodes.Ok;
+                }
+                Console.Error.WriteLine($"aionis run: enqueued run {runId} of {id}; waiting for it to end");
+                var run = (await RunWaiter.WaitForEndAsync(client.Services.GetRequiredService<Aionis.Data.History.RunHistoryStore>(), runId, limit: null, cancellationToken))!;
+                Console.Out.WriteLine(JsonSerializer.Serialize(PersistedTaskRuns.Describe(run), JobJson.Options));
+                return run.ExitCode ?? ExitCodes.RuntimeError;
             }
 
             using var services = CliServices.Build(parse);

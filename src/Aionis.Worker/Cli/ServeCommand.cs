@@ -55,6 +55,7 @@ public static class ServeCommand
             builder.Services.AddHostedService<RegistryReloader>();
             builder.Services.AddHostedService<WorkerMaintenance>();
             builder.Services.AddHostedService<PublishQueueSampler>();
+            builder.Services.AddNodeControl();
             if (SystemdHelpers.IsSystemdService())
             {
                 builder.Services.AddHostedService<SystemdWatchdog>();

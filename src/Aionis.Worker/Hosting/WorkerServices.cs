@@ -54,6 +54,7 @@ public static class WorkerServices
         services.AddSingleton(sp => new RunRecorder(sp.GetService<RunHistoryStore>(), sp.GetRequiredService<RunSpool>(), sp.GetRequiredService<ILogger<RunRecorder>>()));
         services.AddSingleton<JobRunner>();
         services.AddSingleton<InFlightRuns>();
+        services.AddSingleton<RunCancellations>();
         // Every HttpClient (alerts, GCS) logs through the redacting logger instead of the factory's full-URL one.
         services.AddSingleton<RedactingHttpClientLogger>();
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<RedactingHttpClientLogger>());

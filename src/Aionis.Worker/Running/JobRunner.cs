@@ -16,6 +16,7 @@ namespace Aionis.Worker.Running;
 public sealed class JobRunner(
     IServiceProvider services,
     RunRecorder recorder,
+    RunCancellations cancellations,
     TimeProvider clock,
     IOptions<WorkerOptions> worker,
     ILogger<JobRunner> logger)
@@ -47,7 +48,8 @@ public sealed class JobRunner(
         RunnerLog.Started(logger, job.Name, run.Trigger, run.TriggeredBy, run.Attempt, request.DryRun ? ", dry run" : "");
 
         using var timeout = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var cancel = cancellations.Register(run.RunId);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, cancel.Token);
         if (request.Timeout is { } limit)
         {
             timeout.CancelAfter(limit);
@@ -59,7 +61,7 @@ public sealed class JobRunner(
             TaskId = request.TaskId,
             TenantId = tenant == AllTenants ? null : tenant,
             DryRun = request.DryRun,
-            Clock = clock,
+            Clock = request.LogicalTime is { } logical ? new LogicalClock(clock, logical) : clock,
             ArtifactsRoot = worker.Value.ArtifactsRoot,
             CancellationToken = linked.Token,
             Steps = recorder.StepsFor(run),
@@ -80,9 +82,10 @@ public sealed class JobRunner(
             }
             // Resolved before the run: a path outside the artifacts root is refused before the job does anything.
             var summaryPath = request.Options is ISummaryFileOptions { Out: { Length: > 0 } outPath } ? context.ResolveOutputPath(outPath) : null;
-            var summary = tenant == AllTenants && job.PerTenant
-                ? await FanOutAsync(request, context)
-                : await RunOnceAsync(job, request.Options, context);
+            // A job that ignores an operator's cancellation is abandoned after the grace: the runner stops waiting for it.
+            var summary = await (tenant == AllTenants && job.PerTenant
+                ? FanOutAsync(request, context)
+                : RunOnceAsync(job, request.Options, context)).WaitAsync(cancel.Abandoned);
             if (summaryPath is not null)
             {
                 await JobJson.WriteFileAsync(summaryPath, summary, CancellationToken.None);
@@ -99,6 +102,16 @@ public sealed class JobRunner(
             {
                 result = new RunResult(run.RunId, RunStatus.Succeeded, ExitCodes.Ok, summary.Ok, summary, null);
             }
+        }
+        catch (OperationCanceledException) when (cancel.IsAbandoned)
+        {
+            ControlsLog.IgnoredCancellation(logger, job.Name, worker.Value.ShutdownGrace);
+            result = new RunResult(run.RunId, RunStatus.Abandoned, ExitCodes.RuntimeError, null, null,
+                $"{cancel.Reason}; the job ignored the cancellation for {DurationText.Format(worker.Value.ShutdownGrace)} and was abandoned");
+        }
+        catch (OperationCanceledException) when (cancel.IsCancelled)
+        {
+            result = new RunResult(run.RunId, RunStatus.Cancelled, ExitCodes.RuntimeError, null, null, cancel.Reason);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {

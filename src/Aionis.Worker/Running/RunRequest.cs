@@ -27,6 +27,11 @@ public sealed record RunRequest(JobDescriptor Job, JobOptions Options)
     /// </summary>
     public bool TagProgress { get; init; }
 
+    /// <summary>
+    /// The job's clock starts here (<see cref="LogicalClock"/>): a rerun's or a backfill's fire time. Null: real time.
+    /// </summary>
+    public DateTimeOffset? LogicalTime { get; init; }
+
     /// <summary>Cancels the job's token when exceeded; the run ends <c>timed_out</c>.</summary>
     public TimeSpan? Timeout { get; init; }
 

@@ -23,6 +23,12 @@ public static class ScheduleKeys
     public const string InputOverrides = "input_overrides";
     public const string TriggeredBy = "triggered_by";
 
+    /// <summary>An enqueued run's id, chosen by who enqueued it (so <c>run --wait</c> can follow it).</summary>
+    public const string RunId = "run_id";
+
+    /// <summary>The fire time a rerun or backfilled run stands for: its <c>scheduled_for</c> and its job's clock.</summary>
+    public const string LogicalTime = "logical_time";
+
     public static JobKey Job(string taskId) => new(taskId, RegistryGroup);
     public static TriggerKey Trigger(string taskId) => new(taskId, RegistryGroup);
 }

@@ -49,6 +49,15 @@ public class TaskJob(
             RegistryHash = context.JobDetail.JobDataMap.GetString(ScheduleKeys.RegistryHash),
             Timeout = definition.Timeout,
         };
+        if (Guid.TryParse(data.GetString(ScheduleKeys.RunId), out var runId) && trigger == RunTrigger.Enqueued)
+        {
+            request = request with { RunId = runId };
+        }
+        if (DateTimeOffset.TryParse(data.GetString(ScheduleKeys.LogicalTime), System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.RoundtripKind, out var logical))
+        {
+            request = request with { LogicalTime = logical, ScheduledFor = logical };
+        }
         try
         {
             var overrides = data.GetString(ScheduleKeys.InputOverrides) is { Length: > 0 } json
@@ -91,33 +100,9 @@ public class TaskJob(
         await recorder.AddLateLogsAsync(result.RunId, request.Log!, CancellationToken.None);
     }
 
-    /// <summary>
-    /// Runs the request under the task's overlap policy. A dry run takes no lock: it changes nothing a live run could
-    /// collide with, and a live fire must never be skipped because a dry run of the task is in progress.
-    /// </summary>
-    private async Task<RunResult> RunAsync(TaskDefinition definition, RunRequest request, CancellationToken cancellationToken)
-    {
-        if (definition.Overlap != OverlapPolicy.Skip || request.DryRun)
-        {
-            return await runner.RunAsync(request, cancellationToken);
-        }
-        IAsyncDisposable? held;
-        try
-        {
-            held = await taskLock.TryAcquireAsync(request.TaskId!, cancellationToken);
-        }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
-        {
-            // Running without knowing whether the task runs elsewhere could run it twice; the record is spooled.
-            return await runner.RecordSkippedAsync(request, $"database unreachable, overlap could not be checked: {e.Message}", cancellationToken);
-        }
-        await using (held)
-        {
-            return held is null
-                ? await runner.RecordSkippedAsync(request, "the task was still running (overlap: skip)", cancellationToken)
-                : await runner.RunAsync(request, cancellationToken);
-        }
-    }
+    /// <summary>Runs the request under the task's overlap policy (<see cref="OverlapGate"/>).</summary>
+    private Task<RunResult> RunAsync(TaskDefinition definition, RunRequest request, CancellationToken cancellationToken) =>
+        OverlapGate.RunAsync(runner, taskLock, definition.Overlap, request, cancellationToken);
 
     private async Task ScheduleRetryAsync(IJobExecutionContext context, JobDataMap data, int attempt, TimeSpan delay, Guid failedRun)
     {

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Aionis.Data.History;
+using Aionis.Data.Model;
+using Aionis.Jobs.Framework;
+using Aionis.Worker.Running;
+using Aionis.Worker.Scheduling;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace Aionis.Worker.Cli;
+
+/// <summary>A registry task as the cluster runs it: its persisted definition (from any host, whatever file it has) and job.</summary>
+public sealed record RunnableTask(string TaskId, TaskDefinition Definition, JobDescriptor Job);
+
+/// <summary>
+/// Runs of a persisted task with a logical time (<c>rerun</c>, <c>backfill</c>): in this process under the task's
+/// overlap policy, or enqueued for any node (<c>--enqueue</c>) and followed to their end. Both record the fire time
+/// as <c>scheduled_for</c> and run the job with it as its clock.
+/// </summary>
+public sealed class PersistedTaskRuns(SchedulerClient client, IConfiguration configuration)
+{
+    public async Task<RunnableTask?> FindAsync(string taskId, CancellationToken cancellationToken)
+    {
+        if (await client.Scheduler.GetJobDetail(ScheduleKeys.Job(taskId), cancellationToken) is not { } detail) return null;
+        var definition = TaskDefinition.FromJson(detail.JobDataMap.GetString(ScheduleKeys.Definition)!);
+        return new RunnableTask(taskId, definition, JobCatalog.Default.Get(definition.Job));
+    }
+
+    /// <param name="inputs">Inputs over the task's own (a rerun: the original run's); binding errors throw <see cref="OptionBindingException"/>.</param>
+    public async Task<RunResult> RunHereAsync(RunnableTask task, IReadOnlyDictionary<string, string> inputs, bool dryRun, DateTimeOffset logicalTime,
+        string triggeredBy, CancellationToken cancellationToken)
+    {
+        var bound = task.Definition.BindableInputs().Where(i => !inputs.ContainsKey(i.Key))
+            .Concat(inputs.Select(i => KeyValuePair.Create(i.Key, (object?)i.Value)));
+        var options = OptionBinder.Bind(task.Job, bound, key => configuration[key]);
+        var log = new RunLog(TimeProvider.System);
+        log.Add("info", $"{triggeredBy} of {task.TaskId} as of {CliTime.Format(logicalTime)}, requested by {CliRunIdentity.TriggeredBy}");
+        var request = new RunRequest(task.Job, options)
+        {
+            TaskId = task.TaskId,
+            DryRun = dryRun || task.Definition.DryRun,
+            Timeout = task.Definition.Timeout,
+            FireInstanceId = CliRunIdentity.Current,
+            TriggeredBy = triggeredBy,
+            ScheduledFor = logicalTime,
+            LogicalTime = logicalTime,
+            Log = log,
+        };
+        return await OverlapGate.RunAsync(client.Services.GetRequiredService<JobRunner>(), client.Services.GetRequiredService<TaskLock>(),
+            task.Definition.Overlap, request, cancellationToken);
+    }
+
+    /// <summary>Enqueues the run for any node and waits for its row to end.</summary>
+    public async Task<JobRun> EnqueueAndWaitAsync(RunnableTask task, IReadOnlyDictionary<string, string> inputs, bool dryRun, DateTimeOffset logicalTime,
+        string triggeredBy, CancellationToken cancellationToken)
+    {
+        var runId = Guid.CreateVersion7();
+        await client.Services.GetRequiredService<TaskEnqueuer>().EnqueueAsync(client.Scheduler, task.TaskId, dryRun || task.Definition.DryRun, inputs,
+            triggeredBy, cancellationToken, runId, logicalTime);
+        Console.Error.WriteLine($"enqueued run {runId} of {task.TaskId} as of {CliTime.Format(logicalTime)}; waiting for a node to run it");
+        return (await RunWaiter.WaitForEndAsync(client.Services.GetRequiredService<RunHistoryStore>(), runId, limit: null, cancellationToken))!;
+    }
+
+    /// <summary>A finished row as the CLI prints it (<c>--json</c>): the same fields as <c>aionis run --json</c>.</summary>
+    public static object Describe(JobRun run) => new
+    {
+        run_id = run.RunId,
+        task_id = run.TaskId,
+        status = run.Status,
+        exit_code = run.ExitCode,
+        ok = run.Ok,
+        scheduled_for = run.ScheduledFor,
+        triggered_by = run.TriggeredBy,
+        node = run.Node,
+        error = run.Error,
+        summary = run.Summary is null ? (JsonElement?)null : JsonDocument.Parse(run.Summary).RootElement,
+    };
+}
