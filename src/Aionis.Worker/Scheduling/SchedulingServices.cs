@@ -16,6 +16,8 @@ public static class SchedulingServices
         services.AddSingleton<TaskPauses>();
         services.AddSingleton<TaskEnqueuer>();
         services.AddSingleton<TaskLock>();
+        services.AddSingleton<GroupSlots>();
+        services.AddSingleton<Aionis.Data.History.UpstreamRunStore>();
         return services;
     }
 }
