@@ -27,6 +27,8 @@ public sealed record MissedFires(IReadOnlyList<DateTimeOffset> Times, bool Trunc
         // A regular fire is the schedule's next time after the previous one; a second's slack for clock rounding.
         for (var at = trigger.GetFireTimeAfter(previous); at is { } t && t < scheduled - TimeSpan.FromSeconds(1); at = trigger.GetFireTimeAfter(t))
         {
+            // A time its exclude_calendars leave out was never a fire, so it was not missed either.
+            if (context.Calendar is { } calendar && !calendar.IsTimeIncluded(t)) continue;
             if (times.Count == MaxCounted) return new MissedFires(times, true);
             times.Add(t);
         }

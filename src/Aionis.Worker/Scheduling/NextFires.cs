@@ -12,7 +12,8 @@ public static class NextFires
         if (!task.Scheduled) return null;
         var trigger = (IOperableTrigger)TriggerBuilder.Create()
             .WithCronSchedule(task.QuartzCron, cron => cron.InTimeZone(TimeZoneInfo.FindSystemTimeZoneById(task.TimeZone)))
-            .StartAt(now)
+            // Quartz fires at or after the start time; cron fires are whole seconds, so the next second is "after now".
+            .StartAt(new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(1))
             .Build();
         return trigger.ComputeFirstFireTimeUtc(task.Calendar?.Build());
     }

@@ -47,7 +47,7 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, NpgsqlDataSourc
         await alerts.CheckOverdueAsync(candidates, cancellationToken);
     }
 
-    private static NotifyPolicy PolicyOf(TaskDefinition definition) => new()
+    internal static NotifyPolicy PolicyOf(TaskDefinition definition) => new()
     {
         OnFailure = definition.NotifyOnFailure,
         OnGateFailed = definition.NotifyOnGateFailed,

@@ -31,7 +31,7 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
     ];
     private static readonly string[] AfterKeys = ["task", "within", "status"];
     private static readonly string[] AfterStatuses = ["succeeded", "gate_failed", "failed", "timed_out", "cancelled"];
-    private static readonly string[] NotifyKeys = ["on_failure", "on_gate_failed", "severity", "channels", "overdue_after"];
+    private static readonly string[] NotifyKeys = ["on_failure", "on_gate_failed", "severity", "channels", "overdue_after", "long_running_after", "long_running"];
     private static readonly string[] RetryKeys = ["max_attempts", "backoff", "max_backoff"];
     private static readonly string[] Severities = ["info", "warning", "critical"];
     private static readonly string[] PathInputs = ["out", "out_dir", "work_dir"];
@@ -508,12 +508,29 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             TimeSpan? overdue = Child(map, "overdue_after") is { } o
                 ? Duration(o, "notify.overdue_after", TimeSpan.FromDays(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(90))
                 : null;
+            TimeSpan? longAfter = Child(map, "long_running_after") is { } l
+                ? Duration(l, "notify.long_running_after", TimeSpan.FromHours(1), TimeSpan.FromSeconds(1), TimeSpan.FromDays(7))
+                : null;
+            double? p95Factor = null;
+            if (Child(map, "long_running") is { } p && TryScalar(p, "notify.long_running", out var factorText))
+            {
+                if (factorText is not null && factorText.StartsWith("p95x", StringComparison.Ordinal)
+                    && double.TryParse(factorText[4..], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var factor) && factor is >= 1 and <= 100)
+                {
+                    p95Factor = factor;
+                }
+                else
+                {
+                    Error(p, "notify.long_running", $"'{Printable(factorText)}' must be p95xN with N in 1..100, like p95x3 (three times the 7-day p95 duration)");
+                }
+                if (longAfter is not null) Error(p, "notify.long_running", "give long_running_after or long_running, not both");
+            }
             return new NotifySettings(
                 Flag(Child(map, "on_failure"), "notify.on_failure", false),
                 Flag(Child(map, "on_gate_failed"), "notify.on_gate_failed", false),
                 severity,
                 List(Child(map, "channels"), "notify.channels").Select(c => c.Value).ToList(),
-                overdue);
+                overdue) { LongRunningAfter = longAfter, LongRunningP95Factor = p95Factor };
         }
     }
 

@@ -33,6 +33,12 @@ public sealed record AfterDependency(string Task, TimeSpan Within, string Status
 /// <summary>Operator alerts for a task (contract §7): failures after the last attempt, gate verdicts, overdue runs.</summary>
 public sealed record NotifySettings(bool OnFailure, bool OnGateFailed, string Severity, IReadOnlyList<string> Channels, TimeSpan? OverdueAfter)
 {
+    /// <summary><c>long_running_after</c>: alert while a run is still going after this long.</summary>
+    public TimeSpan? LongRunningAfter { get; init; }
+
+    /// <summary><c>long_running: p95xN</c>: alert after N times the task's 7-day p95 duration.</summary>
+    public double? LongRunningP95Factor { get; init; }
+
     public static NotifySettings None { get; } = new(false, false, "warning", [], null);
 }
 

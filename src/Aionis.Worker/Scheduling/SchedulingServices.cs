@@ -18,6 +18,8 @@ public static class SchedulingServices
         services.AddSingleton<TaskLock>();
         services.AddSingleton<GroupSlots>();
         services.AddSingleton<Aionis.Data.History.UpstreamRunStore>();
+        services.AddSingleton<Aionis.Data.History.TaskDurationStore>();
+        services.AddSingleton<LongRunningWatch>();
         return services;
     }
 }

@@ -40,7 +40,9 @@ public sealed record TaskDefinition(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] string? Group = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int GroupMaxRunning = 0,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<AfterEntry>? After = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Disabled = false)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Disabled = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? LongRunningAfterSeconds = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? LongRunningP95Factor = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -72,7 +74,9 @@ public sealed record TaskDefinition(
         task.Group?.Name,
         task.Group?.MaxRunning ?? 0,
         task.After.Count == 0 ? null : task.After.Select(a => new AfterEntry(a.Task, a.Within.TotalSeconds, a.Status)).ToList(),
-        !task.Enabled);
+        !task.Enabled,
+        task.Notify.LongRunningAfter?.TotalSeconds,
+        task.Notify.LongRunningP95Factor);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -90,7 +94,8 @@ public sealed record TaskDefinition(
     public TimeSpan? CatchUpWindow => CatchUpWindowSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
 
     /// <summary>Whether the task declared a <c>notify</c> block at all.</summary>
-    public bool HasNotify => NotifyOnFailure || NotifyOnGateFailed || OverdueAfterSeconds is not null || NotifyChannels.Count > 0;
+    public bool HasNotify => NotifyOnFailure || NotifyOnGateFailed || OverdueAfterSeconds is not null || NotifyChannels.Count > 0
+        || LongRunningAfterSeconds is not null || LongRunningP95Factor is not null;
 
     /// <summary>Inputs as the binder takes them: JSON values back to long, double, bool, text or text lists.</summary>
     public IEnumerable<KeyValuePair<string, object?>> BindableInputs() => Inputs.Select(i => KeyValuePair.Create(i.Key, Plain(i.Value)));

@@ -20,6 +20,7 @@ public class TaskJob(
     TaskLock taskLock,
     GroupSlots groupSlots,
     UpstreamRunStore upstreamRuns,
+    LongRunningWatch longRunning,
     RunRecorder recorder,
     IConfiguration configuration,
     TimeProvider clock,
@@ -154,7 +155,7 @@ public class TaskJob(
     {
         if (definition.Overlap != OverlapPolicy.Skip || request.DryRun)
         {
-            return await runner.RunAsync(request, cancellationToken);
+            return await WatchedRunAsync(definition, request, cancellationToken);
         }
         IAsyncDisposable? held;
         try
@@ -170,7 +171,22 @@ public class TaskJob(
         {
             return held is null
                 ? await runner.RecordSkippedAsync(request, "the task was still running (overlap: skip)", cancellationToken)
-                : await runner.RunAsync(request, cancellationToken);
+                : await WatchedRunAsync(definition, request, cancellationToken);
+        }
+    }
+
+    /// <summary>The run itself; a live one is watched for its long-running alert, resolved when it ends.</summary>
+    private async Task<RunResult> WatchedRunAsync(TaskDefinition definition, RunRequest request, CancellationToken cancellationToken)
+    {
+        var watch = request.DryRun ? null : await longRunning.StartAsync(request.TaskId!, request.Job.Name, request.RunId, definition, cancellationToken);
+        RunResult? result = null;
+        try
+        {
+            return result = await runner.RunAsync(request, cancellationToken);
+        }
+        finally
+        {
+            if (watch is not null) await watch.EndAsync(result?.Status ?? RunStatus.Cancelled);
         }
     }
 
@@ -228,8 +244,9 @@ public class TaskJob(
 [DisallowConcurrentExecution]
 public sealed class QueuedTaskJob(
     JobCatalog catalog, JobRunner runner, InFlightRuns inFlight, TaskLock taskLock, GroupSlots groupSlots, UpstreamRunStore upstreamRuns,
-    RunRecorder recorder, IConfiguration configuration, TimeProvider clock, IEnumerable<IRunObserver> observers, ILogger<TaskJob> logger)
-    : TaskJob(catalog, runner, inFlight, taskLock, groupSlots, upstreamRuns, recorder, configuration, clock, observers, logger);
+    LongRunningWatch longRunning, RunRecorder recorder, IConfiguration configuration, TimeProvider clock, IEnumerable<IRunObserver> observers,
+    ILogger<TaskJob> logger)
+    : TaskJob(catalog, runner, inFlight, taskLock, groupSlots, upstreamRuns, longRunning, recorder, configuration, clock, observers, logger);
 
 /// <summary>Log events of the Quartz adapter (event ids 1100–1199).</summary>
 internal static partial class TaskJobLog
