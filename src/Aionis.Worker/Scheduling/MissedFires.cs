@@ -3,9 +3,9 @@ using Quartz;
 namespace Aionis.Worker.Scheduling;
 
 /// <summary>
-/// The schedule's fire times that passed unfired before this fire: after an outage longer than the misfire threshold,
-/// Quartz fires a <c>catch_up: once</c> task once, now (its scheduled time), and the fires between the previous one
-/// and now are the ones missed. Counted to mark the run a catch-up and to apply <c>catch_up_window</c>.
+/// The schedule's fire times that passed unfired before this fire. After an outage Quartz fires a <c>catch_up: once</c>
+/// task once: either its first missed fire, late (found on recovery), or "now" (misfire handling); the schedule's times
+/// from the previous fire up to this one are the ones missed, a late fire's own time included. Counted to mark the run a catch-up and to apply <c>catch_up_window</c>.
 /// </summary>
 public sealed record MissedFires(IReadOnlyList<DateTimeOffset> Times, bool Truncated)
 {
@@ -16,7 +16,8 @@ public sealed record MissedFires(IReadOnlyList<DateTimeOffset> Times, bool Trunc
 
     public int Count => Times.Count;
 
-    public static MissedFires Of(IJobExecutionContext context)
+    /// <param name="threshold">A fire later than this is a catch-up (the scheduler's misfire threshold).</param>
+    public static MissedFires Of(IJobExecutionContext context, TimeSpan threshold)
     {
         if (context.Trigger.Key.Group != ScheduleKeys.RegistryGroup || context.Trigger is not ICronTrigger trigger
             || context.PreviousFireTimeUtc is not { } previous || context.ScheduledFireTimeUtc is not { } scheduled)
@@ -24,8 +25,10 @@ public sealed record MissedFires(IReadOnlyList<DateTimeOffset> Times, bool Trunc
             return None;
         }
         var times = new List<DateTimeOffset>();
-        // A regular fire is the schedule's next time after the previous one; a second's slack for clock rounding.
-        for (var at = trigger.GetFireTimeAfter(previous); at is { } t && t < scheduled - TimeSpan.FromSeconds(1); at = trigger.GetFireTimeAfter(t))
+        // A regular fire is the schedule's next time after the previous one, on time; a second's slack for clock rounding.
+        var late = context.FireTimeUtc - scheduled > threshold;
+        var until = (late ? context.FireTimeUtc : scheduled) - TimeSpan.FromSeconds(1);
+        for (var at = trigger.GetFireTimeAfter(previous); at is { } t && t < until; at = trigger.GetFireTimeAfter(t))
         {
             // A time its exclude_calendars leave out was never a fire, so it was not missed either.
             if (context.Calendar is { } calendar && !calendar.IsTimeIncluded(t)) continue;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Aionis.Data.History;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -27,8 +28,6 @@ public class TaskJob(
     IEnumerable<IRunObserver> observers,
     ILogger<TaskJob> logger) : Quartz.IJob
 {
-    private static readonly TimeSpan LateFire = TimeSpan.FromSeconds(30);
-
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var taskId = context.JobDetail.Key.Name;
@@ -37,7 +36,7 @@ public class TaskJob(
         var attempt = int.TryParse(data.GetString(ScheduleKeys.Attempt), out var a) ? a : 1;
         var job = catalog.Get(definition.Job);
 
-        var missed = MissedFires.Of(context);
+        var missed = MissedFires.Of(context, configuration.GetValue<TimeSpan?>("Worker:MisfireThreshold") ?? WorkerOptions.DefaultMisfireThreshold);
         var trigger = TriggerKind(context, missed);
         var request = new RunRequest(job, job.CreateOptions())
         {
@@ -234,7 +233,6 @@ public class TaskJob(
             ScheduleKeys.RetryGroup => RunTrigger.Retry,
             ScheduleKeys.EnqueuedGroup => RunTrigger.Enqueued,
             _ when missed.Count > 0 => RunTrigger.CatchUp,
-            _ when context.ScheduledFireTimeUtc is { } due && context.FireTimeUtc - due > LateFire => RunTrigger.CatchUp,
             _ => RunTrigger.Schedule,
         };
     }
