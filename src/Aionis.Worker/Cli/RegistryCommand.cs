@@ -37,14 +37,19 @@ public static class RegistryCommand
         command.SetAction((parse, cancellationToken) => WithRegistry(parse, registry, async loaded =>
         {
             var persisted = await PersistedNextFiresAsync(parse, cancellationToken);
-            Console.Out.WriteLine($"{"task",-32} {"job",-34} {"schedule",-18} {"tz",-8} {"state",-9} next fire (UTC)");
+            Console.Out.WriteLine($"{"task",-32} {"job",-34} {"schedule",-18} {"tz",-16} {"state",-9} {"next fire (task zone)",-25} next fire (UTC)");
             foreach (var task in loaded.Tasks)
             {
                 var state = !task.Enabled ? "disabled" : task.DryRun ? "rehearse" : "enabled";
-                var next = persisted is null
-                    ? NextFromCron(task)?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + " (not synced)"
-                    : persisted.TryGetValue(task.Id, out var n) ? n.NextFireTime?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + (n.Paused ? " (paused)" : "") : "(not synced)";
-                Console.Out.WriteLine($"{task.Id,-32} {task.Job.Name,-34} {task.Schedule,-18} {task.TimeZone,-8} {state,-9} {next}");
+                // The persisted next fire already skips excluded calendars; jitter is added to both forms, as the run starts then.
+                var (fire, note) = persisted is null
+                    ? (task.Enabled ? NextFires.After(task, DateTimeOffset.UtcNow) : null, " (not synced)")
+                    : persisted.TryGetValue(task.Id, out var n) ? (n.NextFireTime, n.Paused ? " (paused)" : "") : (null, "(not synced)");
+                var effective = fire is { } f ? NextFires.Effective(task, f) : (DateTimeOffset?)null;
+                var local = effective is { } e ? TimeZoneInfo.ConvertTime(e, TimeZoneInfo.FindSystemTimeZoneById(task.TimeZone)).ToString("yyyy-MM-dd HH:mm:ss zzz")
+                    : task.Scheduled ? "-" : "after " + string.Join(", ", task.After.Select(a => a.Task));
+                var jitter = fire is { } j && task.Jitter > TimeSpan.Zero ? $" (jitter +{(effective!.Value - j).TotalSeconds:0}s)" : "";
+                Console.Out.WriteLine($"{task.Id,-32} {task.Job.Name,-34} {task.Schedule,-18} {task.TimeZone,-16} {state,-9} {local,-25} {effective?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss")}{note}{jitter}");
             }
             return ExitCodes.Ok;
         }));
@@ -111,9 +116,6 @@ public static class RegistryCommand
         await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
         return await Get<PersistedSchedule>(client).ReadAsync(QuartzSetup.SchedulerName, cancellationToken);
     }
-
-    private static DateTimeOffset? NextFromCron(RegistryTask task) =>
-        new CronExpression(task.QuartzCron, TimeZoneInfo.FindSystemTimeZoneById(task.TimeZone)).GetNextValidTimeAfter(DateTimeOffset.UtcNow);
 
     private static T Get<T>(SchedulerClient client) where T : notnull =>
         Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(client.Services);

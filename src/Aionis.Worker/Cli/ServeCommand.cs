@@ -42,6 +42,7 @@ public static class ServeCommand
             builder.Services.AddScheduling(database, worker, worker.NodeName);
             builder.Services.AddSingleton<OperatorNotifications>();
             builder.Services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<OperatorNotifications>());
+            builder.Services.AddSingleton<IRunObserver, AfterTrigger>();
             builder.Services.AddSingleton<WorkerHealth>();
             // Hosted services start in this order and stop in reverse: startup (database, registry) before the scheduler,
             // so READY=1 (sent when the host has started) means synced and firing; the drain stops first on SIGTERM.

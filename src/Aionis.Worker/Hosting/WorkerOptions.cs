@@ -36,6 +36,12 @@ public sealed class WorkerOptions : ICheckedSettings
     [Setting($"{Section}:ClusterCheckinInterval", Min = "00:00:01", Max = "00:05:00")]
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(7.5);
 
+    /// <summary>A fire this late is missed: it follows the task's catch_up (one run now, or none) instead of running late.</summary>
+    [Setting($"{Section}:MisfireThreshold", Min = "00:00:01", Max = "01:00:00")]
+    public TimeSpan MisfireThreshold { get; set; } = DefaultMisfireThreshold;
+
+    public static readonly TimeSpan DefaultMisfireThreshold = TimeSpan.FromSeconds(30);
+
     /// <summary>After `serve` starts, enqueue one dry run of every enabled task, so a newcomer sees history at once.</summary>
     [Setting($"{Section}:DemoKickoff")]
     public bool DemoKickoff { get; set; }

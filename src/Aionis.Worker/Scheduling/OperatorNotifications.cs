@@ -34,7 +34,7 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, NpgsqlDataSourc
     /// <summary>Tasks whose last success is older than twice their period (or <c>overdue_after</c>) raise <c>overdue</c>.</summary>
     public async Task CheckOverdueAsync(TaskRegistry registry, CancellationToken cancellationToken)
     {
-        var watched = registry.Tasks.Where(t => t.Enabled && TaskDefinition.From(t).HasNotify).ToList();
+        var watched = registry.Tasks.Where(t => t.Enabled && t.Scheduled && TaskDefinition.From(t).HasNotify).ToList();
         if (watched.Count == 0) return;
         var lastSuccess = await ReadAsync("SELECT task_id, last_success_at FROM worker.task_status WHERE NOT paused", cancellationToken);
         var since = await ReadAsync("SELECT unnest(added), min(at) FROM worker.registry_syncs WHERE accepted GROUP BY 1", cancellationToken);
@@ -47,7 +47,7 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, NpgsqlDataSourc
         await alerts.CheckOverdueAsync(candidates, cancellationToken);
     }
 
-    private static NotifyPolicy PolicyOf(TaskDefinition definition) => new()
+    internal static NotifyPolicy PolicyOf(TaskDefinition definition) => new()
     {
         OnFailure = definition.NotifyOnFailure,
         OnGateFailed = definition.NotifyOnGateFailed,

@@ -10,12 +10,18 @@ namespace Aionis.Worker.Scheduling;
 /// </summary>
 public static class OverlapGate
 {
+    public static Task<RunResult> RunAsync(JobRunner runner, TaskLock taskLock, OverlapPolicy overlap, RunRequest request,
+        CancellationToken cancellationToken) =>
+        RunAsync(runner, taskLock, overlap, request, token => runner.RunAsync(request, token), cancellationToken);
+
+    /// <summary>As above, with <paramref name="run"/> doing the run once the policy allows it (a scheduled fire watches
+    /// it for its long-running alert).</summary>
     public static async Task<RunResult> RunAsync(JobRunner runner, TaskLock taskLock, OverlapPolicy overlap, RunRequest request,
-        CancellationToken cancellationToken)
+        Func<CancellationToken, Task<RunResult>> run, CancellationToken cancellationToken)
     {
         if (overlap != OverlapPolicy.Skip || request.DryRun)
         {
-            return await runner.RunAsync(request, cancellationToken);
+            return await run(cancellationToken);
         }
         IAsyncDisposable? held;
         try
@@ -31,7 +37,7 @@ public static class OverlapGate
         {
             return held is null
                 ? await runner.RecordSkippedAsync(request, "the task was still running (overlap: skip)", cancellationToken)
-                : await runner.RunAsync(request, cancellationToken);
+                : await run(cancellationToken);
         }
     }
 }

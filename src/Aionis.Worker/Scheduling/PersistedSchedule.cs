@@ -13,7 +13,8 @@ public sealed record PersistedTask(
     string? TimeZone,
     int? MisfireInstruction,
     DateTimeOffset? NextFireTime,
-    bool Paused);
+    bool Paused,
+    string? CalendarName = null);
 
 /// <summary>
 /// Reads the registry group of the persisted schedule in one query over <c>worker.qrtz_*</c> instead of two Quartz calls
@@ -25,7 +26,8 @@ public sealed class PersistedSchedule(NpgsqlDataSource dataSource)
     private const string Query = """
         SELECT j.job_name, j.job_class_name, j.requests_recovery,
                convert_from(j.job_data, 'UTF8')::jsonb ->> 'definition_hash',
-               t.trigger_name IS NOT NULL, c.cron_expression, c.time_zone_id, t.misfire_instr, t.next_fire_time, t.trigger_state
+               t.trigger_name IS NOT NULL, c.cron_expression, c.time_zone_id, t.misfire_instr, t.next_fire_time, t.trigger_state,
+               t.calendar_name
           FROM worker.qrtz_job_details j
           LEFT JOIN worker.qrtz_triggers t
                  ON t.sched_name = j.sched_name AND t.trigger_name = j.job_name AND t.trigger_group = j.job_group
@@ -60,10 +62,46 @@ public sealed class PersistedSchedule(NpgsqlDataSource dataSource)
                 TimeZone: Text(6),
                 MisfireInstruction: reader.IsDBNull(7) ? null : reader.GetInt16(7),
                 NextFireTime: reader.IsDBNull(8) ? null : new DateTimeOffset(reader.GetInt64(8), TimeSpan.Zero),
-                Paused: Text(9) is "PAUSED" or "PAUSED_BLOCKED");
+                Paused: Text(9) is "PAUSED" or "PAUSED_BLOCKED",
+                CalendarName: Text(10));
             tasks[task.Id] = task;
         }
         return tasks;
+    }
+
+    /// <summary>The persisted tasks whose <c>after:</c> names <paramref name="upstream"/>, with their definitions.</summary>
+    public async Task<IReadOnlyList<(string TaskId, TaskDefinition Definition)>> DownstreamOfAsync(string schedulerName, string upstream, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT job_name, definition FROM (
+                SELECT j.job_name, convert_from(j.job_data, 'UTF8')::jsonb ->> 'definition' AS definition
+                  FROM worker.qrtz_job_details j
+                 WHERE j.sched_name = $1 AND j.job_group = $2) d
+             WHERE definition::jsonb -> 'after' @> jsonb_build_array(jsonb_build_object('task', $3::text))
+            """);
+        command.Parameters.Add(new() { Value = schedulerName });
+        command.Parameters.Add(new() { Value = ScheduleKeys.RegistryGroup });
+        command.Parameters.Add(new() { Value = upstream });
+        var tasks = new List<(string, TaskDefinition)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) tasks.Add((reader.GetString(0), TaskDefinition.FromJson(reader.GetString(1))));
+        return tasks;
+    }
+
+    /// <summary>Calendars a sync stored for registry tasks that no trigger uses any more (the task's calendars changed or it went).</summary>
+    public async Task<IReadOnlyList<string>> UnusedTaskCalendarsAsync(string schedulerName, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT c.calendar_name FROM worker.qrtz_calendars c
+             WHERE c.sched_name = $1 AND starts_with(c.calendar_name, $2)
+               AND NOT EXISTS (SELECT 1 FROM worker.qrtz_triggers t WHERE t.sched_name = c.sched_name AND t.calendar_name = c.calendar_name)
+            """);
+        command.Parameters.Add(new() { Value = schedulerName });
+        command.Parameters.Add(new() { Value = TaskCalendar.NamePrefix });
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) names.Add(reader.GetString(0));
+        return names;
     }
 
     /// <summary>Nodes whose scheduler checked in within <paramref name="grace"/>: the ones that would fire an enqueued run.</summary>

@@ -41,7 +41,7 @@ public static class QuartzSetup
                 {
                     options.TablePrefix = SchemaScripts.QuartzTablePrefix;
                     options.StoreJobDataAsStrings = true;
-                    options.MisfireThreshold = TimeSpan.FromSeconds(30);
+                    options.MisfireThreshold = worker.MisfireThreshold;
                     options.DbRetryInterval = DatabaseRetryInterval;
                     // `aionis db migrate` owns the schema; serve checks it before the scheduler starts.
                     options.SchemaProvisioning = SchemaProvisioning.None;

@@ -22,13 +22,16 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
     /// <summary>Tasks per file; each becomes a Quartz job and a trigger in every sync.</summary>
     public const int MaxTasks = 5000;
 
-    private static readonly string[] TopLevelKeys = ["version", "defaults", "tasks"];
+    private static readonly string[] TopLevelKeys = ["version", "defaults", "calendars", "groups", "tasks"];
     private static readonly string[] TaskKeys =
     [
         "id", "job", "description", "owner", "schedule", "enabled", "dry_run", "permissions", "notify", "inputs",
-        "time_zone", "timeout", "overlap", "catch_up", "retry", "requests_recovery",
+        "time_zone", "timeout", "overlap", "catch_up", "catch_up_window", "retry", "requests_recovery", "exclude_calendars", "jitter",
+        "group", "after",
     ];
-    private static readonly string[] NotifyKeys = ["on_failure", "on_gate_failed", "severity", "channels", "overdue_after"];
+    private static readonly string[] AfterKeys = ["task", "within", "status"];
+    private static readonly string[] AfterStatuses = ["succeeded", "gate_failed", "failed", "timed_out", "cancelled"];
+    private static readonly string[] NotifyKeys = ["on_failure", "on_gate_failed", "severity", "channels", "overdue_after", "long_running_after", "long_running"];
     private static readonly string[] RetryKeys = ["max_attempts", "backoff", "max_backoff"];
     private static readonly string[] Severities = ["info", "warning", "critical"];
     private static readonly string[] PathInputs = ["out", "out_dir", "work_dir"];
@@ -126,6 +129,12 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             }
         }
 
+        var calendars = Calendars(Child(root, "calendars"), Error);
+        var groups = Groups(Child(root, "groups"), Error);
+        // A calendar or group with a bad value is reported where it is defined, not again at every task naming it.
+        var declared = new Sections(calendars, groups,
+            (Child(root, "calendars") as YamlMappingNode)?.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value!).ToHashSet(StringComparer.Ordinal) ?? [],
+            (Child(root, "groups") as YamlMappingNode)?.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value!).ToHashSet(StringComparer.Ordinal) ?? []);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         if (Child(root, "tasks") is not YamlSequenceNode taskList)
         {
@@ -145,19 +154,25 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
                     Error(node, null, "tasks[]", "expected a mapping");
                     continue;
                 }
-                var task = ParseTask(taskNode, defaults, ids, Error);
+                var task = ParseTask(taskNode, defaults, ids, declared, Error);
                 if (task is not null) tasks.Add(task);
             }
         }
 
+        CheckAfter(file, tasks, ids, errors);
         if (errors.Count > 0)
         {
             throw new RegistryInvalidException(path, errors);
         }
-        return new TaskRegistry(Path.GetFullPath(path), Hash(text), tasks);
+        return new TaskRegistry(Path.GetFullPath(path), Hash(text), tasks) { Calendars = calendars, Groups = groups };
     }
 
-    private RegistryTask? ParseTask(YamlMappingNode node, IReadOnlyDictionary<string, YamlNode> defaults, HashSet<string> ids,
+    /// <summary>The calendars and groups tasks may name; <c>Declared*</c> also holds the ones whose definition had errors.</summary>
+    private sealed record Sections(
+        IReadOnlyDictionary<string, RegistryCalendar> Calendars, IReadOnlyDictionary<string, ConcurrencyGroup> Groups,
+        IReadOnlySet<string> DeclaredCalendars, IReadOnlySet<string> DeclaredGroups);
+
+    private RegistryTask? ParseTask(YamlMappingNode node, IReadOnlyDictionary<string, YamlNode> defaults, HashSet<string> ids, Sections sections,
         Action<YamlNode?, string?, string, string> error)
     {
         var idNode = Child(node, "id");
@@ -203,10 +218,16 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         var scheduleNode = Child(node, "schedule");
         var quartzCron = "";
         var scheduleOk = false;
+        var after = After(Value("after"));
         if (!TryScalar(scheduleNode, "schedule", out var schedule)) { }
+        else if (string.IsNullOrWhiteSpace(schedule) && after.Count > 0)
+        {
+            // Fired by its upstreams alone.
+            schedule = "";
+        }
         else if (string.IsNullOrWhiteSpace(schedule))
         {
-            Error(scheduleNode ?? node, "schedule", "is required");
+            Error(scheduleNode ?? node, "schedule", "is required (or after: to fire when an upstream task ends)");
         }
         else if (!CronSchedule.TryToQuartz(schedule, out quartzCron, out var problem))
         {
@@ -237,6 +258,26 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         var enabled = Flag(Value("enabled"), "enabled", true);
         var dryRun = Flag(Value("dry_run"), "dry_run", false);
         var recovery = Flag(Value("requests_recovery"), "requests_recovery", true);
+        var catchUpWindow = Value("catch_up_window") is { } windowNode
+            ? Duration(windowNode, "catch_up_window", TimeSpan.FromHours(1), TimeSpan.FromSeconds(1), TimeSpan.FromDays(90))
+            : (TimeSpan?)null;
+        if (catchUpWindow is not null && catchUp == CatchUpPolicy.Skip)
+        {
+            Error(Value("catch_up_window"), "catch_up_window", "bounds catch_up: once; with catch_up: skip no missed fire runs anyway");
+        }
+        var jitter = Duration(Value("jitter"), "jitter", TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        var excluded = List(Value("exclude_calendars"), "exclude_calendars");
+        foreach (var (name, at) in excluded.Where(c => !sections.DeclaredCalendars.Contains(c.Value)))
+        {
+            Error(at, "exclude_calendars", $"unknown calendar '{Printable(name)}' (calendars: defines {(sections.DeclaredCalendars.Count == 0 ? "none" : string.Join(", ", sections.DeclaredCalendars.Order(StringComparer.Ordinal)))})");
+        }
+        var calendar = TaskCalendar.For(excluded.Select(c => c.Value), sections.Calendars);
+        ConcurrencyGroup? group = null;
+        if (TryScalar(Value("group"), "group", out var groupName) && groupName is not null && !sections.Groups.TryGetValue(groupName, out group)
+            && !sections.DeclaredGroups.Contains(groupName))
+        {
+            Error(Value("group"), "group", $"unknown group '{Printable(groupName)}' (groups: defines {(sections.DeclaredGroups.Count == 0 ? "none" : string.Join(", ", sections.DeclaredGroups.Order(StringComparer.Ordinal)))})");
+        }
         var retry = Retry(Value("retry"));
         var notify = Notify(Value("notify"));
         var permissions = List(Value("permissions"), "permissions");
@@ -327,6 +368,11 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             Timeout = timeout,
             Overlap = overlap,
             CatchUp = catchUp,
+            CatchUpWindow = catchUpWindow,
+            Calendar = calendar,
+            Jitter = jitter,
+            Group = group,
+            After = after,
             Retry = retry,
             RequestsRecovery = recovery,
             Line = (int)node.Start.Line,
@@ -376,6 +422,40 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             }
             Error(at, field, "expected a list like [a, b]");
             return [];
+        }
+
+        List<AfterDependency> After(YamlNode? at)
+        {
+            if (at is null) return [];
+            if (at is not YamlSequenceNode list || list.Children.Any(c => c is not YamlMappingNode))
+            {
+                Error(at, "after", "expected a list like [{ task: platform_digest, within: 2h, status: succeeded }]");
+                return [];
+            }
+            var entries = new List<AfterDependency>();
+            foreach (var entry in list.Children.Cast<YamlMappingNode>())
+            {
+                foreach (var key in entry.Children.Keys.OfType<YamlScalarNode>().Where(k => !AfterKeys.Contains(k.Value)))
+                {
+                    Error(key, $"after.{key.Value}", $"unknown key (allowed: {string.Join(", ", AfterKeys)})");
+                }
+                var taskNode = Child(entry, "task");
+                if (!TryScalar(taskNode, "after.task", out var upstream)) continue;
+                if (string.IsNullOrEmpty(upstream))
+                {
+                    Error(taskNode ?? entry, "after.task", "is required: the id of the upstream task");
+                    continue;
+                }
+                var within = Duration(Child(entry, "within"), "after.within", TimeSpan.FromDays(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(30));
+                var statusOk = TryScalar(Child(entry, "status"), "after.status", out var status);
+                status ??= "succeeded";
+                if (statusOk && !AfterStatuses.Contains(status))
+                {
+                    Error(Child(entry, "status"), "after.status", $"'{Printable(status)}' must be one of {string.Join(", ", AfterStatuses)}");
+                }
+                entries.Add(new AfterDependency(upstream, within, status) { Line = (int)taskNode!.Start.Line, Column = (int)taskNode.Start.Column });
+            }
+            return entries;
         }
 
         RetryPolicy Retry(YamlNode? at)
@@ -428,12 +508,29 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             TimeSpan? overdue = Child(map, "overdue_after") is { } o
                 ? Duration(o, "notify.overdue_after", TimeSpan.FromDays(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(90))
                 : null;
+            TimeSpan? longAfter = Child(map, "long_running_after") is { } l
+                ? Duration(l, "notify.long_running_after", TimeSpan.FromHours(1), TimeSpan.FromSeconds(1), TimeSpan.FromDays(7))
+                : null;
+            double? p95Factor = null;
+            if (Child(map, "long_running") is { } p && TryScalar(p, "notify.long_running", out var factorText))
+            {
+                if (factorText is not null && factorText.StartsWith("p95x", StringComparison.Ordinal)
+                    && double.TryParse(factorText[4..], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var factor) && factor is >= 1 and <= 100)
+                {
+                    p95Factor = factor;
+                }
+                else
+                {
+                    Error(p, "notify.long_running", $"'{Printable(factorText)}' must be p95xN with N in 1..100, like p95x3 (three times the 7-day p95 duration)");
+                }
+                if (longAfter is not null) Error(p, "notify.long_running", "give long_running_after or long_running, not both");
+            }
             return new NotifySettings(
                 Flag(Child(map, "on_failure"), "notify.on_failure", false),
                 Flag(Child(map, "on_gate_failed"), "notify.on_gate_failed", false),
                 severity,
                 List(Child(map, "channels"), "notify.channels").Select(c => c.Value).ToList(),
-                overdue);
+                overdue) { LongRunningAfter = longAfter, LongRunningP95Factor = p95Factor };
         }
     }
 

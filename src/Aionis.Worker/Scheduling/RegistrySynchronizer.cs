@@ -37,7 +37,7 @@ public sealed class RegistrySynchronizer(
         {
             var plan = Plan(await persisted.ReadAsync(connection, scheduler.SchedulerName, cancellationToken), registry);
             var paused = await PausedTasksAsync(connection, cancellationToken);
-            var (writes, problems) = Build(plan, registry);
+            var (writes, calendars, problems) = Build(plan, registry);
             if (problems.Count > 0)
             {
                 await RecordRejectedAsync(connection, registry.Hash, problems, cancellationToken);
@@ -45,7 +45,7 @@ public sealed class RegistrySynchronizer(
             }
             try
             {
-                await ApplyAsync(scheduler, plan, writes, paused, cancellationToken);
+                await ApplyAsync(scheduler, plan, writes, calendars, paused, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -67,36 +67,45 @@ public sealed class RegistrySynchronizer(
         }
     }
 
-    /// <summary>The job of every added or changed task, with its trigger when that is new or different.</summary>
-    private (Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> Writes, List<RegistryError> Problems) Build(SyncPlan plan, TaskRegistry registry)
+    /// <summary>The job of every added or changed task, with its trigger (and the trigger's calendar) when that is new or different.</summary>
+    private (Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> Writes, Dictionary<string, ICalendar> Calendars, List<RegistryError> Problems) Build(
+        SyncPlan plan, TaskRegistry registry)
     {
         var writes = new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>>();
+        var calendars = new Dictionary<string, ICalendar>(StringComparer.Ordinal);
         var problems = new List<RegistryError>();
-        var tasks = plan.Added.Select(t => (Task: t, WithTrigger: t.Enabled))
-            .Concat(plan.Changed.Select(c => (c.Task, WithTrigger: c.TriggerChanged && c.Task.Enabled)));
+        var tasks = plan.Added.Select(t => (Task: t, WithTrigger: HasCron(t)))
+            .Concat(plan.Changed.Select(c => (c.Task, WithTrigger: c.TriggerChanged && HasCron(c.Task))));
         foreach (var (task, withTrigger) in tasks)
         {
             var trigger = withTrigger ? BuildTrigger(task) : null;
+            var calendar = trigger is null ? null : task.Calendar?.Build();
+            if (calendar is not null) calendars[CalendarName(task)!] = calendar;
             // What Quartz checks inside ScheduleJobs, done for every task first so one bad schedule stops all of them.
-            if (trigger is IOperableTrigger operable && operable.ComputeFirstFireTimeUtc(null) is null)
+            if (trigger is IOperableTrigger operable && operable.ComputeFirstFireTimeUtc(calendar) is null)
             {
                 problems.Add(new RegistryError(Path.GetFileName(registry.Path), task.Line, task.Column, task.Id, "schedule",
-                    $"'{task.Schedule}' never fires from now on in {task.TimeZone}"));
+                    $"'{task.Schedule}' never fires from now on in {task.TimeZone}{(calendar is null ? "" : " outside its exclude_calendars")}"));
             }
             writes[BuildJob(task, registry)] = trigger is null ? [] : [trigger];
         }
-        return (writes, problems);
+        return (writes, calendars, problems);
     }
 
-    private static async Task ApplyAsync(IScheduler scheduler, SyncPlan plan, Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> writes,
-        IReadOnlySet<string> paused, CancellationToken cancellationToken)
+    private async Task ApplyAsync(IScheduler scheduler, SyncPlan plan, Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> writes,
+        Dictionary<string, ICalendar> calendars, IReadOnlySet<string> paused, CancellationToken cancellationToken)
     {
+        // A trigger's calendar must exist before the trigger; its name carries a hash, so no other trigger uses it yet.
+        foreach (var (name, calendar) in calendars)
+        {
+            await scheduler.AddCalendar(name, calendar, AddCalendarOptions.Replacing, cancellationToken);
+        }
         if (writes.Count > 0)
         {
             // One Quartz transaction for every addition and change: a fresh 1,000-task registry is not 2,000 transactions.
             await scheduler.ScheduleJobs(writes, ScheduleJobOptions.Replacing, cancellationToken);
         }
-        var disabled = plan.Changed.Where(c => c.TriggerChanged && !c.Task.Enabled).Select(c => ScheduleKeys.Trigger(c.Task.Id)).ToList();
+        var disabled = plan.Changed.Where(c => c.TriggerChanged && !HasCron(c.Task)).Select(c => ScheduleKeys.Trigger(c.Task.Id)).ToList();
         if (disabled.Count > 0)
         {
             await scheduler.UnscheduleJobs(disabled, cancellationToken);
@@ -109,6 +118,10 @@ public sealed class RegistrySynchronizer(
         foreach (var trigger in writes.Values.SelectMany(t => t).Where(t => paused.Contains(t.Key.Name)))
         {
             await scheduler.PauseTrigger(trigger.Key, cancellationToken);
+        }
+        foreach (var unused in await persisted.UnusedTaskCalendarsAsync(scheduler.SchedulerName, cancellationToken))
+        {
+            await scheduler.DeleteCalendar(unused, cancellationToken);
         }
     }
 
@@ -127,9 +140,9 @@ public sealed class RegistrySynchronizer(
             var definitionChanged = stored.DefinitionHash != TaskDefinition.From(task).Hash()
                 || stored.JobClass != PersistedSchedule.JobClassName(TaskJobs.For(task.Overlap))
                 || stored.RequestsRecovery != task.RequestsRecovery;
-            var triggerChanged = task.Enabled
+            var triggerChanged = HasCron(task)
                 ? !stored.HasTrigger || stored.CronExpression != task.QuartzCron || stored.TimeZone != Zone(task).Id
-                  || stored.MisfireInstruction != (int)MisfireInstruction(task)
+                  || stored.MisfireInstruction != (int)MisfireInstruction(task) || stored.CalendarName != CalendarName(task)
                 : stored.HasTrigger;
             if (definitionChanged || triggerChanged) changed.Add(new TaskChange(task, definitionChanged, triggerChanged));
             else unchanged++;
@@ -154,10 +167,16 @@ public sealed class RegistrySynchronizer(
         await RecordAsync(connection, hash, accepted: false, [], [], [], errors.Select(e => e.ToString()), cancellationToken);
     }
 
+    /// <summary>Whether the task gets a cron trigger: enabled, with a schedule of its own (not only <c>after:</c>).</summary>
+    private static bool HasCron(RegistryTask task) => task.Enabled && task.Scheduled;
+
+    private static string? CalendarName(RegistryTask task) => task.Calendar?.QuartzName(task.Id);
+
     private ITrigger BuildTrigger(RegistryTask task) => TriggerBuilder.Create(clock)
         .WithIdentity(ScheduleKeys.Trigger(task.Id))
         .ForJob(ScheduleKeys.Job(task.Id))
         .WithDescription(task.Description)
+        .WithCalendarName(CalendarName(task))
         .WithCronSchedule(task.QuartzCron, cron =>
         {
             cron.InTimeZone(Zone(task));

@@ -16,6 +16,10 @@ public static class SchedulingServices
         services.AddSingleton<TaskPauses>();
         services.AddSingleton<TaskEnqueuer>();
         services.AddSingleton<TaskLock>();
+        services.AddSingleton<GroupSlots>();
+        services.AddSingleton<Aionis.Data.History.UpstreamRunStore>();
+        services.AddSingleton<Aionis.Data.History.TaskDurationStore>();
+        services.AddSingleton<LongRunningWatch>();
         return services;
     }
 }

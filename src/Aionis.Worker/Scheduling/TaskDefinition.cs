@@ -5,6 +5,12 @@ using System.Text.Json.Serialization;
 
 namespace Aionis.Worker.Scheduling;
 
+/// <summary>An <c>after:</c> entry as persisted (<see cref="AfterDependency"/>).</summary>
+public sealed record AfterEntry(string Task, double WithinSeconds, string Status)
+{
+    public TimeSpan Within => TimeSpan.FromSeconds(WithinSeconds);
+}
+
 /// <summary>
 /// A task as persisted in its Quartz job's data: enough for any node to run it, whatever registry file that node has.
 /// Schedule fields live in the trigger; everything else here, hashed so a sync rewrites only what changed.
@@ -27,7 +33,16 @@ public sealed record TaskDefinition(
     string? Description,
     string? Owner,
     string Schedule,
-    string TimeZone)
+    string TimeZone,
+    // Later fields are left out of the JSON at their default, so tasks that do not use them keep their hash.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double JitterSeconds = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double? CatchUpWindowSeconds = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] string? Group = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int GroupMaxRunning = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<AfterEntry>? After = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Disabled = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? LongRunningAfterSeconds = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? LongRunningP95Factor = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -53,7 +68,15 @@ public sealed record TaskDefinition(
         task.Description,
         task.Owner,
         task.Schedule,
-        task.TimeZone);
+        task.TimeZone,
+        task.Jitter.TotalSeconds,
+        task.CatchUpWindow?.TotalSeconds,
+        task.Group?.Name,
+        task.Group?.MaxRunning ?? 0,
+        task.After.Count == 0 ? null : task.After.Select(a => new AfterEntry(a.Task, a.Within.TotalSeconds, a.Status)).ToList(),
+        !task.Enabled,
+        task.Notify.LongRunningAfter?.TotalSeconds,
+        task.Notify.LongRunningP95Factor);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -66,8 +89,13 @@ public sealed record TaskDefinition(
 
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 
+    public TimeSpan Jitter => TimeSpan.FromSeconds(JitterSeconds);
+
+    public TimeSpan? CatchUpWindow => CatchUpWindowSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
+
     /// <summary>Whether the task declared a <c>notify</c> block at all.</summary>
-    public bool HasNotify => NotifyOnFailure || NotifyOnGateFailed || OverdueAfterSeconds is not null || NotifyChannels.Count > 0;
+    public bool HasNotify => NotifyOnFailure || NotifyOnGateFailed || OverdueAfterSeconds is not null || NotifyChannels.Count > 0
+        || LongRunningAfterSeconds is not null || LongRunningP95Factor is not null;
 
     /// <summary>Inputs as the binder takes them: JSON values back to long, double, bool, text or text lists.</summary>
     public IEnumerable<KeyValuePair<string, object?>> BindableInputs() => Inputs.Select(i => KeyValuePair.Create(i.Key, Plain(i.Value)));

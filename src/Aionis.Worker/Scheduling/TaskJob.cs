@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Aionis.Data.History;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -18,14 +19,15 @@ public class TaskJob(
     JobRunner runner,
     InFlightRuns inFlight,
     TaskLock taskLock,
+    GroupSlots groupSlots,
+    UpstreamRunStore upstreamRuns,
+    LongRunningWatch longRunning,
     RunRecorder recorder,
     IConfiguration configuration,
     TimeProvider clock,
     IEnumerable<IRunObserver> observers,
     ILogger<TaskJob> logger) : Quartz.IJob
 {
-    private static readonly TimeSpan LateFire = TimeSpan.FromSeconds(30);
-
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var taskId = context.JobDetail.Key.Name;
@@ -34,7 +36,8 @@ public class TaskJob(
         var attempt = int.TryParse(data.GetString(ScheduleKeys.Attempt), out var a) ? a : 1;
         var job = catalog.Get(definition.Job);
 
-        var trigger = TriggerKind(context);
+        var missed = MissedFires.Of(context, configuration.GetValue<TimeSpan?>("Worker:MisfireThreshold") ?? WorkerOptions.DefaultMisfireThreshold);
+        var trigger = TriggerKind(context, missed);
         var request = new RunRequest(job, job.CreateOptions())
         {
             TaskId = taskId,
@@ -76,7 +79,7 @@ public class TaskJob(
         RunResult result;
         using (var run = inFlight.Track(cancellationToken))
         {
-            result = await RunAsync(definition, request, run.Token);
+            result = await FireAsync(definition, request, missed, run.Token);
         }
 
         var retry = definition.Retry;
@@ -100,9 +103,77 @@ public class TaskJob(
         await recorder.AddLateLogsAsync(result.RunId, request.Log!, CancellationToken.None);
     }
 
-    /// <summary>Runs the request under the task's overlap policy (<see cref="OverlapGate"/>).</summary>
+    /// <summary>
+    /// Before the run: missed fires older than <c>catch_up_window</c> are dropped (one skipped row counts them), a
+    /// scheduled fire of a task with <c>after:</c> is skipped unless each upstream ended so within its window, a
+    /// scheduled fire waits out its jitter, and a task of a concurrency group takes a slot of it (or skips, with overlap
+    /// <c>skip</c>). A dry run takes no slot, as it takes no overlap lock.
+    /// </summary>
+    private async Task<RunResult> FireAsync(TaskDefinition definition, RunRequest request, MissedFires missed, CancellationToken cancellationToken)
+    {
+        if (definition.CatchUpWindow is { } window && missed.OlderThan(window, clock.GetUtcNow()) is > 0 and var dropped)
+        {
+            var skipped = await runner.RecordSkippedAsync(request with { RunId = Guid.CreateVersion7() }, missed.DroppedReason(dropped, window), cancellationToken);
+            if (dropped == missed.Count) return skipped;
+        }
+        if (request.Trigger is RunTrigger.Schedule or RunTrigger.CatchUp && definition.After is { Count: > 0 } after)
+        {
+            foreach (var upstream in after)
+            {
+                if (await upstreamRuns.LastEndedAsync(upstream.Task, upstream.Status, clock.GetUtcNow() - upstream.Within, cancellationToken) is null)
+                {
+                    return await runner.RecordSkippedAsync(request,
+                        $"after: {upstream.Task} has no {upstream.Status} live run within {DurationText.Format(upstream.Within)}", cancellationToken);
+                }
+            }
+        }
+        if (request.Trigger == RunTrigger.Schedule && request.ScheduledFor is { } due && definition.Jitter > TimeSpan.Zero)
+        {
+            var start = due + FireJitter.Offset(request.TaskId!, due, definition.Jitter);
+            if (start > clock.GetUtcNow()) await Task.Delay(start - clock.GetUtcNow(), clock, cancellationToken);
+        }
+        if (definition.Group is not { } group || request.DryRun)
+        {
+            return await RunAsync(definition, request, cancellationToken);
+        }
+        IAsyncDisposable? slot;
+        try
+        {
+            slot = definition.Overlap == OverlapPolicy.Skip
+                ? await groupSlots.TryAcquireAsync(group, definition.GroupMaxRunning, cancellationToken)
+                : await groupSlots.AcquireAsync(group, definition.GroupMaxRunning, cancellationToken);
+        }
+        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+        {
+            return await runner.RecordSkippedAsync(request, $"database unreachable, group {group} could not be checked: {e.Message}", cancellationToken);
+        }
+        await using (slot)
+        {
+            return slot is null
+                ? await runner.RecordSkippedAsync(request, $"group {group} already runs {definition.GroupMaxRunning} task(s) (max_running; overlap: skip)", cancellationToken)
+                : await RunAsync(definition, request, cancellationToken);
+        }
+    }
+
+    /// <summary>Runs the request under the task's overlap policy (<see cref="OverlapGate"/>), watched while it runs.</summary>
     private Task<RunResult> RunAsync(TaskDefinition definition, RunRequest request, CancellationToken cancellationToken) =>
-        OverlapGate.RunAsync(runner, taskLock, definition.Overlap, request, cancellationToken);
+        OverlapGate.RunAsync(runner, taskLock, definition.Overlap, request,
+            token => WatchedRunAsync(definition, request, token), cancellationToken);
+
+    /// <summary>The run itself; a live one is watched for its long-running alert, resolved when it ends.</summary>
+    private async Task<RunResult> WatchedRunAsync(TaskDefinition definition, RunRequest request, CancellationToken cancellationToken)
+    {
+        var watch = request.DryRun ? null : await longRunning.StartAsync(request.TaskId!, request.Job.Name, request.RunId, definition, cancellationToken);
+        RunResult? result = null;
+        try
+        {
+            return result = await runner.RunAsync(request, cancellationToken);
+        }
+        finally
+        {
+            if (watch is not null) await watch.EndAsync(result?.Status ?? RunStatus.Cancelled);
+        }
+    }
 
     private async Task ScheduleRetryAsync(IJobExecutionContext context, JobDataMap data, int attempt, TimeSpan delay, Guid failedRun)
     {
@@ -140,14 +211,14 @@ public class TaskJob(
         _ => RunTrigger.Schedule,
     };
 
-    private static string TriggerKind(IJobExecutionContext context)
+    private static string TriggerKind(IJobExecutionContext context, MissedFires missed)
     {
         if (context.Recovering) return RunTrigger.Recovery;
         return context.Trigger.Key.Group switch
         {
             ScheduleKeys.RetryGroup => RunTrigger.Retry,
             ScheduleKeys.EnqueuedGroup => RunTrigger.Enqueued,
-            _ when context.ScheduledFireTimeUtc is { } due && context.FireTimeUtc - due > LateFire => RunTrigger.CatchUp,
+            _ when missed.Count > 0 => RunTrigger.CatchUp,
             _ => RunTrigger.Schedule,
         };
     }
@@ -156,9 +227,10 @@ public class TaskJob(
 /// <summary><c>overlap: queue</c>: Quartz holds further fires of the task until the running one ends, cluster-wide.</summary>
 [DisallowConcurrentExecution]
 public sealed class QueuedTaskJob(
-    JobCatalog catalog, JobRunner runner, InFlightRuns inFlight, TaskLock taskLock, RunRecorder recorder, IConfiguration configuration,
-    TimeProvider clock, IEnumerable<IRunObserver> observers, ILogger<TaskJob> logger)
-    : TaskJob(catalog, runner, inFlight, taskLock, recorder, configuration, clock, observers, logger);
+    JobCatalog catalog, JobRunner runner, InFlightRuns inFlight, TaskLock taskLock, GroupSlots groupSlots, UpstreamRunStore upstreamRuns,
+    LongRunningWatch longRunning, RunRecorder recorder, IConfiguration configuration, TimeProvider clock, IEnumerable<IRunObserver> observers,
+    ILogger<TaskJob> logger)
+    : TaskJob(catalog, runner, inFlight, taskLock, groupSlots, upstreamRuns, longRunning, recorder, configuration, clock, observers, logger);
 
 /// <summary>Log events of the Quartz adapter (event ids 1100–1199).</summary>
 internal static partial class TaskJobLog

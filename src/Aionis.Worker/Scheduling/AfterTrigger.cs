@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace Aionis.Worker.Scheduling;
+
+/// <summary>
+/// <c>after:</c> without a schedule: when a live run of a task ends, each task that follows it with that status is
+/// enqueued (a persisted one-shot trigger any node fires), its run recording <c>triggered_by: after:&lt;upstream run id&gt;</c>.
+/// Runs on the node that ran the upstream; the downstream may run on any.
+/// </summary>
+public sealed class AfterTrigger(ISchedulerFactory schedulers, PersistedSchedule persisted, TaskEnqueuer enqueuer, ILogger<AfterTrigger> logger) : IRunObserver
+{
+    public async Task OnRunFinishedAsync(TaskRunFinished run, CancellationToken cancellationToken)
+    {
+        // A dry run changes nothing a follower could build on; a failed attempt that will be retried has not ended yet.
+        if (run.DryRun || (Aionis.Data.History.RunStatus.IsFailure(run.Status) && run.Attempt < run.MaxAttempts)) return;
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        foreach (var (taskId, definition) in await persisted.DownstreamOfAsync(scheduler.SchedulerName, run.TaskId, cancellationToken))
+        {
+            if (definition.Disabled || definition.Schedule.Length > 0) continue;
+            if (!definition.After!.Any(a => a.Task == run.TaskId && a.Status == run.Status)) continue;
+            await enqueuer.EnqueueAsync(scheduler, taskId, dryRun: false, new Dictionary<string, string>(), $"after:{run.RunId}", cancellationToken);
+            AfterTriggerLog.Enqueued(logger, taskId, run.TaskId, run.RunId, run.Status);
+        }
+    }
+}
+
+/// <summary>Log events of task dependencies (event ids 1150–1159).</summary>
+internal static partial class AfterTriggerLog
+{
+    [LoggerMessage(EventId = 1150, Level = LogLevel.Information, Message = "task {Task} enqueued: its upstream {Upstream} run {RunId} ended {Status}")]
+    public static partial void Enqueued(ILogger logger, string task, string upstream, Guid runId, string status);
+}
