@@ -257,7 +257,7 @@ public sealed class IncidentBundleJobTests
         var summary = WorkerHarness.SummaryJson(result);
         var step = summary.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "publish_bundle");
         var artifacts = summary.GetProperty("artifacts");
-        if (JobCatalog.Default.TryGet(BundlePublishStep.PublishJob, out _))
+        if (JobCatalog.Default.TryGet("incident-publish-hosted", out _))
         {
             Assert.Multiple(() =>
             {
@@ -289,7 +289,7 @@ public sealed class IncidentBundleJobTests
         var summary = WorkerHarness.SummaryJson(result);
         var step = summary.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "publish_bundle");
         var queued = await _db.RowsAsync("SELECT id::text AS id, target, source_dir FROM control_incident_publish_jobs WHERE run_id = '20261120_120000'");
-        if (JobCatalog.Default.TryGet(BundlePublishStep.EnqueueJob, out _))
+        if (JobCatalog.Default.TryGet("hosted-incident-publish-enqueue", out _))
         {
             Assert.Multiple(() =>
             {
