@@ -27,7 +27,7 @@ public sealed class CatalogJobReader(NestedJobRunner runner)
         return result switch
         {
             null => new CatalogJobResult<TSummary>(null, CatalogJobReasons.JobNotAvailable, $"{typeof(TOptions).Name} has no job in the catalog"),
-            { ExitCode: NestedJobRunner.Usage } => new CatalogJobResult<TSummary>(null, CatalogJobReasons.OptionsRejected, $"{result.Job}: {result.Error}"),
+            { ExitCode: ExitCodes.Usage } => new CatalogJobResult<TSummary>(null, CatalogJobReasons.OptionsRejected, $"{result.Job}: {result.Error}"),
             { Summary: null } => throw new InvalidOperationException($"{result.Job}: {result.Error}"),
             _ => new CatalogJobResult<TSummary>(result.Summary, null, null),
         };

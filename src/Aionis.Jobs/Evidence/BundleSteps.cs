@@ -81,7 +81,7 @@ public sealed class BundleSteps(string bundleDir, JobContext context, NestedJobR
             if (result.Summary is not null) log.WriteLine(JobJson.Serialize(result.Summary));
             if (result.Error is not null) log.WriteLine(JsonSerializer.Serialize(new { ok = false, error = result.Error }));
             log.WriteLine($"exit_code={result.ExitCode}");
-            var ok = result.ExitCode == NestedJobRunner.Ok;
+            var ok = result.ExitCode == ExitCodes.Ok;
             return new StepOutcome(ok, ok && noteWhenOk is not null ? await noteWhenOk(result.Summary!) : $"exit_code={result.ExitCode}");
         });
         return result;

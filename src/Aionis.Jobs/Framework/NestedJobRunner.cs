@@ -15,11 +15,6 @@ public sealed record NestedJobResult<TSummary>(string Job, int ExitCode, TSummar
 /// </summary>
 public sealed class NestedJobRunner(JobCatalog catalog, IServiceProvider services, IConfiguration configuration)
 {
-    public const int Ok = 0;
-    public const int Error = 1;
-    public const int GateFailed = 2;
-    public const int Usage = 64;
-
     public bool IsAvailable<TOptions, TSummary>() where TOptions : JobOptions where TSummary : class, IJobSummary =>
         catalog.Find(typeof(TOptions), typeof(TSummary)) is not null;
 
@@ -40,7 +35,7 @@ public sealed class NestedJobRunner(JobCatalog catalog, IServiceProvider service
         }
         catch (OptionBindingException e)
         {
-            return new NestedJobResult<TSummary>(descriptor.Name, Usage, null, e.Message);
+            return new NestedJobResult<TSummary>(descriptor.Name, ExitCodes.Usage, null, e.Message);
         }
 
         var instance = ActivatorUtilities.CreateInstance(services, descriptor.JobType);
@@ -52,12 +47,12 @@ public sealed class NestedJobRunner(JobCatalog catalog, IServiceProvider service
                 await JobJson.WriteFileAsync(context.ResolveOutputPath(outPath), summary, context.CancellationToken);
             }
             var gateFailed = bound is IStrictOptions { Strict: true } && !summary.Ok;
-            return new NestedJobResult<TSummary>(descriptor.Name, gateFailed ? GateFailed : Ok, summary, null);
+            return new NestedJobResult<TSummary>(descriptor.Name, gateFailed ? ExitCodes.GateFailed : ExitCodes.Ok, summary, null);
         }
         // A database outage is not the nested job's result: it ends the whole run (failed, exit 75, retried).
         catch (Exception e) when (e is not OperationCanceledException && !DatabaseFailures.IsUnreachable(e))
         {
-            return new NestedJobResult<TSummary>(descriptor.Name, Error, null, JobErrors.Text(e));
+            return new NestedJobResult<TSummary>(descriptor.Name, ExitCodes.RuntimeError, null, JobErrors.Text(e));
         }
         finally
         {
