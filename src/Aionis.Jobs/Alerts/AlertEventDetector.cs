@@ -10,13 +10,13 @@ namespace Aionis.Jobs.Alerts;
 public sealed record DetectionResult(IReadOnlyList<AlertEvent> Events, IReadOnlyList<EventNotEvaluated> NotEvaluated);
 
 /// <summary>
-/// Detects reference §8.2's events for one tenant with the detecting jobs' own code: the key-rotation SLA reader, and the
+/// Detects the tenant events for one tenant with the detecting jobs' own code: the key-rotation SLA reader, and the
 /// key-usage and incident-publish SLO jobs run by their types from the catalog. An event type whose job or report is missing is
 /// reported as not evaluated.
 /// </summary>
 public sealed class AlertEventDetector(KeyRotationSlaReader keyRotation, CatalogJobReader jobs)
 {
-    // The reference evaluates the SLA over every tenant with limit 500 and then keeps this tenant's stale keys (§14.6).
+    // The reference evaluates the SLA over every tenant with limit 500 and then keeps this tenant's stale keys.
     private const int KeyRotationScanLimit = 500;
     private const int KeyUsageReportLimit = 500;
     private const int StaleSampleLimit = 50;

@@ -10,7 +10,7 @@ public sealed record PublishOutcome(string JobId, string Adapter, string Attesta
 }
 
 /// <summary>
-/// Step 11 of reference §10: publish the sealed bundle now (<c>incident-publish-hosted</c>, attestation into
+/// The bundle's last step: publish the sealed bundle now (<c>incident-publish-hosted</c>, attestation into
 /// <c>publish_attestation.json</c>) or enqueue it (<c>hosted-incident-publish-enqueue</c>, job id in the summary).
 /// A dry run publishes and enqueues nothing; it records what it would have done.
 /// </summary>

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Aionis.Jobs.Evidence;
 
 /// <summary>
-/// An incident evidence bundle for one tenant (reference §10, contract §8): gate commands, the SLA, timeseries,
+/// An incident evidence bundle for one tenant: gate commands, the SLA, timeseries,
 /// key-usage, publish-SLO and alert jobs run in-process, an audit snapshot from the database, then the sealed index
 /// (SHA256SUMS, HMAC, ECDSA), its verification and the publish. Every step has a log in the bundle and a history row.
 /// </summary>

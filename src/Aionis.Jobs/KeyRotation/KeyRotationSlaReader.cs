@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Aionis.Jobs.KeyRotation;
 
-/// <summary>Reads stale keys, the warning window and rotation activity (reference §3); shared by the SLA job and alert dispatch.</summary>
+/// <summary>Reads stale keys, the warning window and rotation activity; shared by the SLA job and alert dispatch.</summary>
 public sealed class KeyRotationSlaReader(NpgsqlDataSource dataSource)
 {
     private const string KeyColumns = """

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Aionis.Jobs.Publishing;
 
 /// <summary>
-/// The incident-publish SLO report (reference §7.5): one pass over the tenant's queue rows counts both windows by
+/// The incident-publish SLO report: one pass over the tenant's queue rows counts both windows by
 /// current status (filtered on <c>updated_at</c>) and the all-time backlog; thresholds adapt to the baseline.
 /// Shared by the SLO gate and alert dispatch (<c>incident_publish_slo_degraded</c>).
 /// </summary>

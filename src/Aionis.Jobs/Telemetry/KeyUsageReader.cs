@@ -3,7 +3,7 @@ using Aionis.Jobs.Framework;
 namespace Aionis.Jobs.Telemetry;
 
 /// <summary>
-/// Per-key usage of a tenant, recent window against baseline (reference §5, <c>getTenantApiKeyUsageReport</c>); shared by the
+/// Per-key usage of a tenant, recent window against baseline (<c>getTenantApiKeyUsageReport</c>); shared by the
 /// key-usage anomaly job and alert dispatch. One statement, one pass over the tenant's index range: the recent slice and
 /// the baseline before it are two disjoint ranges of <c>(tenant_id, created_at)</c>, each read once and grouped on its own.
 /// <para>

@@ -26,7 +26,7 @@ public sealed record TelemetryRetentionSummary(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? WouldDelete = null) : IJobSummary;
 
 /// <summary>
-/// Deletes request telemetry older than the retention, oldest first, in passes of at most batch-limit rows (reference §6),
+/// Deletes request telemetry older than the retention, oldest first, in passes of at most batch-limit rows,
 /// with a progress line per pass. Not ok when the table is missing or eligible rows remain after max-passes.
 /// A dry run counts what would go and deletes nothing.
 /// </summary>

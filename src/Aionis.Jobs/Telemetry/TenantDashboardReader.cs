@@ -4,7 +4,7 @@ using Npgsql;
 namespace Aionis.Jobs.Telemetry;
 
 /// <summary>
-/// The tenant dashboard block of the timeseries export (reference §4). Data-plane rows belong to a tenant by scope:
+/// The tenant dashboard block of the timeseries export. Data-plane rows belong to a tenant by scope:
 /// the default tenant owns the scopes without a <c>tenant:</c> prefix, any other tenant owns <c>tenant:&lt;id&gt;::scope:…</c>
 /// (matched as a prefix, so <c>_</c> and <c>%</c> in tenant ids are not wildcards).
 /// </summary>

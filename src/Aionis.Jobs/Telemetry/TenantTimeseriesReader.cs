@@ -3,7 +3,7 @@ using Aionis.Jobs.Framework;
 namespace Aionis.Jobs.Telemetry;
 
 /// <summary>
-/// A tenant's request telemetry in hourly buckets per endpoint (reference §4, <c>getTenantRequestTimeseries</c>).
+/// A tenant's request telemetry in hourly buckets per endpoint (<c>getTenantRequestTimeseries</c>).
 /// One aggregate statement does all the work in Postgres; the per-endpoint budget is the sum of the hourly rows.
 /// </summary>
 public sealed class TenantTimeseriesReader(TelemetryStatements statements)

@@ -17,7 +17,7 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan Backoff, TimeSpan Max
         TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, (long)Math.Min(long.MaxValue, Backoff.Ticks * Math.Pow(2, attempt - 1))));
 }
 
-/// <summary>Operator alerts for a task (contract §7): failures after the last attempt, gate verdicts, overdue runs.</summary>
+/// <summary>Operator alerts for a task: failures after the last attempt, gate verdicts, overdue runs.</summary>
 public sealed record NotifySettings(bool OnFailure, bool OnGateFailed, string Severity, IReadOnlyList<string> Channels, TimeSpan? OverdueAfter)
 {
     public static NotifySettings None { get; } = new(false, false, "warning", [], null);
