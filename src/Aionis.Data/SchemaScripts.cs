@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Quartz;
 
 namespace Aionis.Data;
 
@@ -9,16 +8,20 @@ public static class SchemaScripts
 {
     public const string QuartzTablePrefix = "worker.qrtz_";
 
-    /// <summary>Quartz's PostgreSQL DDL (shipped inside Quartz.dll), with our prefix. Idempotent.</summary>
-    public static IEnumerable<string> QuartzTables()
-    {
-        using var stream = typeof(IScheduler).Assembly.GetManifestResourceStream("Quartz.Impl.AdoJobStore.Schema.create_postgres.sql")
-            ?? throw new InvalidOperationException("Quartz.dll carries no PostgreSQL schema");
-        var script = new StreamReader(stream).ReadToEnd()
-            .Replace("{0}", QuartzTablePrefix, StringComparison.Ordinal)
-            .Replace("{1}", "qrtz_", StringComparison.Ordinal);
-        return Split(script);
-    }
+    /// <summary>The resource inside Quartz.dll that <c>Sql/quartz_tables.sql</c> copies.</summary>
+    public const string QuartzSchemaResource = "Quartz.Impl.AdoJobStore.Schema.create_postgres.sql";
+
+    /// <summary>
+    /// Quartz's PostgreSQL DDL with our prefix. Idempotent. <c>Sql/quartz_tables.sql</c> is a verbatim copy of the script
+    /// Quartz.dll ships (<see cref="QuartzSchemaResource"/>), so that this project needs no Quartz reference (and the jobs,
+    /// which reference it, none either); a test fails when a Quartz upgrade changes the shipped script.
+    /// </summary>
+    public static IEnumerable<string> QuartzTables() => Split(QuartzSchemaScript()
+        .Replace("{0}", QuartzTablePrefix, StringComparison.Ordinal)
+        .Replace("{1}", "qrtz_", StringComparison.Ordinal));
+
+    /// <summary>The copy of Quartz's script as embedded, placeholders unresolved.</summary>
+    public static string QuartzSchemaScript() => Embedded("quartz_tables.sql");
 
     /// <summary>
     /// Drops the worker's views and creates them from <c>Sql/worker_views.sql</c>, their one source. Only the latest
@@ -32,7 +35,7 @@ public static class SchemaScripts
     /// <summary>The incident log's tables and indexes (migration 20261202000000_Incidents). Idempotent.</summary>
     public static IEnumerable<string> IncidentTables() => Split(Embedded("incidents.sql"));
 
-    /// <summary>The Aionis control-plane tables (reference §2) in <c>public</c>, for standalone and demo databases. Idempotent.</summary>
+    /// <summary>The Aionis control-plane tables in <c>public</c>, for standalone and demo databases. Idempotent.</summary>
     public static IEnumerable<string> ControlPlaneTables() => Split(Embedded("control_plane.sql"));
 
     private static string Embedded(string name)

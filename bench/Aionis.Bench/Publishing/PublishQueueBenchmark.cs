@@ -28,7 +28,7 @@ public sealed class PublishQueueBenchmark : IBenchmark
             ["AWS_ENDPOINT_URL_S3"] = endpoint, ["AWS_ACCESS_KEY_ID"] = "S3RVER", ["AWS_SECRET_ACCESS_KEY"] = "S3RVER", ["AWS_REGION"] = "us-east-1",
         };
         var bundles = MakeBundles(Path.Combine(context.WorkDirectory, "bundles"));
-        var totalBytes = bundles.Sum(b => BundleFiles.List(b).Sum(f => f.Size));
+        var totalBytes = bundles.Sum(b => PublishFiles.List(b).Sum(f => f.Size));
         using var s3 = S3ClientFactory.Create(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         await s3.PutBucketAsync("plain");
         await s3.PutBucketAsync("queued");
@@ -38,7 +38,7 @@ public sealed class PublishQueueBenchmark : IBenchmark
         var plain = Stopwatch.StartNew();
         foreach (var (bundle, i) in bundles.Select((b, i) => (b, i)))
         {
-            foreach (var file in BundleFiles.List(bundle))
+            foreach (var file in PublishFiles.List(bundle))
             {
                 await S3Publisher.UploadAsync(s3, "plain", $"incidents/run-{i:000}/{file.RelativePath}", file.FullPath, CancellationToken.None);
             }

@@ -10,14 +10,47 @@ namespace Aionis.Data.History;
 /// </summary>
 public sealed class RunHistoryStore(NpgsqlDataSource dataSource)
 {
-    private const string Columns =
-        "run_id, task_id, job, trigger, dry_run, status, ok, exit_code, scheduled_for, started_at, finished_at, duration_ms, " +
-        "node, attempt, fire_instance_id, tenant_id, inputs, summary, planned_actions, error, artifacts, trace_id, registry_hash, triggered_by";
+    /// <summary>
+    /// Every column of <c>worker.job_runs</c> once: its name, its parameter type (jsonb columns are sent as text and cast),
+    /// how it is read from a <see cref="JobRun"/> and how it is set back from a row. The column list, the parameters of
+    /// the inserts and the reader all come from this table, so they cannot disagree.
+    /// </summary>
+    private static readonly RunColumn[] RunColumns =
+    [
+        new("run_id", NpgsqlDbType.Uuid, r => r.RunId, (r, row, i) => r.RunId = row.GetGuid(i)),
+        new("task_id", NpgsqlDbType.Text, r => r.TaskId, (r, row, i) => r.TaskId = Text(row, i)),
+        new("job", NpgsqlDbType.Text, r => r.Job, (r, row, i) => r.Job = row.GetString(i)),
+        new("trigger", NpgsqlDbType.Text, r => r.Trigger, (r, row, i) => r.Trigger = row.GetString(i)),
+        new("dry_run", NpgsqlDbType.Boolean, r => r.DryRun, (r, row, i) => r.DryRun = row.GetBoolean(i)),
+        new("status", NpgsqlDbType.Text, r => r.Status, (r, row, i) => r.Status = row.GetString(i)),
+        new("ok", NpgsqlDbType.Boolean, r => r.Ok, (r, row, i) => r.Ok = row.IsDBNull(i) ? null : row.GetBoolean(i)),
+        new("exit_code", NpgsqlDbType.Integer, r => r.ExitCode, (r, row, i) => r.ExitCode = row.IsDBNull(i) ? null : row.GetInt32(i)),
+        new("scheduled_for", NpgsqlDbType.TimestampTz, r => r.ScheduledFor, (r, row, i) => r.ScheduledFor = Time(row, i)),
+        new("started_at", NpgsqlDbType.TimestampTz, r => r.StartedAt, (r, row, i) => r.StartedAt = row.GetFieldValue<DateTimeOffset>(i)),
+        new("finished_at", NpgsqlDbType.TimestampTz, r => r.FinishedAt, (r, row, i) => r.FinishedAt = Time(row, i)),
+        new("duration_ms", NpgsqlDbType.Bigint, r => r.DurationMs, (r, row, i) => r.DurationMs = row.IsDBNull(i) ? null : row.GetInt64(i)),
+        new("node", NpgsqlDbType.Text, r => r.Node, (r, row, i) => r.Node = row.GetString(i)),
+        new("attempt", NpgsqlDbType.Integer, r => r.Attempt, (r, row, i) => r.Attempt = row.GetInt32(i)),
+        new("fire_instance_id", NpgsqlDbType.Text, r => r.FireInstanceId, (r, row, i) => r.FireInstanceId = Text(row, i)),
+        new("tenant_id", NpgsqlDbType.Text, r => r.TenantId, (r, row, i) => r.TenantId = Text(row, i)),
+        new("inputs", NpgsqlDbType.Text, r => r.Inputs, (r, row, i) => r.Inputs = Text(row, i) ?? "{}", Jsonb: true),
+        new("summary", NpgsqlDbType.Text, r => r.Summary, (r, row, i) => r.Summary = Text(row, i), Jsonb: true),
+        new("planned_actions", NpgsqlDbType.Text, r => r.PlannedActions, (r, row, i) => r.PlannedActions = Text(row, i), Jsonb: true),
+        new("error", NpgsqlDbType.Text, r => r.Error, (r, row, i) => r.Error = Text(row, i)),
+        new("artifacts", NpgsqlDbType.Text, r => r.Artifacts, (r, row, i) => r.Artifacts = Text(row, i), Jsonb: true),
+        new("trace_id", NpgsqlDbType.Text, r => r.TraceId, (r, row, i) => r.TraceId = Text(row, i)),
+        new("registry_hash", NpgsqlDbType.Text, r => r.RegistryHash, (r, row, i) => r.RegistryHash = Text(row, i)),
+        new("triggered_by", NpgsqlDbType.Text, r => r.TriggeredBy, (r, row, i) => r.TriggeredBy = Text(row, i)),
+    ];
+
+    private static readonly string Columns = string.Join(", ", RunColumns.Select(c => c.Name));
+
+    private static readonly string Parameters = string.Join(", ", RunColumns.Select((c, i) => c.Jsonb ? $"${i + 1}::jsonb" : $"${i + 1}"));
 
     /// <summary>The row a run gets before its job starts (<c>status = running</c>).</summary>
     public async Task StartAsync(JobRun run, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand($"INSERT INTO worker.job_runs ({Columns}) VALUES ({Parameters()})");
+        await using var command = dataSource.CreateCommand($"INSERT INTO worker.job_runs ({Columns}) VALUES ({Parameters})");
         Bind(command, run);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -28,7 +61,7 @@ public sealed class RunHistoryStore(NpgsqlDataSource dataSource)
     public async Task FinishAsync(JobRun run, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
-            INSERT INTO worker.job_runs ({Columns}) VALUES ({Parameters()})
+            INSERT INTO worker.job_runs ({Columns}) VALUES ({Parameters})
             ON CONFLICT (run_id) DO UPDATE SET
               status = excluded.status, ok = excluded.ok, exit_code = excluded.exit_code,
               finished_at = excluded.finished_at, duration_ms = excluded.duration_ms,
@@ -209,40 +242,12 @@ public sealed class RunHistoryStore(NpgsqlDataSource dataSource)
         return run;
     }
 
-    private static string Parameters() => string.Join(", ", Enumerable.Range(1, 24).Select(i => i switch
-    {
-        17 or 18 or 19 or 21 => $"${i}::jsonb",
-        _ => $"${i}",
-    }));
-
     private static void Bind(NpgsqlCommand command, JobRun run)
     {
-        object Db(object? value) => value ?? DBNull.Value;
-        var p = command.Parameters;
-        p.Add(new() { Value = run.RunId });
-        p.Add(new() { Value = Db(run.TaskId), NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new() { Value = run.Job });
-        p.Add(new() { Value = run.Trigger });
-        p.Add(new() { Value = run.DryRun });
-        p.Add(new() { Value = run.Status });
-        p.Add(new() { Value = Db(run.Ok), NpgsqlDbType = NpgsqlDbType.Boolean });
-        p.Add(new() { Value = Db(run.ExitCode), NpgsqlDbType = NpgsqlDbType.Integer });
-        p.Add(new() { Value = Db(run.ScheduledFor), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        p.Add(new() { Value = run.StartedAt });
-        p.Add(new() { Value = Db(run.FinishedAt), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        p.Add(new() { Value = Db(run.DurationMs), NpgsqlDbType = NpgsqlDbType.Bigint });
-        p.Add(new() { Value = run.Node });
-        p.Add(new() { Value = run.Attempt });
-        p.Add(new() { Value = Db(run.FireInstanceId), NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new() { Value = Db(run.TenantId), NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new() { Value = run.Inputs, NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new() { Value = Db(run.Summary), NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new() { Value = Db(run.PlannedActions), NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new() { Value = Db(run.Error), NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new() { Value = Db(run.Artifacts), NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new() { Value = Db(run.TraceId), NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new() { Value = Db(run.RegistryHash), NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new() { Value = Db(run.TriggeredBy), NpgsqlDbType = NpgsqlDbType.Text });
+        foreach (var column in RunColumns)
+        {
+            command.Parameters.Add(new() { Value = column.Get(run) ?? DBNull.Value, NpgsqlDbType = column.Type });
+        }
     }
 
     private static async Task<IReadOnlyList<JobRun>> ReadRunsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
@@ -251,38 +256,18 @@ public sealed class RunHistoryStore(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetValue(i).ToString();
-            DateTimeOffset? Time(int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);
-            runs.Add(new JobRun
-            {
-                RunId = reader.GetGuid(0),
-                TaskId = Text(1),
-                Job = reader.GetString(2),
-                Trigger = reader.GetString(3),
-                DryRun = reader.GetBoolean(4),
-                Status = reader.GetString(5),
-                Ok = reader.IsDBNull(6) ? null : reader.GetBoolean(6),
-                ExitCode = reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                ScheduledFor = Time(8),
-                StartedAt = reader.GetFieldValue<DateTimeOffset>(9),
-                FinishedAt = Time(10),
-                DurationMs = reader.IsDBNull(11) ? null : reader.GetInt64(11),
-                Node = reader.GetString(12),
-                Attempt = reader.GetInt32(13),
-                FireInstanceId = Text(14),
-                TenantId = Text(15),
-                Inputs = Text(16) ?? "{}",
-                Summary = Text(17),
-                PlannedActions = Text(18),
-                Error = Text(19),
-                Artifacts = Text(20),
-                TraceId = Text(21),
-                RegistryHash = Text(22),
-                TriggeredBy = Text(23),
-            });
+            var run = new JobRun { Job = "", Trigger = "", Status = "", Node = "" };
+            for (var i = 0; i < RunColumns.Length; i++) RunColumns[i].Set(run, reader, i);
+            runs.Add(run);
         }
         return runs;
     }
+
+    private static string? Text(NpgsqlDataReader row, int i) => row.IsDBNull(i) ? null : row.GetValue(i).ToString();
+
+    private static DateTimeOffset? Time(NpgsqlDataReader row, int i) => row.IsDBNull(i) ? null : row.GetFieldValue<DateTimeOffset>(i);
+
+    private sealed record RunColumn(string Name, NpgsqlDbType Type, Func<JobRun, object?> Get, Action<JobRun, NpgsqlDataReader, int> Set, bool Jsonb = false);
 }
 
 /// <summary>Filters of <c>aionis history</c>.</summary>

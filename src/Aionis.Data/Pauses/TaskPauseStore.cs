@@ -54,4 +54,14 @@ public sealed class TaskPauseStore(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken)) expired.Add(reader.GetString(0));
         return expired;
     }
+
+    /// <summary>Tasks with an open pause, read on the connection that holds the registry sync lock.</summary>
+    public static async Task<IReadOnlySet<string>> PausedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT task_id FROM worker.task_pauses WHERE resumed_at IS NULL", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var paused = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken)) paused.Add(reader.GetString(0));
+        return paused;
+    }
 }

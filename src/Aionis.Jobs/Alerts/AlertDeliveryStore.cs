@@ -15,7 +15,7 @@ public sealed record AlertDeliveryRecord(
     string? Error,
     JsonObject Metadata);
 
-/// <summary>Writes delivery rows and answers the dedupe question (reference §8.3 step 3, §8.4).</summary>
+/// <summary>Writes delivery rows and answers the dedupe question.</summary>
 public sealed class AlertDeliveryStore(NpgsqlDataSource dataSource)
 {
     /// <summary>When this route last <c>sent</c> an alert with this dedupe key since <paramref name="since"/>; null when it did not.</summary>

@@ -3,7 +3,7 @@ using Aionis.Jobs.Framework;
 namespace Aionis.Jobs.Alerts;
 
 /// <summary>
-/// Tenant alert dispatch (reference §8): detects the tenant's events, routes each through the tenant's active
+/// Tenant alert dispatch: detects the tenant's events, routes each through the tenant's active
 /// <c>control_alert_routes</c> with their policies, delivers to webhook, Slack and PagerDuty targets, and records every
 /// outcome in <c>control_alert_deliveries</c>. Not ok when any delivery failed.
 /// </summary>

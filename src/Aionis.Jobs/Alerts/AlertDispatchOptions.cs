@@ -2,7 +2,7 @@ using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Alerts;
 
-/// <summary>Reference §8.1: the dispatch options and the pass-through options of the three detecting jobs.</summary>
+/// <summary>The dispatch options and the pass-through options of the three detecting jobs.</summary>
 public sealed class AlertDispatchOptions : JobOptions, IStrictOptions, ISummaryFileOptions, ITenantOptions
 {
     [Option("tenant-id", "Tenant whose events are detected and routed (\"*\" = every active tenant)", DefaultFrom = "MEMORY_TENANT_ID")]

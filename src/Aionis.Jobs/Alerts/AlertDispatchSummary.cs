@@ -2,7 +2,7 @@ using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Alerts;
 
-/// <summary>One outcome of routing an event (reference §8.4 "run row"); <see cref="Reason"/> explains a skip.</summary>
+/// <summary>One outcome of routing an event; <see cref="Reason"/> explains a skip.</summary>
 public sealed record DispatchRow(
     string EventType,
     Guid? RouteId,
@@ -15,7 +15,7 @@ public sealed record DispatchRow(
 
 public sealed record DetectedEventRow(string EventType, string Summary, string Severity);
 
-/// <summary>Reference §8.5 counts, plus <see cref="Unknown"/>: deliveries that timed out and are retried by the next run.</summary>
+/// <summary>Delivery counts by outcome, plus <see cref="Unknown"/>: deliveries that timed out and are retried by the next run.</summary>
 public sealed record DeliveryCounts(int Sent, int Failed, int Skipped, int Unknown, int Total, IReadOnlyList<DispatchRow> Rows)
 {
     public static DeliveryCounts Of(IReadOnlyList<DispatchRow> rows) => new(
@@ -27,7 +27,7 @@ public sealed record DeliveryCounts(int Sent, int Failed, int Skipped, int Unkno
         rows);
 }
 
-/// <summary>Reference §8.5, plus the event types that could not be evaluated.</summary>
+/// <summary>What a dispatch run detected, routed and sent, plus the event types that could not be evaluated.</summary>
 public sealed record AlertDispatchSummary(
     bool Ok,
     bool Strict,

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Aionis.Jobs.Alerts;
 
-/// <summary>The three tenant events of reference §8.2.</summary>
+/// <summary>The three tenant events alert dispatch detects.</summary>
 public static class AlertEventTypes
 {
     public const string KeyRotationSlaFailed = "key_rotation_sla_failed";

@@ -2,22 +2,21 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aionis.Jobs.Framework;
 using Aionis.Jobs.KeyRotation;
+using Aionis.Jobs.Publishing;
+using Aionis.Jobs.Telemetry;
 
 namespace Aionis.Jobs.Alerts;
 
 public sealed record DetectionResult(IReadOnlyList<AlertEvent> Events, IReadOnlyList<EventNotEvaluated> NotEvaluated);
 
 /// <summary>
-/// Detects reference §8.2's events for one tenant with the detecting jobs' own code: the key-rotation SLA reader, and the
-/// key-usage and incident-publish SLO jobs run by name from the catalog. An event type whose job or report is missing is
+/// Detects the tenant events for one tenant with the detecting jobs' own code: the key-rotation SLA reader, and the
+/// key-usage and incident-publish SLO jobs run by their types from the catalog. An event type whose job or report is missing is
 /// reported as not evaluated.
 /// </summary>
 public sealed class AlertEventDetector(KeyRotationSlaReader keyRotation, CatalogJobReader jobs)
 {
-    public const string KeyUsageJob = "hosted-key-usage-anomaly";
-    public const string IncidentSloJob = "hosted-incident-publish-slo";
-
-    // The reference evaluates the SLA over every tenant with limit 500 and then keeps this tenant's stale keys (§14.6).
+    // The reference evaluates the SLA over every tenant with limit 500 and then keeps this tenant's stale keys.
     private const int KeyRotationScanLimit = 500;
     private const int KeyUsageReportLimit = 500;
     private const int StaleSampleLimit = 50;
@@ -72,34 +71,31 @@ public sealed class AlertEventDetector(KeyRotationSlaReader keyRotation, Catalog
 
     private async Task<Detection> KeyUsageAsync(AlertDispatchOptions options, JobContext context)
     {
-        var result = await jobs.RunAsync(KeyUsageJob, new Dictionary<string, object?>
+        var result = await jobs.RunAsync<KeyUsageAnomalyOptions, KeyUsageAnomalySummary>(usage =>
         {
-            ["tenant-id"] = options.TenantId,
-            ["window-hours"] = options.KeyUsageWindowHours,
-            ["baseline-hours"] = options.KeyUsageBaselineHours,
-            ["min-requests"] = options.KeyUsageMinRequests,
-            ["zscore-threshold"] = options.KeyUsageZscoreThreshold,
-            ["limit"] = KeyUsageReportLimit,
+            usage.TenantId = options.TenantId;
+            usage.WindowHours = options.KeyUsageWindowHours;
+            usage.BaselineHours = options.KeyUsageBaselineHours;
+            usage.MinRequests = options.KeyUsageMinRequests;
+            usage.ZscoreThreshold = options.KeyUsageZscoreThreshold;
+            usage.Limit = KeyUsageReportLimit;
         }, context);
-        if (Unusable(AlertEventTypes.KeyUsageAnomaly, result) is { } notEvaluated)
+        if (Unusable(AlertEventTypes.KeyUsageAnomaly, result, s => (s.Report.Ok, s.Report.Warning)) is { } notEvaluated)
         {
             return new Detection(null, notEvaluated);
         }
-        var summary = result.Summary!.Value;
-        var count = Find(summary, "anomalies", "count") is { ValueKind: JsonValueKind.Number } c ? c.GetInt32() : 0;
+        var summary = result.Summary!;
+        var count = summary.Anomalies.Count;
         if (count == 0)
         {
             return new Detection(null);
         }
-        var sample = Find(summary, "anomalies", "sample") is { ValueKind: JsonValueKind.Array } s
-            ? new JsonArray(s.EnumerateArray().Take(AnomalySampleLimit).Select(e => Node(e)).ToArray())
-            : new JsonArray();
         var payload = new JsonObject
         {
-            ["retention"] = Node(Find(summary, "report", "retention")),
-            ["filters"] = Node(Find(summary, "report", "filters")),
+            ["retention"] = Node(summary.Report.Retention),
+            ["filters"] = Node(summary.Report.Filters),
             ["anomalies_count"] = count,
-            ["anomalies_sample"] = sample,
+            ["anomalies_sample"] = Node(summary.Anomalies.Sample.Take(AnomalySampleLimit).ToList()),
         };
         return new Detection(new AlertEvent(AlertEventTypes.KeyUsageAnomaly,
             $"tenant {options.TenantId} has {count} key-usage anomaly signal(s)", AlertSeverity.Warning, payload));
@@ -107,84 +103,60 @@ public sealed class AlertEventDetector(KeyRotationSlaReader keyRotation, Catalog
 
     private async Task<Detection> IncidentSloAsync(AlertDispatchOptions options, JobContext context)
     {
-        var result = await jobs.RunAsync(IncidentSloJob, new Dictionary<string, object?>
+        var result = await jobs.RunAsync<PublishSloOptions, PublishSloSummary>(slo =>
         {
-            ["tenant-id"] = options.TenantId,
-            ["window-hours"] = options.IncidentSloWindowHours,
-            ["baseline-hours"] = options.IncidentSloBaselineHours,
-            ["min-jobs"] = options.IncidentSloMinJobs,
-            ["adaptive-multiplier"] = options.IncidentSloAdaptiveMultiplier,
-            ["failure-rate-floor"] = options.IncidentSloFailureRateFloor,
-            ["dead-letter-rate-floor"] = options.IncidentSloDeadLetterRateFloor,
-            ["backlog-warning-abs"] = options.IncidentSloBacklogWarningAbs,
-            ["dead-letter-backlog-warning-abs"] = options.IncidentSloDeadLetterBacklogWarningAbs,
-            ["dead-letter-backlog-critical-abs"] = options.IncidentSloDeadLetterBacklogCriticalAbs,
+            slo.TenantId = options.TenantId;
+            slo.WindowHours = options.IncidentSloWindowHours;
+            slo.BaselineHours = options.IncidentSloBaselineHours;
+            slo.MinJobs = options.IncidentSloMinJobs;
+            slo.AdaptiveMultiplier = options.IncidentSloAdaptiveMultiplier;
+            slo.FailureRateFloor = options.IncidentSloFailureRateFloor;
+            slo.DeadLetterRateFloor = options.IncidentSloDeadLetterRateFloor;
+            slo.BacklogWarningAbs = options.IncidentSloBacklogWarningAbs;
+            slo.DeadLetterBacklogWarningAbs = options.IncidentSloDeadLetterBacklogWarningAbs;
+            slo.DeadLetterBacklogCriticalAbs = options.IncidentSloDeadLetterBacklogCriticalAbs;
         }, context);
-        if (Unusable(AlertEventTypes.IncidentPublishSloDegraded, result) is { } notEvaluated)
+        if (Unusable(AlertEventTypes.IncidentPublishSloDegraded, result, s => (s.Report.Ok, s.Report.Warning)) is { } notEvaluated)
         {
             return new Detection(null, notEvaluated);
         }
-        var summary = result.Summary!.Value;
-        if (Find(summary, "degraded") is not { ValueKind: JsonValueKind.True })
+        var summary = result.Summary!;
+        if (!summary.Degraded)
         {
             return new Detection(null);
         }
-        var severity = Find(summary, "severity") is { ValueKind: JsonValueKind.String } s && s.GetString() == AlertSeverity.Critical
-            ? AlertSeverity.Critical
-            : AlertSeverity.Warning;
-        var warnings = Find(summary, "warning_signals") is { ValueKind: JsonValueKind.Array } w ? w : default;
-        var criticals = Find(summary, "critical_signals") is { ValueKind: JsonValueKind.Array } cr ? cr : default;
-        var warningCount = warnings.ValueKind == JsonValueKind.Array ? warnings.GetArrayLength() : 0;
-        var criticalCount = criticals.ValueKind == JsonValueKind.Array ? criticals.GetArrayLength() : 0;
+        var severity = summary.Severity == AlertSeverity.Critical ? AlertSeverity.Critical : AlertSeverity.Warning;
+        var report = summary.Report;
         var payload = new JsonObject
         {
             ["degraded"] = true,
             ["severity"] = severity,
-            ["warning_signal_count"] = warningCount,
-            ["critical_signal_count"] = criticalCount,
-            ["warning_signals"] = Node(warnings),
-            ["critical_signals"] = Node(criticals),
-            ["dead_letter_backlog"] = Node(Find(summary, "report", "metrics", "backlog", "dead_letter_backlog")),
-            ["open_backlog"] = Node(Find(summary, "report", "metrics", "backlog", "open_backlog")),
-            ["current"] = Node(Find(summary, "report", "metrics", "current")),
-            ["baseline"] = Node(Find(summary, "report", "metrics", "baseline")),
-            ["thresholds"] = Node(Find(summary, "report", "thresholds")),
-            ["snapshot"] = Node(Find(summary, "report", "snapshot")),
+            ["warning_signal_count"] = summary.WarningSignals.Count,
+            ["critical_signal_count"] = summary.CriticalSignals.Count,
+            ["warning_signals"] = Node(summary.WarningSignals),
+            ["critical_signals"] = Node(summary.CriticalSignals),
+            ["dead_letter_backlog"] = Node(report.Metrics?.Backlog.DeadLetterBacklog),
+            ["open_backlog"] = Node(report.Metrics?.Backlog.OpenBacklog),
+            ["current"] = Node(report.Metrics?.Current),
+            ["baseline"] = Node(report.Metrics?.Baseline),
+            ["thresholds"] = Node(report.Thresholds),
+            ["snapshot"] = Node(report.Snapshot),
         };
         return new Detection(new AlertEvent(AlertEventTypes.IncidentPublishSloDegraded,
-            $"tenant {options.TenantId} incident publish SLO degraded ({warningCount} warning / {criticalCount} critical signal(s))",
+            $"tenant {options.TenantId} incident publish SLO degraded ({summary.WarningSignals.Count} warning / {summary.CriticalSignals.Count} critical signal(s))",
             severity, payload));
     }
 
     /// <summary>Not evaluated when the job is missing or refused the options, or its report is not ok (e.g. a missing table).</summary>
-    private static EventNotEvaluated? Unusable(string eventType, CatalogJobResult result)
+    private static EventNotEvaluated? Unusable<TSummary>(string eventType, CatalogJobResult<TSummary> result, Func<TSummary, (bool Ok, string? Warning)> report)
+        where TSummary : class, IJobSummary
     {
         if (result.Summary is not { } summary)
         {
             return new EventNotEvaluated(eventType, result.Reason!, result.Detail);
         }
-        if (Find(summary, "report", "ok") is { ValueKind: JsonValueKind.False })
-        {
-            var warning = Find(summary, "report", "warning") is { ValueKind: JsonValueKind.String } w ? w.GetString() : null;
-            return new EventNotEvaluated(eventType, "report_not_ok", warning);
-        }
-        return null;
+        return report(summary) is (false, var warning) ? new EventNotEvaluated(eventType, "report_not_ok", warning) : null;
     }
-
-    private static JsonElement Find(JsonElement element, params string[] path)
-    {
-        foreach (var name in path)
-        {
-            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element))
-            {
-                return default;
-            }
-        }
-        return element;
-    }
-
-    private static JsonNode? Node(JsonElement element) =>
-        element.ValueKind == JsonValueKind.Undefined ? null : JsonNode.Parse(element.GetRawText());
 
     private static JsonNode? Node<T>(T value) => JsonSerializer.SerializeToNode(value, JobJson.Compact);
 }

@@ -12,7 +12,7 @@ public sealed record AlertRequest(Uri Url, byte[] Body, IReadOnlyList<KeyValuePa
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>
-    /// The request for a target (reference §8.4, contract §7): PagerDuty gets an Events API v2 body; webhooks get the
+    /// The request for a target: PagerDuty gets an Events API v2 body; webhooks get the
     /// reference body, signed when the target has a secret; Slack gets the same body plus the <c>text</c> Slack requires.
     /// Throws <see cref="AlertTargetException"/> when the target cannot be called.
     /// </summary>

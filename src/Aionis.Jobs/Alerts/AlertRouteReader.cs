@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Aionis.Jobs.Alerts;
 
-/// <summary>Reads a tenant's active routes from <c>control_alert_routes</c> (reference §8.3).</summary>
+/// <summary>Reads a tenant's active routes from <c>control_alert_routes</c>.</summary>
 public sealed class AlertRouteReader(NpgsqlDataSource dataSource)
 {
     private const string Columns = "id, tenant_id, channel, label, target, secret, headers::text, COALESCE(metadata->'policy', metadata->'alert_policy')::text";

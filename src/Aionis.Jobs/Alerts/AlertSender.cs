@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Alerts;
 
@@ -20,7 +21,7 @@ public sealed class AlertSender(IHttpClientFactory clients, AlertTargetGuard gua
     public const int ResponseBodyLimit = 2000;
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ServerErrorBackoff = TimeSpan.FromMilliseconds(250);
-    private static readonly Counter<long> Deliveries = new Meter("Aionis.Worker").CreateCounter<long>("aionis.alert.deliveries");
+    private static readonly Counter<long> Deliveries = WorkerMeter.Meter.CreateCounter<long>("aionis.alert.deliveries");
 
     public async Task<DeliveryOutcome> DeliverAsync(AlertTarget target, AlertMessage message, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
 namespace Aionis.Jobs.Alerts;
 
-/// <summary>The two severities alerts carry (reference §8); operator routing keys use the same names.</summary>
+/// <summary>The two severities alerts carry; operator routing keys use the same names.</summary>
 public static class AlertSeverity
 {
     public const string Warning = "warning";

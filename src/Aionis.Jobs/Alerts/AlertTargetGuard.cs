@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Aionis.Jobs.Alerts;
 
 /// <summary>
-/// The SSRF guard of reference §7.4: targets are https, carry no credentials, name public hosts, and Slack/PagerDuty
+/// The SSRF guard of alert targets: targets are https, carry no credentials, name public hosts, and Slack/PagerDuty
 /// targets name their vendor's hosts. The same check runs again on the addresses DNS returns when connecting
 /// (<see cref="IsPublic"/>), so a public name that resolves to a private address is refused too.
 /// </summary>

@@ -1,3 +1,4 @@
+using Aionis.Data.Alerts;
 using Aionis.Jobs.Framework;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +29,7 @@ internal sealed class AlertsModule : IServiceModule
         services.AddSingleton<AlertSender>();
         services.AddTransient<AlertRouteReader>();
         services.AddTransient<AlertDeliveryStore>();
-        services.AddTransient<Aionis.Data.Alerts.AlertDeliveryClaimStore>();
+        services.AddTransient<AlertDeliveryClaimStore>();
         services.AddTransient<RouteDispatcher>();
         services.AddTransient<CatalogJobReader>();
         services.AddTransient<AlertEventDetector>();

@@ -1,7 +1,7 @@
 namespace Aionis.Jobs.Alerts;
 
 /// <summary>
-/// A registry task's <c>notify:</c> block (contract §3): which run outcomes alert operators, at what severity, through
+/// A registry task's <c>notify:</c> block: which run outcomes alert operators, at what severity, through
 /// which channels (<see cref="Channels"/> by id, else <c>Alerts:Routing</c> for the severity), and when the task is overdue.
 /// </summary>
 public sealed record NotifyPolicy

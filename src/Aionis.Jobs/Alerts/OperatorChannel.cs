@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Aionis.Jobs.Alerts;
 
 /// <summary>
-/// One operator channel of <c>Alerts:Channels</c> / <c>AIONIS_ALERT_CHANNELS</c> (contract §7):
+/// One operator channel of <c>Alerts:Channels</c> / <c>AIONIS_ALERT_CHANNELS</c>:
 /// <c>{id, type: slack_webhook, url}</c>, <c>{id, type: pagerduty_events_v2, routingKey, source?, url?}</c>,
 /// <c>{id, type: generic_webhook, url, headers?}</c>.
 /// </summary>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 namespace Aionis.Jobs.Alerts;
 
 /// <summary>
-/// The operator channels and the severity routing of contract §7, read from configuration and validated as a whole.
+/// The operator channels and the severity routing (docs/jobs/alerts.md), read from configuration and validated as a whole.
 /// Channels: <c>Alerts:Channels</c> (a JSON string or a configuration array), else <c>AIONIS_ALERT_CHANNELS</c>, plus the
 /// legacy <c>AIONIS_ALERT_WEBHOOK_URL</c> as the generic webhook <c>legacy_alert_webhook</c>. Routing: <c>Alerts:Routing</c>
 /// maps a severity to channel ids; without it critical goes to every PagerDuty channel and warning to every Slack and

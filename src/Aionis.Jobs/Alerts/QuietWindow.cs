@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Aionis.Jobs.Alerts;
 
 /// <summary>
-/// One <c>policy.quiet_windows[]</c> entry (reference §8.3 step 2, with contract §9.3's fixes): minute of day and
+/// One <c>policy.quiet_windows[]</c> entry: minute of day and
 /// weekday are taken in the window's time zone, 00:00–00:59 is minutes 0–59, day 7 is Sunday, and an unknown time
 /// zone makes the policy invalid instead of falling back to UTC.
 /// </summary>

@@ -5,9 +5,9 @@ using Aionis.Jobs.Framework;
 namespace Aionis.Jobs.Alerts;
 
 /// <summary>
-/// Routes one event to a tenant's routes (reference §8.3–8.4): per route, the policy in order — thresholds, quiet
+/// Routes one event to a tenant's routes: per route, the policy in order — thresholds, quiet
 /// windows, dedupe — then delivery, each outcome written to <c>control_alert_deliveries</c>. A dry run sends nothing
-/// and writes no rows (contract §9.4); its plan is in the summary and <c>planned_actions</c>.
+/// and writes no rows; its plan is in the summary and <c>planned_actions</c>.
 /// Before sending, the run claims the route's dedupe key in <c>worker.alert_delivery_claims</c>: of two concurrent runs
 /// only one sends, the other records a dedupe hit. The claim carries the delivery's idempotency key, kept across runs
 /// while the outcome is unknown (a timeout), so the retry is recognisably the same delivery.

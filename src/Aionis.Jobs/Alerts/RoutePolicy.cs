@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 namespace Aionis.Jobs.Alerts;
 
 /// <summary>
-/// A route's policy (reference §8.3), applied in the reference's order: severity thresholds, quiet windows, dedupe.
-/// A route without a policy gets the defaults (contract §7): no thresholds, no quiet windows, dedupe with the default
+/// A route's policy, applied in the reference's order: severity thresholds, quiet windows, dedupe.
+/// A route without a policy gets the defaults: no thresholds, no quiet windows, dedupe with the default
 /// key for 1800 s.
 /// </summary>
 public sealed partial record RoutePolicy(JsonElement Thresholds, IReadOnlyList<QuietWindow> QuietWindows, string DedupeKeyTemplate, int DedupeTtlSeconds)

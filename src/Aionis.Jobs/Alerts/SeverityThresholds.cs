@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Aionis.Jobs.Alerts;
 
 /// <summary>
-/// Step 1 of a route's policy (reference §8.3): <c>severity_thresholds[event_type]</c> re-grades an event's severity
+/// Step 1 of a route's policy: <c>severity_thresholds[event_type]</c> re-grades an event's severity
 /// from its counts, or drops it (null) when it is below the route's threshold.
 /// </summary>
 public static class SeverityThresholds

@@ -1,3 +1,4 @@
+using Aionis.Jobs.Framework;
 using Aionis.Jobs.Publishing;
 
 namespace Aionis.Jobs.Backups;

@@ -1,3 +1,5 @@
+using Aionis.Jobs.Framework;
+
 namespace Aionis.Jobs.Backups;
 
 /// <summary>

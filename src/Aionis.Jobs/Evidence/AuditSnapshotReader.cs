@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Aionis.Jobs.Evidence;
 
-/// <summary>The bundle's audit snapshot, read from the control-plane tables directly (contract §8) instead of the admin API.</summary>
+/// <summary>The bundle's audit snapshot, read from the control-plane tables directly instead of the admin API.</summary>
 public sealed class AuditSnapshotReader(NpgsqlDataSource dataSource)
 {
     public const int EventLimit = 200;

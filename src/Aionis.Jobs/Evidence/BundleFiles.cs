@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Evidence;
 
@@ -25,7 +24,7 @@ public static class BundleFiles
 
     /// <summary>
     /// The bundle's own metadata at its root: written after the index (or being the index), so never indexed, and not
-    /// reported as unindexed by verify (contract §8).
+    /// reported as unindexed by verify.
     /// </summary>
     public static readonly IReadOnlySet<string> Metadata = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -62,17 +61,6 @@ public static class BundleFiles
                 }
             }
         }
-        return new BundleTree(files.Order(ByteOrder).ToList(), special.OrderBy(s => s.Path, ByteOrder).ToList());
+        return new BundleTree(files.Order(FileDigest.ByteOrder).ToList(), special.OrderBy(s => s.Path, FileDigest.ByteOrder).ToList());
     }
-
-    /// <summary>Lowercase hex SHA-256 of a file's bytes, as <c>sha256sum</c> prints it.</summary>
-    public static async Task<string> Sha256HexAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, useAsync: true);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
-    }
-
-    /// <summary>Byte-wise order of the UTF-8 names (the C locale's sort).</summary>
-    public static IComparer<string> ByteOrder { get; } = Comparer<string>.Create((a, b) =>
-        Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b)));
 }

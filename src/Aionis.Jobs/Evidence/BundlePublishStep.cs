@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using Aionis.Jobs.Framework;
+using Aionis.Jobs.Publishing;
 
 namespace Aionis.Jobs.Evidence;
 
@@ -10,15 +10,13 @@ public sealed record PublishOutcome(string JobId, string Adapter, string Attesta
 }
 
 /// <summary>
-/// Step 11 of reference §10: publish the sealed bundle now (<c>incident-publish-hosted</c>, attestation into
+/// The bundle's last step: publish the sealed bundle now (<c>incident-publish-hosted</c>, attestation into
 /// <c>publish_attestation.json</c>) or enqueue it (<c>hosted-incident-publish-enqueue</c>, job id in the summary).
 /// A dry run publishes and enqueues nothing; it records what it would have done.
 /// </summary>
 public static class BundlePublishStep
 {
     public const string Name = "publish_bundle";
-    public const string PublishJob = "incident-publish-hosted";
-    public const string EnqueueJob = "hosted-incident-publish-enqueue";
 
     public static async Task<PublishOutcome> RunAsync(BundleSteps steps, IncidentBundleOptions options, BundleIdentity identity,
         string bundleDir, int fileCount, JobContext context)
@@ -38,28 +36,35 @@ public static class BundlePublishStep
         }
 
         var outcome = PublishOutcome.None;
-        var publish = new Dictionary<string, object?> { ["run-id"] = runId, ["source-dir"] = bundleDir, ["target"] = target };
         if (options.PublishAsync)
         {
-            publish["tenant-id"] = options.TenantId;
-            publish["out"] = Path.Combine(bundleDir, BundleFiles.PublishEnqueue);
-            await steps.RunJobAsync(Name, BundleFiles.PublishLog, EnqueueJob, publish, dryRun: false, result =>
+            await steps.RunJobAsync<PublishEnqueueOptions, PublishEnqueueSummary>(Name, BundleFiles.PublishLog, enqueue =>
             {
-                var jobId = SummaryOf(result)["job"]?["id"]?.ToString() ?? "";
+                enqueue.RunId = runId;
+                enqueue.SourceDir = bundleDir;
+                enqueue.Target = target;
+                enqueue.TenantId = options.TenantId;
+                enqueue.Out = Path.Combine(bundleDir, BundleFiles.PublishEnqueue);
+            }, dryRun: false, summary =>
+            {
+                var jobId = summary.Job?.Id.ToString() ?? "";
                 outcome = PublishOutcome.None with { JobId = jobId };
                 return Task.FromResult($"queued,target={target},job_id={jobId}");
             });
         }
         else
         {
-            await steps.RunJobAsync(Name, BundleFiles.PublishLog, PublishJob, publish, dryRun: false, async result =>
+            await steps.RunJobAsync<IncidentPublishOptions, IncidentPublishSummary>(Name, BundleFiles.PublishLog, publish =>
             {
-                var summary = SummaryOf(result);
-                var adapter = summary["adapter"]?.ToString() ?? "";
+                publish.RunId = runId;
+                publish.SourceDir = bundleDir;
+                publish.Target = target;
+            }, dryRun: false, async summary =>
+            {
                 var attestationFile = Path.Combine(bundleDir, BundleFiles.PublishAttestation);
-                await File.WriteAllBytesAsync(attestationFile, EvidenceJson.Bytes(summary["attestation"] ?? new JsonObject()), context.CancellationToken);
-                outcome = new PublishOutcome("", adapter, attestationFile, summary["published_uri"]?.ToString() ?? "");
-                return $"target={target},adapter={adapter}";
+                await File.WriteAllBytesAsync(attestationFile, EvidenceJson.Bytes((object?)summary.Attestation ?? new { }), context.CancellationToken);
+                outcome = new PublishOutcome("", summary.Adapter, attestationFile, summary.PublishedUri);
+                return $"target={target},adapter={summary.Adapter}";
             });
         }
         if (outcome.PublishedUri.Length > 0)
@@ -68,7 +73,4 @@ public static class BundlePublishStep
         }
         return outcome;
     }
-
-    /// <summary>The nested job's summary as JSON, read by field name: its type belongs to another area.</summary>
-    private static JsonNode SummaryOf(NestedJobResult result) => JsonNode.Parse(JobJson.Serialize(result.Summary)) ?? new JsonObject();
 }

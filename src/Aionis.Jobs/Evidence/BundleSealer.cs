@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Evidence;
 
@@ -31,7 +32,7 @@ public static class BundleSealer
         foreach (var path in tree.Files)
         {
             var full = Path.Combine(dir, path);
-            files.Add(new EvidenceFile(path, await BundleFiles.Sha256HexAsync(full, cancellationToken), new FileInfo(full).Length));
+            files.Add(new EvidenceFile(path, await FileDigest.Sha256HexAsync(full, cancellationToken), new FileInfo(full).Length));
         }
 
         var generatedAt = EvidenceJson.Timestamp(request.GeneratedAt);

@@ -60,27 +60,29 @@ public sealed class BundleSteps(string bundleDir, JobContext context, NestedJobR
     }
 
     /// <summary>
-    /// Runs a job type as a step: its summary (what it would print) and exit code go to the log, ok iff exit code 0.
-    /// A job type that is not in the catalog is recorded as skipped with note <c>not_available</c> and gives null.
+    /// Runs a job as a step: its summary (what it would print) and exit code go to the log, ok iff exit code 0.
+    /// A job that is not in the catalog is recorded as skipped with note <c>not_available</c> and gives null.
     /// </summary>
-    /// <param name="noteWhenOk">Reads a successful result (e.g. a publish's URI) and gives the step's note.</param>
-    public async Task<NestedJobResult?> RunJobAsync(string name, string logFile, string job, IReadOnlyDictionary<string, object?> options,
-        bool dryRun, Func<NestedJobResult, Task<string>>? noteWhenOk = null)
+    /// <param name="options">Sets the values the step passes to the job.</param>
+    /// <param name="noteWhenOk">Reads a successful run's summary (e.g. a publish's URI) and gives the step's note.</param>
+    public async Task<NestedJobResult<TSummary>?> RunJobAsync<TOptions, TSummary>(string name, string logFile, Action<TOptions> options,
+        bool dryRun, Func<TSummary, Task<string>>? noteWhenOk = null)
+        where TOptions : JobOptions where TSummary : class, IJobSummary
     {
-        if (!jobs.IsAvailable(job))
+        if (!jobs.IsAvailable<TOptions, TSummary>())
         {
             await SkipAsync(name, logFile, NotAvailable);
             return null;
         }
-        NestedJobResult? result = null;
+        NestedJobResult<TSummary>? result = null;
         await RunAsync(name, logFile, async log =>
         {
-            result = (await jobs.RunAsync(job, options, Nested(dryRun, log)))!;
+            result = (await jobs.RunAsync<TOptions, TSummary>(options, Nested(dryRun, log)))!;
             if (result.Summary is not null) log.WriteLine(JobJson.Serialize(result.Summary));
             if (result.Error is not null) log.WriteLine(JsonSerializer.Serialize(new { ok = false, error = result.Error }));
             log.WriteLine($"exit_code={result.ExitCode}");
-            var ok = result.ExitCode == NestedJobRunner.Ok;
-            return new StepOutcome(ok, ok && noteWhenOk is not null ? await noteWhenOk(result) : $"exit_code={result.ExitCode}");
+            var ok = result.ExitCode == ExitCodes.Ok;
+            return new StepOutcome(ok, ok && noteWhenOk is not null ? await noteWhenOk(result.Summary!) : $"exit_code={result.ExitCode}");
         });
         return result;
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Evidence;
 
@@ -71,7 +72,7 @@ public static class BundleVerifier
 
             if (hasDigest)
             {
-                var actual = await BundleFiles.Sha256HexAsync(full, cancellationToken);
+                var actual = await FileDigest.Sha256HexAsync(full, cancellationToken);
                 if (!string.Equals(actual, sha.GetString(), StringComparison.Ordinal))
                 {
                     digestMismatch.Add(new DigestMismatch(path, sha.GetString()!, actual));

@@ -10,7 +10,7 @@ public sealed record EvidenceFile(
     [property: JsonPropertyName("sha256")] string Sha256,
     [property: JsonPropertyName("size_bytes")] long SizeBytes);
 
-/// <summary><c>evidence_index.json</c> (reference §10); a dry run's index also says <c>"dry_run": true</c>.</summary>
+/// <summary><c>evidence_index.json</c>; a dry run's index also says <c>"dry_run": true</c>.</summary>
 public sealed record EvidenceIndex(
     [property: JsonPropertyName("run_id")] string RunId,
     [property: JsonPropertyName("generated_at")] string GeneratedAt,
@@ -23,7 +23,7 @@ public sealed record EvidenceIndex(
     public bool? DryRun { get; init; }
 }
 
-/// <summary><c>evidence_index.sig.json</c>: the HMAC-SHA256 of the index file's exact bytes (reference §10).</summary>
+/// <summary><c>evidence_index.sig.json</c>: the HMAC-SHA256 of the index file's exact bytes.</summary>
 public sealed record EvidenceHmacSignature(
     [property: JsonPropertyName("run_id")] string RunId,
     [property: JsonPropertyName("generated_at")] string GeneratedAt,

@@ -1,12 +1,16 @@
 using System.Globalization;
+using Aionis.Jobs.Alerts;
 using Aionis.Jobs.Framework;
+using Aionis.Jobs.KeyRotation;
+using Aionis.Jobs.Publishing;
+using Aionis.Jobs.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Aionis.Jobs.Evidence;
 
 /// <summary>
-/// An incident evidence bundle for one tenant (reference §10, contract §8): gate commands, the SLA, timeseries,
+/// An incident evidence bundle for one tenant: gate commands, the SLA, timeseries,
 /// key-usage, publish-SLO and alert jobs run in-process, an audit snapshot from the database, then the sealed index
 /// (SHA256SUMS, HMAC, ECDSA), its verification and the publish. Every step has a log in the bundle and a history row.
 /// </summary>
@@ -31,20 +35,40 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
         var tenant = options.TenantId;
 
         await RunGateCommandsAsync(steps, options, runId, bundleDir, GateOutputRedactor.From(configuration), context);
-        await JobStepAsync(options.SkipKeySla, "key_rotation_sla", "03_key_rotation_sla.log", "hosted-key-rotation-sla",
-            new() { ["strict"] = true, ["out"] = Path.Combine(bundleDir, "key_rotation_sla.json") });
-        await JobStepAsync(options.SkipTimeseries, "tenant_timeseries_export", "04_timeseries.log", "hosted-tenant-timeseries-export",
-            new() { ["tenant-id"] = tenant, ["window-hours"] = window, ["out-dir"] = Path.Combine(bundleDir, "timeseries") });
-        await JobStepAsync(options.SkipKeyUsage, "key_usage_anomaly", "05_key_usage_anomaly.log", "hosted-key-usage-anomaly",
-            new() { ["tenant-id"] = tenant, ["window-hours"] = window, ["baseline-hours"] = 4 * window, ["strict"] = true,
-                ["out"] = Path.Combine(bundleDir, "key_usage_anomaly.json") });
-        await JobStepAsync(options.SkipIncidentSlo, "incident_publish_slo", "05b_incident_publish_slo.log", "hosted-incident-publish-slo",
-            new() { ["tenant-id"] = tenant, ["window-hours"] = window, ["baseline-hours"] = 4 * window, ["strict"] = true,
-                ["out"] = Path.Combine(bundleDir, "incident_publish_slo.json") });
+        await JobStepAsync<KeyRotationSlaOptions, KeyRotationSlaSummary>(options.SkipKeySla, "key_rotation_sla", "03_key_rotation_sla.log", sla =>
+        {
+            sla.Strict = true;
+            sla.Out = Path.Combine(bundleDir, "key_rotation_sla.json");
+        });
+        await JobStepAsync<TimeseriesExportOptions, TimeseriesExportSummary>(options.SkipTimeseries, "tenant_timeseries_export", "04_timeseries.log", export =>
+        {
+            export.TenantId = tenant;
+            export.WindowHours = window;
+            export.OutDir = Path.Combine(bundleDir, "timeseries");
+        });
+        await JobStepAsync<KeyUsageAnomalyOptions, KeyUsageAnomalySummary>(options.SkipKeyUsage, "key_usage_anomaly", "05_key_usage_anomaly.log", usage =>
+        {
+            usage.TenantId = tenant;
+            usage.WindowHours = window;
+            usage.BaselineHours = 4 * window;
+            usage.Strict = true;
+            usage.Out = Path.Combine(bundleDir, "key_usage_anomaly.json");
+        });
+        await JobStepAsync<PublishSloOptions, PublishSloSummary>(options.SkipIncidentSlo, "incident_publish_slo", "05b_incident_publish_slo.log", slo =>
+        {
+            slo.TenantId = tenant;
+            slo.WindowHours = window;
+            slo.BaselineHours = 4 * window;
+            slo.Strict = true;
+            slo.Out = Path.Combine(bundleDir, "incident_publish_slo.json");
+        });
         var live = options.AlertDispatchLive && !context.DryRun;
-        var dispatch = new Dictionary<string, object?> { ["tenant-id"] = tenant, ["out"] = Path.Combine(bundleDir, "alert_dispatch.json") };
-        if (live) dispatch["strict"] = true;
-        await JobStepAsync(!options.DispatchAlerts, "alert_dispatch", "06_alert_dispatch.log", "hosted-alert-dispatch", dispatch, dryRun: !live);
+        await JobStepAsync<AlertDispatchOptions, AlertDispatchSummary>(!options.DispatchAlerts, "alert_dispatch", "06_alert_dispatch.log", dispatch =>
+        {
+            dispatch.TenantId = tenant;
+            dispatch.Out = Path.Combine(bundleDir, "alert_dispatch.json");
+            if (live) dispatch.Strict = true;
+        }, dryRun: !live);
 
         if (options.SkipAuditSnapshot)
         {
@@ -63,11 +87,13 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
             return new StepOutcome(true, $"files={seal.FileCount}");
         });
         // The bundle's own key, even when empty: verify must not fall back to another one.
-        var verify = new Dictionary<string, object?>
+        await steps.RunJobAsync<IncidentVerifyOptions, IncidentVerifySummary>("evidence_verify", BundleFiles.VerifyLog, verify =>
         {
-            ["bundle-dir"] = bundleDir, ["strict"] = true, ["signing-key"] = options.SigningKey ?? "", ["require-signature"] = options.RequireSignature,
-        };
-        await steps.RunJobAsync("evidence_verify", BundleFiles.VerifyLog, "hosted-incident-verify", verify, context.DryRun);
+            verify.BundleDir = bundleDir;
+            verify.Strict = true;
+            verify.SigningKey = options.SigningKey ?? "";
+            verify.RequireSignature = options.RequireSignature;
+        }, context.DryRun);
 
         var published = await BundlePublishStep.RunAsync(steps, options, identity, bundleDir, seal?.FileCount ?? 0, context);
 
@@ -99,8 +125,9 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
         context.Artifacts.Add(identity.Artifact("summary_json"), summaryFile);
         return summary;
 
-        Task JobStepAsync(bool skip, string name, string logFile, string job, Dictionary<string, object?> values, bool? dryRun = null) =>
-            skip ? steps.SkipAsync(name, logFile) : steps.RunJobAsync(name, logFile, job, values, dryRun ?? context.DryRun);
+        Task JobStepAsync<TOptions, TSummary>(bool skip, string name, string logFile, Action<TOptions> values, bool? dryRun = null)
+            where TOptions : JobOptions where TSummary : class, IJobSummary =>
+            skip ? steps.SkipAsync(name, logFile) : steps.RunJobAsync<TOptions, TSummary>(name, logFile, values, dryRun ?? context.DryRun);
     }
 
     /// <summary>Steps 1–2 of the reference: here any number of <c>--gate-command</c>s. A dry run runs none of them.</summary>

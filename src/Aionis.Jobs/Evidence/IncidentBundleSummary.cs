@@ -25,7 +25,7 @@ public sealed record BundleArtifacts(
 
 public sealed record BundleEvidence(bool Signed, bool EcdsaSigned, int FileCount);
 
-/// <summary><c>summary.json</c> of reference §10 (without the API's base_url), plus the dry-run mark.</summary>
+/// <summary><c>summary.json</c> of a bundle (without the API's base_url), plus the dry-run mark.</summary>
 public sealed record IncidentBundleSummary(
     bool Ok,
     string RunId,

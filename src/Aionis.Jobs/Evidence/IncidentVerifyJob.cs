@@ -4,7 +4,7 @@ using Aionis.Jobs.Framework;
 namespace Aionis.Jobs.Evidence;
 
 /// <summary>
-/// Offline verification of an incident bundle (reference §9, contract §8 and §9.7): digests, sizes, missing files, paths
+/// Offline verification of an incident bundle: digests, sizes, missing files, paths
 /// escaping the bundle, files the index does not list, special files (never read), <c>SHA256SUMS</c> against the index,
 /// the HMAC and the ECDSA signatures of the index and of <c>SHA256SUMS</c>. Needs no database.
 /// </summary>

@@ -8,7 +8,7 @@ public sealed record DigestMismatch(string Path, string Expected, string Actual)
 
 public sealed record SizeMismatch(string Path, long Expected, long Actual);
 
-/// <summary>An index path that is absolute or climbs out of the bundle (contract §9.7); the file is not read.</summary>
+/// <summary>An index path that is absolute or climbs out of the bundle; the file is not read.</summary>
 public sealed record InvalidPath(string Path, string Reason);
 
 /// <summary>A file in the bundle that the index does not list (and that is not the bundle's own metadata).</summary>
@@ -18,7 +18,7 @@ public sealed record UnindexedFile(string Path, long SizeBytes);
 public sealed record SignatureCheck(bool Checked, bool FilePresent, bool? Valid, string? Error);
 
 /// <summary>
-/// Reference §9's summary plus the checks of contract §8/§9.7 (invalid paths, unknown sizes, unindexed files, ECDSA), the
+/// The verify summary: digests and sizes, plus the checks (invalid paths, unknown sizes, unindexed files, ECDSA), the
 /// special files never read, <c>SHA256SUMS</c> against the index and its ECDSA signature, and whether a verified
 /// signature was required and found.
 /// </summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Evidence;
 
@@ -51,7 +52,7 @@ public static partial class Sha256SumsCheck
                 : null;
             if (reason is not null) problems.Add(new Sha256SumsProblem(number, path, reason));
         }
-        problems.AddRange(indexDigests.Keys.Where(path => !listed.Contains(path)).Order(BundleFiles.ByteOrder)
+        problems.AddRange(indexDigests.Keys.Where(path => !listed.Contains(path)).Order(FileDigest.ByteOrder)
             .Select(path => new Sha256SumsProblem(0, path, "not_listed")));
         return new Sha256SumsReport(true, lines.Length, problems);
     }

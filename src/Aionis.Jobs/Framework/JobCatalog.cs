@@ -23,6 +23,10 @@ public sealed class JobCatalog
 
     public bool TryGet(string name, out JobDescriptor descriptor) => _jobs.TryGetValue(name, out descriptor!);
 
+    /// <summary>The job with these options and summary types (a typed nested run), or null when it is not in the catalog.</summary>
+    public JobDescriptor? Find(Type optionsType, Type summaryType) =>
+        _jobs.Values.SingleOrDefault(d => d.OptionsType == optionsType && d.SummaryType == summaryType);
+
     public JobDescriptor Get(string name) => TryGet(name, out var d)
         ? d
         : throw new KeyNotFoundException($"unknown job type '{name}' (aionis jobs lists them)");

@@ -35,6 +35,58 @@ public static class OptionBinder
             }
         }
 
+        ApplyConfiguredDefaults(job, options, given, defaults, errors);
+        if (errors.Count > 0)
+        {
+            throw new OptionBindingException(CheckedErrors(job, options, errors));
+        }
+        Check(job, options);
+        return options;
+    }
+
+    /// <summary>
+    /// The options of a job before any value is given: property initialisers, then the configuration defaults named by
+    /// <see cref="OptionAttribute.DefaultFrom"/> (a typed nested run starts from these).
+    /// </summary>
+    public static JobOptions Defaults(JobDescriptor job, Func<string, string?>? defaults = null)
+    {
+        var options = job.CreateOptions();
+        var errors = new List<OptionError>();
+        ApplyConfiguredDefaults(job, options, new HashSet<OptionDescriptor>(), defaults, errors);
+        if (errors.Count > 0)
+        {
+            throw new OptionBindingException(errors);
+        }
+        return options;
+    }
+
+    /// <summary>
+    /// The checks of bound options that do not depend on how the values arrived: values set in code are held to the
+    /// options' types, ranges and allowed values; required options, the tenant id and <see cref="JobOptions.Validate"/>;
+    /// then <see cref="JobOptions.ApplyDerivedLimits"/>.
+    /// </summary>
+    public static void Check(JobDescriptor job, JobOptions options)
+    {
+        var errors = new List<OptionError>();
+        foreach (var option in job.Options)
+        {
+            var value = option.Property.GetValue(options);
+            if (value is not null && !Equals(value, option.Default) && Problem(option, value) is { } problem)
+            {
+                errors.Add(new OptionError(option.Name, OptionDescriptor.FormatValue(value), problem));
+            }
+        }
+        errors = CheckedErrors(job, options, errors);
+        if (errors.Count > 0)
+        {
+            throw new OptionBindingException(errors);
+        }
+        options.ApplyDerivedLimits();
+    }
+
+    private static void ApplyConfiguredDefaults(JobDescriptor job, JobOptions options, HashSet<OptionDescriptor> given,
+        Func<string, string?>? defaults, List<OptionError> errors)
+    {
         foreach (var option in job.Options.Where(o => !given.Contains(o)))
         {
             if (option.Attribute.DefaultFrom is { } key && defaults?.Invoke(key) is { Length: > 0 } configured)
@@ -49,7 +101,11 @@ public static class OptionBinder
                 }
             }
         }
+    }
 
+    /// <summary>The errors so far plus required options and the tenant id; <see cref="JobOptions.Validate"/> only when there are none.</summary>
+    private static List<OptionError> CheckedErrors(JobDescriptor job, JobOptions options, List<OptionError> errors)
+    {
         foreach (var option in job.Options.Where(o => o.Attribute.Required))
         {
             if (option.Property.GetValue(options) is null or "" or string[] { Length: 0 })
@@ -67,12 +123,7 @@ public static class OptionBinder
         {
             errors.AddRange(options.Validate());
         }
-        if (errors.Count > 0)
-        {
-            throw new OptionBindingException(errors);
-        }
-        options.ApplyDerivedLimits();
-        return options;
+        return errors;
     }
 
     /// <summary>Why <paramref name="raw"/> is not a value of <paramref name="option"/> (type, range, allowed values), or null.</summary>

@@ -1,6 +1,6 @@
 namespace Aionis.Jobs.Framework;
 
-/// <summary>What a job touches; a registry task must grant every permission its job needs (contract §3).</summary>
+/// <summary>What a job touches; a registry task must grant every permission its job needs.</summary>
 public static class Permissions
 {
     public const string ReadControlPlane = "read:control_plane";

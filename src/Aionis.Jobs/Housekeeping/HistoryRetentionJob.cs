@@ -1,6 +1,5 @@
-using System.Text.Json;
+using Aionis.Data.History;
 using Aionis.Jobs.Framework;
-using Npgsql;
 
 namespace Aionis.Jobs.Housekeeping;
 
@@ -26,12 +25,12 @@ public sealed record HistoryRetentionSummary(
 /// and the artifact files and run folders under the artifacts root that belonged to those runs.
 /// </summary>
 [Job("worker-history-retention", "Prune the worker's own run history and the artifacts of pruned runs", Permissions = [Permissions.DeleteHistory], Time = TimeDependence.PresentOnly)]
-public sealed class HistoryRetentionJob(NpgsqlDataSource dataSource) : IJob<HistoryRetentionOptions, HistoryRetentionSummary>
+public sealed class HistoryRetentionJob(RunRetentionStore store) : IJob<HistoryRetentionOptions, HistoryRetentionSummary>
 {
     public async Task<HistoryRetentionSummary> RunAsync(HistoryRetentionOptions options, JobContext context)
     {
         var cutoff = context.Now - TimeSpan.FromDays(options.OlderThanDays);
-        var eligible = await CountEligibleAsync(cutoff, context.CancellationToken);
+        var eligible = await store.CountOlderThanAsync(cutoff, context.CancellationToken);
         var passes = new List<HistoryRetentionPass>();
 
         if (context.DryRun)
@@ -42,15 +41,16 @@ public sealed class HistoryRetentionJob(NpgsqlDataSource dataSource) : IJob<Hist
 
         for (var pass = 1; pass <= options.MaxPasses; pass++)
         {
-            var (deleted, artifacts) = await DeleteBatchAsync(cutoff, options.BatchLimit, context.CancellationToken);
-            var removedPaths = artifacts.Sum(a => RemoveArtifacts(a.RunId, a.Paths, context.ArtifactsRoot));
+            var pruned = await store.DeleteOlderThanAsync(cutoff, options.BatchLimit, context.CancellationToken);
+            var deleted = pruned.Count;
+            var removedPaths = pruned.Sum(run => RemoveArtifacts(run.RunId, run.ArtifactPaths, context.ArtifactsRoot));
             passes.Add(new HistoryRetentionPass(pass, deleted, removedPaths));
             context.Progress($"worker-history-retention: pass {pass}: deleted {deleted} run(s), {removedPaths} artifact path(s)");
             if (deleted < options.BatchLimit) break;
         }
         var total = passes.Sum(p => (long)p.Deleted);
         context.Actions.Record("delete", "worker.job_runs", total, new { cutoff });
-        var reachedLimit = passes.Count == options.MaxPasses && await CountEligibleAsync(cutoff, context.CancellationToken) > 0;
+        var reachedLimit = passes.Count == options.MaxPasses && await store.CountOlderThanAsync(cutoff, context.CancellationToken) > 0;
         return Summary(options, context, cutoff, eligible, passes, reachedLimit);
     }
 
@@ -69,39 +69,6 @@ public sealed class HistoryRetentionJob(NpgsqlDataSource dataSource) : IJob<Hist
         ArtifactPathsDeleted: passes.Sum(p => p.ArtifactPathsDeleted),
         ReachedPassLimit: reachedLimit,
         Passes: passes);
-
-    private async Task<long> CountEligibleAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM worker.job_runs WHERE started_at < $1 AND status <> 'running'");
-        command.Parameters.Add(new() { Value = cutoff });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private async Task<(int Deleted, List<(Guid RunId, List<string> Paths)> Artifacts)> DeleteBatchAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("""
-            DELETE FROM worker.job_runs
-             WHERE run_id IN (SELECT run_id FROM worker.job_runs
-                               WHERE started_at < $1 AND status <> 'running'
-                               ORDER BY started_at LIMIT $2)
-            RETURNING run_id, artifacts::text
-            """);
-        command.Parameters.Add(new() { Value = cutoff });
-        command.Parameters.Add(new() { Value = limit });
-        var artifacts = new List<(Guid, List<string>)>();
-        var deleted = 0;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            deleted++;
-            if (!reader.IsDBNull(1))
-            {
-                var paths = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(1))?.Values.ToList() ?? [];
-                if (paths.Count > 0) artifacts.Add((reader.GetGuid(0), paths));
-            }
-        }
-        return (deleted, artifacts);
-    }
 
     /// <summary>
     /// Removes a pruned run's artifacts that live under the artifacts root: the file itself, and the folder holding it when

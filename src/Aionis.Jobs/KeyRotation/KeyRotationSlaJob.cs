@@ -17,7 +17,7 @@ public sealed record KeyRotationSlaSummary(
         : $"{StaleCount} active keys older than {Thresholds.MaxAgeDays} days";
 }
 
-/// <summary>API-key rotation SLA (reference §3): stale active keys fail it; warning-window keys and tenants without rotation are reported.</summary>
+/// <summary>API-key rotation SLA: stale active keys fail it; warning-window keys and tenants without rotation are reported.</summary>
 [Job("hosted-key-rotation-sla", "Stale API keys and tenants without a recent rotation", Permissions = [Permissions.ReadControlPlane])]
 public sealed class KeyRotationSlaJob(KeyRotationSlaReader reader) : IJob<KeyRotationSlaOptions, KeyRotationSlaSummary>
 {

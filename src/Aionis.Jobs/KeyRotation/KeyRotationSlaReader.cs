@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Aionis.Jobs.KeyRotation;
 
-/// <summary>Reads stale keys, the warning window and rotation activity (reference §3); shared by the SLA job and alert dispatch.</summary>
+/// <summary>Reads stale keys, the warning window and rotation activity; shared by the SLA job and alert dispatch.</summary>
 public sealed class KeyRotationSlaReader(NpgsqlDataSource dataSource)
 {
     private const string KeyColumns = """
@@ -51,7 +51,7 @@ public sealed class KeyRotationSlaReader(NpgsqlDataSource dataSource)
                 TenantsWithoutRecentRotation = withoutRotation,
             };
         }
-        catch (Exception e) when (PostgresErrors.IsUndefinedTable(e))
+        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
         {
             return new KeyRotationSlaReport { Ok = false, CheckedAt = now, Error = "control_plane_schema_missing" };
         }

@@ -15,8 +15,8 @@ public static class AttestedUploads
         where TObject : class
         where TWarning : class
     {
-        var files = BundleFiles.List(request.SourceDirectory);
-        var results = await BundleFiles.ForEachAsync(files, request.MaxParallelUploads,
+        var files = PublishFiles.List(request.SourceDirectory);
+        var results = await PublishFiles.ForEachAsync(files, request.MaxParallelUploads,
             (file, ct) => uploadAndAttest(runPrefix + "/" + file.RelativePath, file, ct), cancellationToken);
         return new AttestedUploads<TObject, TWarning>(files.Count,
             results.Select(r => r.Object).OfType<TObject>().Take(PublishAttestation.SampleLimit).ToList(),

@@ -1,6 +1,6 @@
 namespace Aionis.Jobs.Publishing;
 
-/// <summary>Picks the publisher for a target URI (reference §11). Throws <see cref="PublishTargetException"/> for bad targets.</summary>
+/// <summary>Picks the publisher for a target URI. Throws <see cref="PublishTargetException"/> for bad targets.</summary>
 public interface IPublisherFactory
 {
     PublishTarget Parse(string target);

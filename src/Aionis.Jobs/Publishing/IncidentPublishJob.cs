@@ -39,7 +39,7 @@ public sealed record IncidentPublishSummary(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PublishAttestation? Attestation,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? WouldUpload) : IJobSummary;
 
-/// <summary>Publishes a bundle folder to a target in-process (reference §11): S3, GCS, Azure Blob or a local folder.</summary>
+/// <summary>Publishes a bundle folder to a target in-process: S3, GCS, Azure Blob or a local folder.</summary>
 [Job("incident-publish-hosted", "Publishes an incident bundle folder to object storage or a folder, with attestation",
     Permissions = [Permissions.UploadObjectStorage], NeedsDatabase = false, Time = TimeDependence.PresentOnly)]
 public sealed class IncidentPublishJob(IPublisherFactory publishers) : IJob<IncidentPublishOptions, IncidentPublishSummary>
@@ -50,7 +50,7 @@ public sealed class IncidentPublishJob(IPublisherFactory publishers) : IJob<Inci
         var publishedUri = publisher.Target.PublishedUri(options.RunId);
         if (context.DryRun)
         {
-            var files = BundleFiles.List(options.SourceDir);
+            var files = PublishFiles.List(options.SourceDir);
             context.Actions.Record("upload", publishedUri, files.Count, new { bytes = files.Sum(f => f.Size) });
             return new IncidentPublishSummary(true, true, publisher.Target.Adapter, options.Target, options.RunId, publishedUri, null,
                 files.Select(f => f.RelativePath).ToList());

@@ -13,9 +13,9 @@ public sealed class LocalPublisher(PublishTarget target) : IPublisher
 
     public async Task<PublishResult> PublishDirectoryAsync(PublishRequest request, CancellationToken cancellationToken)
     {
-        var files = BundleFiles.List(request.SourceDirectory);
+        var files = PublishFiles.List(request.SourceDirectory);
         var destination = Target.PublishedUri(request.RunId);
-        var attested = await BundleFiles.ForEachAsync(files, request.MaxParallelUploads, async (file, ct) =>
+        var attested = await PublishFiles.ForEachAsync(files, request.MaxParallelUploads, async (file, ct) =>
         {
             var sha256 = await CreateAsync(file.FullPath, Path.Combine(destination, file.RelativePath), ct);
             return new LocalFileAttestation(file.RelativePath, sha256, file.Size);

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Aionis.Jobs.Publishing;
 
 /// <summary>
-/// The attestation document of reference §11 (also written as <c>publish_attestation.json</c>); one shape per provider.
+/// The attestation document of a publish (also written as <c>publish_attestation.json</c>); one shape per provider.
 /// Lookups that fail after a successful upload add a warning, they never fail the publish. Properties keep the
 /// reference's order: provider, the provider's fields, object_count, the sample, warnings.
 /// </summary>
@@ -34,7 +34,7 @@ public sealed record AzureAttestation(string Mode, string Account, string Contai
 
 public sealed record AzureBlobAttestation(string Blob, string? Etag, string? VersionId, DateTimeOffset? LastModified, long? ContentLength);
 
-/// <summary>Local targets hash the source files (reference §11).</summary>
+/// <summary>Local targets hash the source files.</summary>
 public sealed record LocalAttestation(string PublishedUri, int ObjectCount, [property: JsonPropertyOrder(1)] IReadOnlyList<LocalFileAttestation> FilesSample)
     : PublishAttestation("local_fs", ObjectCount);
 

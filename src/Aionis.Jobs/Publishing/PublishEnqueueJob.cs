@@ -60,7 +60,7 @@ public sealed record PublishEnqueueSummary(
     DateTimeOffset QueuedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PublishJobRow? Job) : IJobSummary;
 
-/// <summary>Queues a bundle for the publish worker (reference §7.1); every target form of §11 is accepted.</summary>
+/// <summary>Queues a bundle for the publish worker; every target form of <see cref="PublishTarget"/> is accepted.</summary>
 [Job("hosted-incident-publish-enqueue", "Queues an incident bundle for asynchronous publishing", Permissions = [Permissions.WritePublishQueue], Time = TimeDependence.PresentOnly)]
 public sealed class PublishEnqueueJob(PublishQueue queue) : IJob<PublishEnqueueOptions, PublishEnqueueSummary>
 {

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Aionis.Jobs.Publishing;
 
-/// <summary>A row of <c>control_incident_publish_jobs</c> (reference §2), as the enqueue summary prints it.</summary>
+/// <summary>A row of <c>control_incident_publish_jobs</c>, as the enqueue summary prints it.</summary>
 public sealed record PublishJobRow(
     Guid Id,
     string TenantId,

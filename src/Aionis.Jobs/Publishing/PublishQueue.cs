@@ -11,7 +11,7 @@ public sealed record ClaimedPublishJob(Guid Id, string TenantId, string RunId, s
 public sealed record FailedAttempt(string? Status, int RetryDelaySeconds);
 
 /// <summary>
-/// The publish queue in <c>control_incident_publish_jobs</c> (reference §7): enqueue, claim with
+/// The publish queue in <c>control_incident_publish_jobs</c>: enqueue, claim with
 /// <c>FOR UPDATE SKIP LOCKED</c>, complete, fail with backoff/dead-letter, find stale locks. Times come from the caller's clock.
 /// </summary>
 public sealed class PublishQueue(NpgsqlDataSource dataSource)
@@ -158,5 +158,5 @@ public sealed class PublishQueue(NpgsqlDataSource dataSource)
     }
 }
 
-/// <summary>The publish queue's gauges (contract §10): <c>aionis.publish.queue.depth</c> and <c>aionis.publish.dead_letter.depth</c>.</summary>
+/// <summary>The publish queue's gauges: <c>aionis.publish.queue.depth</c> and <c>aionis.publish.dead_letter.depth</c>.</summary>
 public sealed record PublishQueueDepth(long Open, long DeadLetter);

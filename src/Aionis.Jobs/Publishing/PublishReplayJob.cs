@@ -8,7 +8,7 @@ namespace Aionis.Jobs.Publishing;
 public sealed record ReplayedPublishJob(Guid Id, string TenantId, string RunId, string Status, int Attempts, int MaxAttempts, string Target,
     DateTimeOffset NextAttemptAt);
 
-/// <summary><c>ok</c> is false when no job matched, so <c>--strict</c> exits 2 then (reference §7.3).</summary>
+/// <summary><c>ok</c> is false when no job matched, so <c>--strict</c> exits 2 then.</summary>
 public sealed record PublishReplaySummary(
     bool Ok,
     bool Strict,
@@ -26,8 +26,8 @@ public sealed record PublishReplaySummary(
     DateTimeOffset CheckedAt) : IJobSummary;
 
 /// <summary>
-/// Puts failed and dead-lettered publish jobs back to <c>pending</c> (reference §7.3) and writes the
-/// <c>incident_publish.replay</c> audit event in the same transaction (contract §9 difference 10).
+/// Puts failed and dead-lettered publish jobs back to <c>pending</c> and writes the
+/// <c>incident_publish.replay</c> audit event in the same transaction.
 /// </summary>
 [Job("hosted-incident-publish-replay", "Replays failed or dead-lettered publish jobs", Permissions = [Permissions.WritePublishQueue, Permissions.WriteAudit], Time = TimeDependence.PresentOnly)]
 public sealed class PublishReplayJob(NpgsqlDataSource dataSource) : IJob<PublishReplayOptions, PublishReplaySummary>

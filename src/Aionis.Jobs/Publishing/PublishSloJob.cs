@@ -61,7 +61,7 @@ public sealed record PublishSloSummary(
     IReadOnlyList<string> CriticalSignals,
     PublishSloReport Report) : IJobSummary;
 
-/// <summary>The adaptive incident-publish SLO gate (reference §7.5): degraded → not ok → exit 2 under --strict.</summary>
+/// <summary>The adaptive incident-publish SLO gate: degraded → not ok → exit 2 under --strict.</summary>
 [Job("hosted-incident-publish-slo", "Adaptive SLO gate over the incident publish queue", Permissions = [Permissions.ReadControlPlane], PerTenant = true)]
 public sealed class PublishSloJob(PublishSloReader reader) : IJob<PublishSloOptions, PublishSloSummary>
 {

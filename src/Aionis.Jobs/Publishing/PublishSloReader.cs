@@ -4,7 +4,7 @@ using Npgsql;
 namespace Aionis.Jobs.Publishing;
 
 /// <summary>
-/// The incident-publish SLO report (reference §7.5): one pass over the tenant's queue rows counts both windows by
+/// The incident-publish SLO report: one pass over the tenant's queue rows counts both windows by
 /// current status (filtered on <c>updated_at</c>) and the all-time backlog; thresholds adapt to the baseline.
 /// Shared by the SLO gate and alert dispatch (<c>incident_publish_slo_degraded</c>).
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class PublishSloReader(NpgsqlDataSource dataSource)
                 allTime.GetValueOrDefault("dead_letter"));
             return Evaluate(tenantId, thresholds, anchor, Metrics(current), Metrics(baseline), backlog);
         }
-        catch (Exception e) when (PostgresErrors.IsUndefinedTable(e))
+        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
         {
             return new PublishSloReport { Ok = false, TenantId = tenantId, GeneratedAt = anchor, Warning = "incident_publish_schema_missing" };
         }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Aionis.Jobs.Publishing;
 
-/// <summary>The gate's settings (reference §7.5), as given after the derived limits.</summary>
+/// <summary>The gate's settings, as given after the derived limits.</summary>
 public sealed record PublishSloThresholds(
     int WindowHours,
     int BaselineHours,

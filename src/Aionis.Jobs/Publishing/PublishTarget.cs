@@ -2,7 +2,7 @@ using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Publishing;
 
-/// <summary>The kind of storage a publish target names (reference §11 adapters).</summary>
+/// <summary>The kind of storage a publish target names.</summary>
 public enum PublishTargetKind
 {
     S3,
@@ -16,7 +16,7 @@ public enum PublishTargetKind
 public sealed class PublishTargetException(string message) : Exception(message);
 
 /// <summary>
-/// A parsed publish target (reference §11): where the objects go and how <c>published_uri</c> is formed. Keys are
+/// A parsed publish target: where the objects go and how <c>published_uri</c> is formed. Keys are
 /// deterministic — <c>prefix/run_id/relative_path</c> — so a retried publish finds its own objects and never duplicates.
 /// </summary>
 public sealed record PublishTarget
@@ -55,7 +55,7 @@ public sealed record PublishTarget
 
     /// <summary>
     /// Parses a target. <paramref name="azureConnectionStringSet"/> decides <c>az://a/b</c>: container a with prefix b
-    /// when <c>AZURE_STORAGE_CONNECTION_STRING</c> is set, account a with container b otherwise (reference §11).
+    /// when <c>AZURE_STORAGE_CONNECTION_STRING</c> is set, account a with container b otherwise.
     /// </summary>
     public static PublishTarget Parse(string target, bool azureConnectionStringSet)
     {

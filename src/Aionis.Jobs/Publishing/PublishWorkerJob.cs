@@ -32,7 +32,7 @@ public sealed record PublishWorkerSummary(
     DateTimeOffset CheckedAt) : IJobSummary;
 
 /// <summary>
-/// The publish queue worker (reference §7.2, contract §8): recovers stale locks, claims due jobs one at a time and
+/// The publish queue worker: recovers stale locks, claims due jobs one at a time and
 /// publishes each in-process, bounded by a timeout; failures back off exponentially and dead-letter at max_attempts.
 /// </summary>
 [Job("hosted-incident-publish-worker", "Publishes queued incident bundles with retries, backoff and dead-lettering",

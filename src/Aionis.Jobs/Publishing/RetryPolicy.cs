@@ -1,6 +1,6 @@
 namespace Aionis.Jobs.Publishing;
 
-/// <summary>The worker's backoff (reference §7.2): <c>min(max, base · 2^(attempts-1))</c> after the failing attempt.</summary>
+/// <summary>The worker's backoff: <c>min(max, base · 2^(attempts-1))</c> after the failing attempt.</summary>
 public sealed record RetryPolicy(int BaseSeconds, int MaxSeconds)
 {
     public int DelaySeconds(int attempts)

@@ -15,7 +15,7 @@ public sealed record KeyUsageAnomalySummary(
     KeyUsageAnomalySample Anomalies,
     KeyUsageReport Report) : IJobSummary;
 
-/// <summary>Per-key traffic spikes, latency and error-budget regressions of a tenant (reference §5); not ok when any pair is anomalous.</summary>
+/// <summary>Per-key traffic spikes, latency and error-budget regressions of a tenant; not ok when any pair is anomalous.</summary>
 [Job("hosted-key-usage-anomaly", "API-key traffic spikes, latency and error-budget regressions against a baseline",
     Permissions = [Permissions.ReadControlPlane], PerTenant = true)]
 public sealed class KeyUsageAnomalyJob(KeyUsageReader reader) : IJob<KeyUsageAnomalyOptions, KeyUsageAnomalySummary>

@@ -3,7 +3,7 @@ using Aionis.Jobs.Framework;
 namespace Aionis.Jobs.Telemetry;
 
 /// <summary>
-/// Per-key usage of a tenant, recent window against baseline (reference §5, <c>getTenantApiKeyUsageReport</c>); shared by the
+/// Per-key usage of a tenant, recent window against baseline (<c>getTenantApiKeyUsageReport</c>); shared by the
 /// key-usage anomaly job and alert dispatch. One statement, one pass over the tenant's index range: the recent slice and
 /// the baseline before it are two disjoint ranges of <c>(tenant_id, created_at)</c>, each read once and grouped on its own.
 /// <para>
@@ -66,7 +66,7 @@ public sealed class KeyUsageReader(TelemetryStatements statements, TelemetrySett
             var (counts, pairs) = await ReadCountsAsync(query, window, now, cancellationToken);
             return Report(counts.Select(c => KeyUsageRules.Evaluate(c, window, query)).ToList(), pairs);
         }
-        catch (Exception e) when (PostgresErrors.IsUndefinedTable(e))
+        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
         {
             return Report([], 0) with { Ok = false, Warning = RequestTelemetry.TableMissing };
         }

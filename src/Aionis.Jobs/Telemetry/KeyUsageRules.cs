@@ -8,7 +8,7 @@ public sealed record KeyUsageCounts(
     long RecentTotal, long RecentServerErrors, long RecentThrottled, double RecentLatencyAvg, double RecentLatencyP95,
     long BaselineTotal, long BaselineServerErrors, long BaselineThrottled, double BaselineLatencyAvg, double BaselineLatencyStddev);
 
-/// <summary>The anomaly rules of reference §5, exactly: request spike, latency regression, error-budget regression.</summary>
+/// <summary>The anomaly rules: request spike, latency regression, error-budget regression.</summary>
 public static class KeyUsageRules
 {
     public const double SpikeRatio = 2.0;

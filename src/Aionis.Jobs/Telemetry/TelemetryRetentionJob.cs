@@ -26,7 +26,7 @@ public sealed record TelemetryRetentionSummary(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? WouldDelete = null) : IJobSummary;
 
 /// <summary>
-/// Deletes request telemetry older than the retention, oldest first, in passes of at most batch-limit rows (reference §6),
+/// Deletes request telemetry older than the retention, oldest first, in passes of at most batch-limit rows,
 /// with a progress line per pass. Not ok when the table is missing or eligible rows remain after max-passes.
 /// A dry run counts what would go and deletes nothing.
 /// </summary>
@@ -74,7 +74,7 @@ public sealed class TelemetryRetentionJob(TelemetryPurger purger) : IJob<Telemet
             context.Actions.Record("delete", target, total, new { cutoff = scope.Cutoff, passes = passes.Count });
             return Summary(!reachedLimit, passes, reachedLimit);
         }
-        catch (Exception e) when (PostgresErrors.IsUndefinedTable(e))
+        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
         {
             return Summary(false, [], false) with { Error = RequestTelemetry.TableMissing };
         }

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Aionis.Jobs.Telemetry;
 
 /// <summary>
-/// The tenant dashboard block of the timeseries export (reference §4). Data-plane rows belong to a tenant by scope:
+/// The tenant dashboard block of the timeseries export. Data-plane rows belong to a tenant by scope:
 /// the default tenant owns the scopes without a <c>tenant:</c> prefix, any other tenant owns <c>tenant:&lt;id&gt;::scope:…</c>
 /// (matched as a prefix, so <c>_</c> and <c>%</c> in tenant ids are not wildcards).
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class TenantDashboardReader(NpgsqlDataSource dataSource)
                 new DataPlaneCounts(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)),
                 new OutboxCounts(reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9)));
         }
-        catch (Exception e) when (PostgresErrors.IsUndefinedTable(e))
+        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
         {
             return new DegradedTenantDashboard(tenantId, now, defaultTenantId, DegradedTenantDashboard.SchemaNotReady);
         }

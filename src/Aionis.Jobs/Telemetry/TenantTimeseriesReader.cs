@@ -3,7 +3,7 @@ using Aionis.Jobs.Framework;
 namespace Aionis.Jobs.Telemetry;
 
 /// <summary>
-/// A tenant's request telemetry in hourly buckets per endpoint (reference §4, <c>getTenantRequestTimeseries</c>).
+/// A tenant's request telemetry in hourly buckets per endpoint (<c>getTenantRequestTimeseries</c>).
 /// One aggregate statement does all the work in Postgres; the per-endpoint budget is the sum of the hourly rows.
 /// </summary>
 public sealed class TenantTimeseriesReader(TelemetryStatements statements)
@@ -48,7 +48,7 @@ public sealed class TenantTimeseriesReader(TelemetryStatements statements)
         {
             return Result(await ReadSeriesAsync(tenantId, now - TimeSpan.FromHours(applied), cancellationToken));
         }
-        catch (Exception e) when (PostgresErrors.IsUndefinedTable(e))
+        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
         {
             return Result([]) with { Ok = false, Warning = RequestTelemetry.TableMissing };
         }

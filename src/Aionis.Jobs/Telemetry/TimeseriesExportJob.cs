@@ -26,7 +26,7 @@ public sealed record TimeseriesExportSummary(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool DryRun) : IJobSummary;
 
 /// <summary>
-/// Hourly request telemetry of one tenant (reference §4): summary.json, TIMESERIES_REPORT.md and the timeseries.svg chart.
+/// Hourly request telemetry of one tenant: summary.json, TIMESERIES_REPORT.md and the timeseries.svg chart.
 /// It only reads the database; its output files are its only writes, in a dry run too.
 /// </summary>
 [Job("hosted-tenant-timeseries-export", "Hourly requests, error budget and latency percentiles of a tenant, with report and chart",

@@ -88,7 +88,7 @@ public static class DbCommand
             {
                 return RunOutput.Fail(ExitCodes.DatabaseUnavailable, $"could not reach the database {DatabaseConnection.Describe(connectionString)}: {e.Message}");
             }
-            catch (Exception e) when (PostgresErrors.IsUndefinedTable(e))
+            catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
             {
                 return RunOutput.Fail(ExitCodes.RuntimeError, $"aionis db tune: {RequestTelemetry.Table} does not exist on {DatabaseConnection.Describe(connectionString)}");
             }

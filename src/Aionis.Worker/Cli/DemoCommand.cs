@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Aionis.Jobs.Framework;
 using Aionis.Worker.Demo;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;

@@ -31,17 +31,18 @@ public static class HistoryCommand
             {
                 return Usage($"--status '{s}': allowed {string.Join(", ", RunStatus.All)}");
             }
-            DateTimeOffset? from = null;
+            TimeSpan? window = null;
             if (parse.GetValue(since) is { } text)
             {
-                if (!DurationText.TryParse(text, out var window) || window > MaxSince)
+                if (!DurationText.TryParse(text, out var span) || span > MaxSince)
                 {
                     return Usage($"--since '{text}': expected a duration like 30m, 24h, 7d, at most {DurationText.Format(MaxSince)}");
                 }
-                from = DateTimeOffset.UtcNow - window;
+                window = span;
             }
-            return await WithStoreAsync(parse, async store =>
+            return await WithStoreAsync(parse, async (store, clock) =>
             {
+                var from = clock.GetUtcNow() - window;
                 var runs = await store.ListAsync(new RunQuery(parse.GetValue(task), parse.GetValue(status), from, parse.GetValue(job), max), cancellationToken);
                 if (runs.Count == 0 && parse.GetValue(task) is { } taskId && !await store.TaskKnownAsync(taskId, cancellationToken))
                 {
@@ -101,14 +102,18 @@ public static class HistoryCommand
         return ExitCodes.Usage;
     }
 
-    private static async Task<int> WithStoreAsync(ParseResult parse, Func<RunHistoryStore, Task<int>> action)
+    private static Task<int> WithStoreAsync(ParseResult parse, Func<RunHistoryStore, Task<int>> action) =>
+        WithStoreAsync(parse, (store, _) => action(store));
+
+    /// <param name="action">Gets the store and the worker's clock (the one every "now" of a command comes from).</param>
+    private static async Task<int> WithStoreAsync(ParseResult parse, Func<RunHistoryStore, TimeProvider, Task<int>> action)
     {
         using var services = CliServices.Build(parse);
         var store = services.GetService<RunHistoryStore>();
         if (store is null) return RunOutput.Fail(ExitCodes.Usage, new DatabaseNotConfiguredException().Message);
         try
         {
-            return await action(store);
+            return await action(store, services.GetRequiredService<TimeProvider>());
         }
         catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
         {

@@ -66,7 +66,7 @@ public static class IncidentCommand
         var since = new Option<string?>("--since") { Description = "Only incidents started within this duration (e.g. 7d)" };
         var limit = new Option<string>("--limit") { Description = "Most rows [1..1000] (default 50)", DefaultValueFactory = _ => "50" };
         var command = new Command("list", "Incidents, newest first") { status, service, since, limit, Json };
-        command.SetAction((parse, token) => RunAsync(parse, async log =>
+        command.SetAction((parse, token) => RunAsync(parse, async (log, clock) =>
         {
             if (parse.GetValue(status) is { } s && !IncidentStatus.All.Contains(s))
                 throw new IncidentRequestException($"--status '{s}': allowed {string.Join(", ", IncidentStatus.All)}");
@@ -75,7 +75,7 @@ public static class IncidentCommand
             DateTimeOffset? from = null;
             if (parse.GetValue(since) is { } text)
             {
-                from = DateTimeOffset.UtcNow - (DurationText.TryParse(text, out var window) ? window
+                from = clock.GetUtcNow() - (DurationText.TryParse(text, out var window) ? window
                     : throw new IncidentRequestException($"--since '{text}': expected a duration like 24h or 7d"));
             }
             var incidents = await log.ListAsync(new IncidentQuery(parse.GetValue(status), parse.GetValue(service), from, max), token);
@@ -145,7 +145,7 @@ public static class IncidentCommand
         var owner = new Option<string?>("--owner") { Description = "With --type followup: who does it" };
         var due = new Option<string?>("--due") { Description = "With --type followup: due in a duration (24h) or at a time (ISO-8601)" };
         var command = new Command("event", "Add to an incident's timeline (a status event moves its status)") { id, type, message, status, priority, owner, due, Json };
-        command.SetAction((parse, token) => RunAsync(parse, async log =>
+        command.SetAction((parse, token) => RunAsync(parse, async (log, clock) =>
         {
             var kind = parse.GetValue(type)!;
             string[] types = [IncidentEventType.Note, IncidentEventType.Decision, IncidentEventType.Followup, IncidentEventType.Status];
@@ -160,7 +160,7 @@ public static class IncidentCommand
             {
                 if (value is not null && !isFollowup) throw new IncidentRequestException($"{name} '{value}': only with --type followup");
             }
-            var now = DateTimeOffset.UtcNow;
+            var now = clock.GetUtcNow();
             var (_, added) = await log.AddEventAsync(Id(parse, id), new IncidentChanges.EventDraft(kind, NonEmpty(parse.GetValue(message), "--message"), IncidentActor.Person, now)
             {
                 Status = newStatus,
@@ -222,13 +222,16 @@ public static class IncidentCommand
         return IncidentIds.IsValid(id) ? id : throw new IncidentRequestException($"ID '{id}': expected an incident id like inc_20261201_1405_a1b2c3");
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, Func<IncidentLog, Task> action)
+    private static Task<int> RunAsync(ParseResult parse, Func<IncidentLog, Task> action) => RunAsync(parse, (log, _) => action(log));
+
+    /// <param name="action">Gets the incident log and the worker's clock (the one every "now" of a command comes from).</param>
+    private static async Task<int> RunAsync(ParseResult parse, Func<IncidentLog, TimeProvider, Task> action)
     {
         try
         {
             using var services = CliServices.Build(parse);
             var log = services.GetRequiredService<IncidentLog>();
-            await action(log);
+            await action(log, services.GetRequiredService<TimeProvider>());
             if (log.Backend == IncidentSettings.Jsonl && services.GetRequiredService<IncidentSettings>().Backend == IncidentSettings.Auto)
             {
                 Console.Error.WriteLine($"aionis incident: Postgres unreachable; used the JSONL fallback in {services.GetRequiredService<IncidentSettings>().Directory}");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Aionis.Jobs.Framework;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
 using Quartz;

@@ -28,6 +28,6 @@ public static class RegistryOptions
             Console.Error.WriteLine(error.ToString());
         }
         Console.Error.WriteLine($"aionis: {e.Errors.Count} error(s) in the task registry; nothing was changed");
-        return Running.ExitCodes.Usage;
+        return Aionis.Jobs.Framework.ExitCodes.Usage;
     }
 }

@@ -111,7 +111,7 @@ public static class RunCommand
     {
         var grace = client.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.ClusterCheckinInterval * 4;
         var nodes = await client.Services.GetRequiredService<PersistedSchedule>()
-            .LiveNodesAsync(QuartzSetup.SchedulerName, grace, DateTimeOffset.UtcNow, cancellationToken);
+            .LiveNodesAsync(QuartzSetup.SchedulerName, grace, client.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
         if (nodes.Count == 0)
         {
             Console.Error.WriteLine($"aionis run: warning: no node of the cluster checked in within the last {DurationText.Format(grace)}; "

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using Aionis.Data;
+using Aionis.Jobs.Framework;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Hosting;
 using Quartz;
 
 namespace Aionis.Worker.Cli;

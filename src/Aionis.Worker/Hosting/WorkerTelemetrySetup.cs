@@ -11,7 +11,7 @@ using Quartz.Diagnostics;
 namespace Aionis.Worker.Hosting;
 
 /// <summary>
-/// OpenTelemetry for <c>serve</c> (contract §10): the worker's own source and meter, Quartz's, and Npgsql's; exported
+/// OpenTelemetry for <c>serve</c>: the worker's own source and meter, Quartz's, and Npgsql's; exported
 /// over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard <c>OTEL_*</c> variables apply). Without an
 /// endpoint nothing is exported, but runs still get a trace id in history.
 /// </summary>

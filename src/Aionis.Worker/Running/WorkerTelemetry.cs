@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Aionis.Jobs.Framework;
 using Aionis.Jobs.Publishing;
 
 namespace Aionis.Worker.Running;
@@ -10,10 +11,10 @@ namespace Aionis.Worker.Running;
 /// </summary>
 public static class WorkerTelemetry
 {
-    public const string Name = "Aionis.Worker";
+    public const string Name = WorkerMeter.Name;
 
     public static readonly ActivitySource ActivitySource = new(Name);
-    public static readonly Meter Meter = new(Name);
+    public static readonly Meter Meter = WorkerMeter.Meter;
 
     public static readonly Counter<long> Runs = Meter.CreateCounter<long>("aionis.job.runs", description: "Job runs by task, job and status");
     public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("aionis.job.duration", unit: "s", description: "Job run duration");

@@ -1,6 +1,7 @@
 using Aionis.Data.Model;
+using Aionis.Data.Registry;
+using Aionis.Data.Status;
 using Aionis.Jobs.Alerts;
-using Npgsql;
 using Quartz;
 
 namespace Aionis.Worker.Scheduling;
@@ -10,7 +11,7 @@ namespace Aionis.Worker.Scheduling;
 /// dead-man switch over every task that declares a <c>notify</c> block. Live runs only: a dry run neither opens an
 /// alert nor resolves one, and the overdue check reads <c>task_status.last_success_at</c>, which counts live runs.
 /// </summary>
-public sealed class OperatorNotifications(OperatorAlerts alerts, NpgsqlDataSource dataSource, TimeProvider clock) : IRunObserver
+public sealed class OperatorNotifications(OperatorAlerts alerts, TaskStatusStore status, RegistrySyncStore syncs, TimeProvider clock) : IRunObserver
 {
     public Task OnRunFinishedAsync(TaskRunFinished run, CancellationToken cancellationToken) =>
         run.Definition.HasNotify && !run.DryRun
@@ -36,8 +37,8 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, NpgsqlDataSourc
     {
         var watched = registry.Tasks.Where(t => t.Enabled && t.Scheduled && TaskDefinition.From(t).HasNotify).ToList();
         if (watched.Count == 0) return;
-        var lastSuccess = await ReadAsync("SELECT task_id, last_success_at FROM worker.task_status WHERE NOT paused", cancellationToken);
-        var since = await ReadAsync("SELECT unnest(added), min(at) FROM worker.registry_syncs WHERE accepted GROUP BY 1", cancellationToken);
+        var lastSuccess = await status.LastSuccessOfUnpausedAsync(cancellationToken);
+        var since = await syncs.FirstAddedAtAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var candidates = watched
             .Where(t => lastSuccess.ContainsKey(t.Id))
@@ -55,16 +56,4 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, NpgsqlDataSourc
         Channels = definition.NotifyChannels,
         OverdueAfter = definition.OverdueAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
     };
-
-    private async Task<Dictionary<string, DateTimeOffset?>> ReadAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
-        }
-        return rows;
-    }
 }

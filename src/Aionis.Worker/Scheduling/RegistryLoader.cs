@@ -9,7 +9,7 @@ using YamlDotNet.RepresentationModel;
 namespace Aionis.Worker.Scheduling;
 
 /// <summary>
-/// Reads and validates task_registry.yml (contract §3). Every problem is collected with file, line, column, task and
+/// Reads and validates task_registry.yml. Every problem is collected with file, line, column, task and
 /// field; a registry with any problem is rejected whole. Hostile files are bounded before a model is built
 /// (<see cref="RegistryYamlBounds"/>, <see cref="MaxFileBytes"/>, <see cref="MaxTasks"/>).
 /// </summary>

@@ -1,4 +1,5 @@
-using System.Text.Json;
+using Aionis.Data.Pauses;
+using Aionis.Data.Registry;
 using Aionis.Worker.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace Aionis.Worker.Scheduling;
 /// nodes with the same file never fight. Every sync, accepted or rejected, is a row in <c>worker.registry_syncs</c>.
 /// </summary>
 public sealed class RegistrySynchronizer(
-    NpgsqlDataSource dataSource, PersistedSchedule persisted, TimeProvider clock, IOptions<WorkerOptions> worker, ILogger<RegistrySynchronizer> logger)
+    NpgsqlDataSource dataSource, PersistedSchedule persisted, RegistrySyncStore syncs, TimeProvider clock, IOptions<WorkerOptions> worker, ILogger<RegistrySynchronizer> logger)
 {
     private const long SyncLockKey = 0x41494f4e49530001; // "AIONIS" + 1: one registry sync at a time in the cluster
 
@@ -36,7 +37,7 @@ public sealed class RegistrySynchronizer(
         try
         {
             var plan = Plan(await persisted.ReadAsync(connection, scheduler.SchedulerName, cancellationToken), registry);
-            var paused = await PausedTasksAsync(connection, cancellationToken);
+            var paused = await TaskPauseStore.PausedAsync(connection, cancellationToken);
             var (writes, calendars, problems) = Build(plan, registry);
             if (problems.Count > 0)
             {
@@ -206,30 +207,8 @@ public sealed class RegistrySynchronizer(
         ? CronTriggerMisfireInstruction.FireAndProceed
         : CronTriggerMisfireInstruction.DoNothing;
 
-    private static async Task<IReadOnlySet<string>> PausedTasksAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT task_id FROM worker.task_pauses", connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var paused = new HashSet<string>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken)) paused.Add(reader.GetString(0));
-        return paused;
-    }
-
-    private async Task RecordAsync(NpgsqlConnection connection, string hash, bool accepted, IEnumerable<string> added,
+    private Task RecordAsync(NpgsqlConnection connection, string hash, bool accepted, IEnumerable<string> added,
         IEnumerable<string> changed, IEnumerable<string> removed, IEnumerable<string> errors, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO worker.registry_syncs (at, node, registry_hash, accepted, added, changed, removed, errors)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
-            """, connection);
-        command.Parameters.Add(new() { Value = clock.GetUtcNow() });
-        command.Parameters.Add(new() { Value = worker.Value.NodeName });
-        command.Parameters.Add(new() { Value = hash });
-        command.Parameters.Add(new() { Value = accepted });
-        command.Parameters.Add(new() { Value = added.ToArray() });
-        command.Parameters.Add(new() { Value = changed.ToArray() });
-        command.Parameters.Add(new() { Value = removed.ToArray() });
-        command.Parameters.Add(new() { Value = JsonSerializer.Serialize(errors.ToArray()) });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+        => syncs.RecordAsync(connection, new RegistrySyncRecord(clock.GetUtcNow(), worker.Value.NodeName, hash, accepted,
+            added.ToList(), changed.ToList(), removed.ToList(), errors.ToList()), cancellationToken);
 }

@@ -30,7 +30,7 @@ public sealed record AfterDependency(string Task, TimeSpan Within, string Status
     public int Column { get; init; }
 }
 
-/// <summary>Operator alerts for a task (contract §7): failures after the last attempt, gate verdicts, overdue runs.</summary>
+/// <summary>Operator alerts for a task: failures after the last attempt, gate verdicts, overdue runs.</summary>
 public sealed record NotifySettings(bool OnFailure, bool OnGateFailed, string Severity, IReadOnlyList<string> Channels, TimeSpan? OverdueAfter)
 {
     /// <summary><c>long_running_after</c>: alert while a run is still going after this long.</summary>

@@ -1,4 +1,6 @@
 using Aionis.Data.Pauses;
+using Aionis.Data.Registry;
+using Aionis.Data.Status;
 using Aionis.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,6 +13,8 @@ public static class SchedulingServices
     {
         services.AddWorkerScheduler(database.Require(), worker, instanceId);
         services.AddSingleton<PersistedSchedule>();
+        services.AddSingleton<RegistrySyncStore>();
+        services.AddSingleton<TaskStatusStore>();
         services.AddSingleton<RegistrySynchronizer>();
         services.AddSingleton<TaskPauseStore>();
         services.AddSingleton<TaskPauses>();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Aionis.Jobs.Alerts;
 using Aionis.Jobs.Framework;
+using Aionis.Jobs.Telemetry;
 using Aionis.Tests.Support;
 using Microsoft.Extensions.Configuration;
 
@@ -19,7 +20,7 @@ public sealed class EventDetectionTests : AlertJobTest
     {
         var reader = new CatalogJobReader(new NestedJobRunner(new JobCatalog([]), Worker.Services, new ConfigurationBuilder().Build()));
 
-        var result = await reader.RunAsync(AlertEventDetector.KeyUsageJob, new Dictionary<string, object?>(), new JobContext { RunId = Guid.NewGuid() });
+        var result = await reader.RunAsync<KeyUsageAnomalyOptions, KeyUsageAnomalySummary>(_ => { }, new JobContext { RunId = Guid.NewGuid() });
 
         Assert.Multiple(() =>
         {
@@ -40,7 +41,7 @@ public sealed class EventDetectionTests : AlertJobTest
         var summary = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-alert-dispatch",
             new Dictionary<string, object?> { ["tenant-id"] = "acme", ["event-types"] = AlertEventTypes.KeyUsageAnomaly }));
 
-        AssertDetected(summary, AlertEventDetector.KeyUsageJob, AlertEventTypes.KeyUsageAnomaly, "warning",
+        AssertDetected(summary, "hosted-key-usage-anomaly", AlertEventTypes.KeyUsageAnomaly, "warning",
             "tenant acme has 1 key-usage anomaly signal(s)");
     }
 
@@ -60,7 +61,7 @@ public sealed class EventDetectionTests : AlertJobTest
         var summary = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-alert-dispatch",
             new Dictionary<string, object?> { ["tenant-id"] = "acme", ["event-types"] = AlertEventTypes.IncidentPublishSloDegraded }));
 
-        AssertDetected(summary, AlertEventDetector.IncidentSloJob, AlertEventTypes.IncidentPublishSloDegraded, "critical",
+        AssertDetected(summary, "hosted-incident-publish-slo", AlertEventTypes.IncidentPublishSloDegraded, "critical",
             "tenant acme incident publish SLO degraded (2 warning / 1 critical signal(s))");
     }
 

@@ -248,7 +248,7 @@ public sealed class IncidentBundleJobTests
         var summary = WorkerHarness.SummaryJson(result);
         var step = summary.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "publish_bundle");
         var artifacts = summary.GetProperty("artifacts");
-        Assert.That(JobCatalog.Default.TryGet(BundlePublishStep.PublishJob, out _), Is.True, $"{BundlePublishStep.PublishJob} is in the catalog");
+        Assert.That(JobCatalog.Default.TryGet("incident-publish-hosted", out _), Is.True, "incident-publish-hosted is in the catalog");
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Ok), result.Error);
@@ -268,7 +268,7 @@ public sealed class IncidentBundleJobTests
         var summary = WorkerHarness.SummaryJson(result);
         var step = summary.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "publish_bundle");
         var queued = await _db.RowsAsync("SELECT id::text AS id, target, source_dir FROM control_incident_publish_jobs WHERE run_id = '20261120_120000'");
-        Assert.That(JobCatalog.Default.TryGet(BundlePublishStep.EnqueueJob, out _), Is.True, $"{BundlePublishStep.EnqueueJob} is in the catalog");
+        Assert.That(JobCatalog.Default.TryGet("hosted-incident-publish-enqueue", out _), Is.True, "hosted-incident-publish-enqueue is in the catalog");
         Assert.That(queued, Has.Count.EqualTo(1));
         Assert.Multiple(() =>
         {

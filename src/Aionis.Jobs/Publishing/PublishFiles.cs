@@ -1,10 +1,12 @@
+using Aionis.Jobs.Framework;
+
 namespace Aionis.Jobs.Publishing;
 
 /// <summary>One file of a folder to publish: its path on disk and its path relative to the folder (with <c>/</c>).</summary>
 public sealed record BundleFile(string FullPath, string RelativePath, long Size);
 
-/// <summary>The files of a folder in the reference's order (<c>find . -type f | LC_ALL=C sort</c>), dotfiles included.</summary>
-public static class BundleFiles
+/// <summary>The files of a folder to publish in byte order (<c>find . -type f | LC_ALL=C sort</c>), dotfiles included.</summary>
+public static class PublishFiles
 {
     public static IReadOnlyList<BundleFile> List(string directory)
     {
@@ -12,7 +14,7 @@ public static class BundleFiles
         var root = Path.GetFullPath(directory);
         return Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
             .Select(path => new BundleFile(path, Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/'), new FileInfo(path).Length))
-            .OrderBy(f => f.RelativePath, StringComparer.Ordinal)
+            .OrderBy(f => f.RelativePath, FileDigest.ByteOrder)
             .ToList();
     }
 

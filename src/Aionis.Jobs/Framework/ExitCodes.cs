@@ -1,6 +1,6 @@
-namespace Aionis.Worker.Running;
+namespace Aionis.Jobs.Framework;
 
-/// <summary>Exit codes scripts can trust (contract §6).</summary>
+/// <summary>Exit codes scripts can trust: the one set, of the CLI, the runner and nested runs.</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;

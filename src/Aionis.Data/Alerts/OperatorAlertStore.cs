@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Aionis.Jobs.Alerts;
+namespace Aionis.Data.Alerts;
 
 /// <summary>The kinds of operator alert episodes a task can have open at once.</summary>
 public static class OperatorAlertKind
