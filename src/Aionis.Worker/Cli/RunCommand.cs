@@ -77,7 +77,7 @@ public static class RunCommand
                 return ExitCodes.Ok;
             }
 
-            using var services = CliServices.Build(parse);
+            using var services = CliServices.BuildForRun(parse);
             var result = await services.GetRequiredService<JobRunner>().RunAsync(new RunRequest(definition.Job, options)
             {
                 TaskId = id,
