@@ -2,7 +2,10 @@ using System.CommandLine;
 using System.Runtime.CompilerServices;
 using Aionis.Worker.Hosting;
 using Microsoft.Extensions.Configuration;
+using Aionis.Worker.Running;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Aionis.Worker.Cli;
 
@@ -37,4 +40,11 @@ public static class CliServices
         extra?.Invoke(services);
         return services.BuildServiceProvider();
     }
+
+    /// <summary>
+    /// For <c>run</c> and <c>job</c>, which print a run's outcome as one line (<see cref="RunOutput"/>): the runner's own
+    /// outcome line would say it a second time on the same stderr, so it is kept off the console (not off the run's log).
+    /// </summary>
+    public static ServiceProvider BuildForRun(ParseResult parse) =>
+        Build(parse, services => services.AddLogging(logging => logging.AddFilter<ConsoleLoggerProvider>(RunnerLog.OutcomeCategory, LogLevel.None)));
 }

@@ -50,7 +50,7 @@ public static class JobCommand
             var given = options
                 .Where(o => parse.GetResult(o.Option) is { Implicit: false })
                 .Select(o => new KeyValuePair<string, object?>(o.Descriptor.Name, ValueOf(parse, o.Option)));
-            using var services = CliServices.Build(parse);
+            using var services = CliServices.BuildForRun(parse);
             var configuration = services.GetRequiredService<IConfiguration>();
             JobOptions bound;
             try

@@ -93,6 +93,11 @@ public static class RegistryCommand
                 await synchronizer.RecordRejectedAsync(RegistryLoader.HashOf(path), e.Errors, cancellationToken);
                 return RegistryOptions.PrintErrors(e);
             }
+            catch (RegistrySyncFailedException e)
+            {
+                Console.Error.WriteLine($"{path}: {e.Error}");
+                return ExitCodes.RuntimeError;
+            }
         });
         return command;
     }

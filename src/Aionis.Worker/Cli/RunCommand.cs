@@ -91,7 +91,7 @@ public static class RunCommand
                 return run.ExitCode ?? ExitCodes.RuntimeError;
             }
 
-            using var services = CliServices.Build(parse);
+            using var services = CliServices.BuildForRun(parse);
             var result = await services.GetRequiredService<JobRunner>().RunAsync(new RunRequest(definition.Job, options)
             {
                 TaskId = id,

@@ -50,6 +50,14 @@ public sealed class RegistrySyncService(
                 await RejectedAsync(registry.Hash, e, cancellationToken);
                 return false;
             }
+            catch (RegistrySyncFailedException e)
+            {
+                // Valid, but the database refused a write half way: the synchronizer put the previous schedule back.
+                // The hash is not marked synced, so the next edit, SIGHUP or start tries the file again.
+                logger.LogError("{Path} rejected: {Error}", file.Path, e.Error);
+                await alerts.RegistryRejectedAsync(file.Path, registry.Hash, [e.Error], cancellationToken);
+                return false;
+            }
             file.LastGood = registry;
             file.SyncedHash = registry.Hash;
             await alerts.RegistryAcceptedAsync(registry.Hash, cancellationToken);

@@ -23,6 +23,10 @@ public sealed class JobRunner(
 {
     public const string AllTenants = "*";
 
+    // The outcome lines (gate failed, failed with a known cause) under their own category: the CLI prints the outcome
+    // itself, so it keeps them off its console (they still reach the run's log and every other sink).
+    private readonly ILogger _outcome = services.GetRequiredService<ILoggerFactory>().CreateLogger(RunnerLog.OutcomeCategory);
+
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var job = request.Job;
@@ -95,7 +99,7 @@ public sealed class JobRunner(
             if (strict && !summary.Ok)
             {
                 var reason = summary.NotOkReason ?? "verdict not ok (strict)";
-                RunnerLog.GateFailed(logger, job.Name, reason);
+                RunnerLog.GateFailed(_outcome, job.Name, reason);
                 result = new RunResult(run.RunId, RunStatus.GateFailed, ExitCodes.GateFailed, false, summary, reason);
             }
             else
@@ -134,7 +138,7 @@ public sealed class JobRunner(
             }
             else
             {
-                RunnerLog.FailedWith(logger, job.Name, JobErrors.Text(e));
+                RunnerLog.FailedWith(_outcome, job.Name, JobErrors.Text(e));
             }
             result = new RunResult(run.RunId, RunStatus.Failed,
                 unreachable ? ExitCodes.DatabaseUnavailable : ExitCodes.RuntimeError, null, null,

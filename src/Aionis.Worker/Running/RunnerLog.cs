@@ -5,6 +5,9 @@ namespace Aionis.Worker.Running;
 /// <summary>Log events of the runner (event ids 1000–1099). Inside a run they carry its <see cref="RunScope"/>.</summary>
 public static partial class RunnerLog
 {
+    /// <summary>The category of a run's outcome lines (1003, 1004), which the CLI's run commands print themselves.</summary>
+    public const string OutcomeCategory = "Aionis.Worker.Running.RunOutcome";
+
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "{Job} started (trigger {Trigger}, triggered by {TriggeredBy}, attempt {Attempt}{DryRun})")]
     public static partial void Started(ILogger logger, string job, string trigger, string? triggeredBy, int attempt, string dryRun);
 

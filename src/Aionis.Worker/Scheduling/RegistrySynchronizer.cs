@@ -25,7 +25,9 @@ public sealed class RegistrySynchronizer(
     /// <summary>
     /// All or nothing: every job and trigger is built and checked before the first write, so a schedule that cannot
     /// fire rejects the whole file (a <c>rejected</c> sync row, <see cref="RegistryInvalidException"/>) and nothing of
-    /// it is applied. Every addition and change is then one Quartz transaction; disabling and removals follow it.
+    /// it is applied. Every addition and change is then one Quartz transaction; disabling and removals follow it, and
+    /// when any of these steps fails the schedule read before the first write is put back (<see cref="ScheduleSnapshot"/>),
+    /// a <c>rejected</c> row is written and <see cref="RegistrySyncFailedException"/> thrown.
     /// </summary>
     public async Task<SyncPlan> SyncAsync(IScheduler scheduler, TaskRegistry registry, CancellationToken cancellationToken)
     {
@@ -44,14 +46,19 @@ public sealed class RegistrySynchronizer(
                 await RecordRejectedAsync(connection, registry.Hash, problems, cancellationToken);
                 throw new RegistryInvalidException(registry.Path, problems);
             }
+            var before = await ScheduleSnapshot.CaptureAsync(scheduler, plan, cancellationToken);
             try
             {
                 await ApplyAsync(scheduler, plan, writes, calendars, paused, cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
-                await RecordAsync(connection, registry.Hash, accepted: false, [], [], [], [$"applying the sync failed: {e.Message}"], CancellationToken.None);
-                throw;
+                // Also when cancelled half way (a stop during the sync): what was applied so far is put back.
+                await RestoreAsync(scheduler, plan, before, registry.Path);
+                var error = $"applying the sync failed, the previous schedule was put back: {e.Message}";
+                await RecordAsync(connection, registry.Hash, accepted: false, [], [], [], [error], CancellationToken.None);
+                if (e is OperationCanceledException) throw;
+                throw new RegistrySyncFailedException(registry.Path, error, e);
             }
             await RecordAsync(connection, registry.Hash, accepted: true, plan.Added.Select(t => t.Id), plan.Changed.Select(c => c.Task.Id), plan.Removed, [], cancellationToken);
             if (!plan.IsEmpty)
@@ -65,6 +72,19 @@ public sealed class RegistrySynchronizer(
         {
             await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({SyncLockKey})", connection);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task RestoreAsync(IScheduler scheduler, SyncPlan plan, ScheduleSnapshot before, string path)
+    {
+        try
+        {
+            await before.RestoreAsync(scheduler, plan, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // Left as it is, the next sync (every start, every edit of the file) applies the file again.
+            logger.LogError(e, "{Path}: putting back the previous schedule after a failed sync failed too", path);
         }
     }
 

@@ -93,7 +93,10 @@ public sealed class CliSurfaceTests : CliFixtureTest
             Assert.That(result.Stderr, Does.Contain("S3 bucket 'no-such-bucket-7f3a' does not exist"));
             Assert.That(result.Stderr, Does.Not.Contain("   at ").And.Not.Contain("Amazon.Runtime"));
             Assert.That(result.Stderr.Length, Is.LessThan(800), result.Stderr);
+            Assert.That(result.Stderr.TrimEnd('\n').Split('\n'), Has.Length.EqualTo(1), "one line reaches the user:\n" + result.Stderr);
         });
+        Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM worker.job_run_logs WHERE message LIKE '%''no-such-bucket-7f3a'' does not exist%'"),
+            Is.EqualTo(1), "the runner's own line is kept with the run, off the console");
     }
 
     [TestCase("version: 1\ntasks:\n  - id: a\n    job: hosted-key-rotation-sla\n\tschedule: \"0 6 * * *\"\n", "task_registry.yml:5:1: yaml: a tab in the indentation")]

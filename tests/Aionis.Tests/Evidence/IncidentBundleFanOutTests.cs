@@ -92,6 +92,81 @@ public sealed class IncidentBundleFanOutTests
         }
     }
 
+    /// <summary>
+    /// #13 "Done when" as the local run shows it: every tenant's published bundle, read back from its own prefix, is
+    /// signed, and the signatures verify with the auditor's tools and with <c>hosted-incident-verify --require-signature</c>.
+    /// </summary>
+    [Test]
+    public async Task Every_tenants_published_bundle_read_back_from_its_prefix_is_signed_and_its_signatures_verify()
+    {
+        var bucket = await PublishingTargets.NewS3BucketAsync();
+        var keys = Directory.CreateTempSubdirectory("aionis-fan-out-keys-").FullName;
+        var (privatePem, publicPem) = await EvidenceTools.NewP256KeyPairAsync(keys, "evidence");
+        var settings = PublishingTargets.Settings();
+        settings["Evidence:SigningKeyPemFile"] = privatePem;
+        await using var signing = new WorkerHarness(_db, settings, new FakeTimeProvider(Now));
+        var result = await signing.RunAsync("incident-bundle-hosted", new Dictionary<string, object?>
+        {
+            ["tenant-id"] = "*",
+            ["out-dir"] = "hosted_incident_bundle/{tenant_id}/{run_id}",
+            ["publish-target"] = $"s3://{bucket}/incident-bundles",
+            ["signing-key"] = SigningKey,
+            ["require-signature"] = true,
+            ["skip-key-sla"] = true,
+        }, taskId: "incident_bundle_daily");
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Ok), JobJson.Serialize(result.Summary) + result.Error);
+
+        using var s3 = PublishingTargets.S3Client();
+        var downloaded = Directory.CreateTempSubdirectory("aionis-fan-out-read-back-").FullName;
+        foreach (var tenant in Tenants)
+        {
+            var prefix = $"incident-bundles/{tenant}/20261120_063000_{tenant}/";
+            var copy = Path.Combine(downloaded, tenant);
+            var objects = (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix })).S3Objects ?? [];
+            foreach (var entry in objects)
+            {
+                using var response = await s3.GetObjectAsync(bucket, entry.Key);
+                await response.WriteResponseStreamToFileAsync(Path.Combine(copy, entry.Key[prefix.Length..]), append: false, CancellationToken.None);
+            }
+            var sums = await EvidenceTools.RunAsync("sha256sum", copy, "-c", "--strict", "SHA256SUMS");
+            var sumsSignature = await EvidenceTools.RunAsync("openssl", copy, "dgst", "-sha256", "-verify", publicPem, "-signature", "SHA256SUMS.sig", "SHA256SUMS");
+            var indexSignature = await EvidenceTools.RunAsync("openssl", copy, "dgst", "-sha256", "-verify", publicPem, "-signature", "evidence_index.json.sig", "evidence_index.json");
+            var verify = await signing.RunAsync("hosted-incident-verify", new Dictionary<string, object?>
+            {
+                ["bundle-dir"] = copy, ["signing-key"] = SigningKey, ["public-key-pem"] = publicPem, ["require-signature"] = true,
+            });
+            var summary = JsonDocument.Parse(JobJson.Serialize(verify.Summary)).RootElement;
+            Assert.Multiple(() =>
+            {
+                Assert.That(objects.Select(o => o.Key), Has.Some.EqualTo(prefix + "SHA256SUMS.sig"), $"{tenant}: its signed checksums under its own prefix");
+                Assert.That(sums.ExitCode, Is.EqualTo(0), $"{tenant}: sha256sum -c\n{sums.Stdout}{sums.Stderr}");
+                Assert.That(sumsSignature.Stdout.Trim(), Is.EqualTo("Verified OK"), $"{tenant}: SHA256SUMS.sig {sumsSignature.Stderr}");
+                Assert.That(indexSignature.Stdout.Trim(), Is.EqualTo("Verified OK"), $"{tenant}: evidence_index.json.sig {indexSignature.Stderr}");
+                Assert.That(summary.GetProperty("ok").GetBoolean(), Is.True, $"{tenant}: {summary}");
+                Assert.That(summary.GetProperty("signature_verified").GetBoolean(), Is.True, $"{tenant}: {summary}");
+                foreach (var field in new[] { "signature", "ecdsa_signature", "sha256_sums_signature" })
+                {
+                    Assert.That(summary.GetProperty(field).GetProperty("valid").GetBoolean(), Is.True, $"{tenant}: {field} {summary}");
+                }
+            });
+        }
+
+        // Negative control: one changed byte in one tenant's read-back copy is caught by every check above.
+        var forged = Path.Combine(downloaded, Tenants[0], "audit_events.json");
+        await File.WriteAllTextAsync(forged, (await File.ReadAllTextAsync(forged)).Replace(Tenants[0], Tenants[1]));
+        var forgedVerify = await signing.RunAsync("hosted-incident-verify", new Dictionary<string, object?>
+        {
+            ["bundle-dir"] = Path.Combine(downloaded, Tenants[0]), ["public-key-pem"] = publicPem, ["require-signature"] = true,
+        });
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await EvidenceTools.RunAsync("sha256sum", Path.Combine(downloaded, Tenants[0]), "-c", "--quiet", "SHA256SUMS")).ExitCode, Is.Not.EqualTo(0));
+            Assert.That(JsonDocument.Parse(JobJson.Serialize(forgedVerify.Summary)).RootElement.GetProperty("ok").GetBoolean(), Is.False);
+        });
+        Directory.Delete(downloaded, recursive: true);
+        Directory.Delete(keys, recursive: true);
+    }
+
     [Test]
     public async Task Queued_publishes_of_a_fan_out_each_name_their_tenants_prefix_and_run_id()
     {

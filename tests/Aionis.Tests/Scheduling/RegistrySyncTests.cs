@@ -1,5 +1,11 @@
+using Aionis.Jobs.Alerts;
+using Aionis.Jobs.Framework;
 using Aionis.Tests.Support;
+using Aionis.Worker.Hosting;
 using Aionis.Worker.Scheduling;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Quartz;
 
 namespace Aionis.Tests.Scheduling;
 
@@ -179,6 +185,48 @@ public sealed class RegistrySyncTests
             Assert.That(await ScheduleAsync(), Is.EqualTo(before));
             Assert.That(last["accepted"], Is.False);
             Assert.That((string)last["errors"]!, Does.Contain("never fires"));
+        });
+    }
+
+    /// <summary>Every row of the schedule but a trigger's start (a put-back trigger starts at its next fire time).</summary>
+    private Task<string> ScheduleButStartsAsync() => _db.FingerprintAsync("worker.qrtz_job_details",
+        "(SELECT to_jsonb(x) - 'start_time' AS row FROM worker.qrtz_triggers x)", "worker.qrtz_cron_triggers");
+
+    [TestCase("worker.qrtz_job_details", "job_name = 'drop'", TestName = "A sync whose removal fails leaves the previous schedule in place, a rejected row and an operator alert")]
+    [TestCase("worker.qrtz_triggers", "trigger_name = 'switch_off'", TestName = "A sync whose disabling fails leaves the previous schedule in place, a rejected row and an operator alert")]
+    public async Task A_sync_that_fails_after_its_additions_puts_the_previous_schedule_back(string refusingTable, string refusedRow)
+    {
+        await using var scheduler = await SchedulerHarness.CreateAsync(_db);
+        await scheduler.Synchronizer.SyncAsync(scheduler.Scheduler,
+            SchedulerHarness.Parse(Registry(Task("keep"), Task("reschedule"), Task("switch_off"), Task("drop"))), CancellationToken.None);
+        await scheduler.Scheduler.PauseTrigger(ScheduleKeys.Trigger("reschedule"));
+        var before = await ScheduleButStartsAsync();
+        var nextFires = await _db.RowsAsync("SELECT trigger_name, next_fire_time, trigger_state FROM worker.qrtz_triggers ORDER BY trigger_name");
+        // A real refusal of the database at the step after the additions and changes were committed.
+        await _db.ExecuteAsync($"""
+            CREATE FUNCTION worker.test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test fault: refused'; END $$;
+            CREATE TRIGGER test_refuse BEFORE DELETE ON {refusingTable} FOR EACH ROW WHEN (OLD.{refusedRow}) EXECUTE FUNCTION worker.test_refuse();
+            """);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("aionis-sync-fault-").FullName, "task_registry.yml");
+        await File.WriteAllTextAsync(path,
+            Registry(Task("keep"), Task("reschedule", "15 7 * * *"), Task("switch_off", enabled: false), Task("fresh", "@hourly")));
+        var sync = new RegistrySyncService(new RegistryFile(path), scheduler.Synchronizer, scheduler.Get<ISchedulerFactory>(), JobCatalog.Default,
+            new ConfigurationBuilder().Build(), scheduler.Get<OperatorAlerts>(), TimeProvider.System, NullLogger<RegistrySyncService>.Instance);
+
+        var accepted = await sync.SyncAsync(CancellationToken.None);
+
+        var last = (await _db.RowsAsync("SELECT accepted, added, changed, removed, errors::text AS errors FROM worker.registry_syncs ORDER BY id DESC LIMIT 1")).Single();
+        var alerts = await _db.RowsAsync("SELECT kind FROM worker.operator_alerts WHERE resolved_at IS NULL");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(accepted, Is.False);
+            Assert.That(await ScheduleButStartsAsync(), Is.EqualTo(before), "no addition, change, disabling or removal is left applied");
+            Assert.That(await _db.RowsAsync("SELECT trigger_name, next_fire_time, trigger_state FROM worker.qrtz_triggers ORDER BY trigger_name"),
+                Is.EqualTo(nextFires), "same next fire times, the paused trigger paused again");
+            Assert.That(last["accepted"], Is.False);
+            Assert.That(last["added"], Is.Empty);
+            Assert.That((string)last["errors"]!, Does.Contain("the previous schedule was put back").And.Contain("test fault: refused"));
+            Assert.That(alerts.Select(a => (string)a["kind"]!), Is.EqualTo(new[] { "registry_rejected" }), "the operator alert of a rejected registry");
         });
     }
 }

@@ -21,6 +21,9 @@ public sealed class SchedulerHarness : IAsyncDisposable
     public IScheduler Scheduler { get; }
     public RegistrySynchronizer Synchronizer => _services.GetRequiredService<RegistrySynchronizer>();
 
+    /// <summary>A service of the worker's own wiring (operator alerts, the scheduler factory, ...).</summary>
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
     public static async Task<SchedulerHarness> CreateAsync(TestDatabase database, string instanceId = "test-client")
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
