@@ -95,7 +95,7 @@ public sealed class CliSurfaceTests : CliFixtureTest
             Assert.That(result.Stderr.Length, Is.LessThan(800), result.Stderr);
             Assert.That(result.Stderr.TrimEnd('\n').Split('\n'), Has.Length.EqualTo(1), "one line reaches the user:\n" + result.Stderr);
         });
-        Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM worker.job_run_logs WHERE message LIKE '%''no-such-bucket-7f3a'' does not exist%'"),
+        Assert.That(await Db.ScalarAsync<long>("SELECT count(*) FROM worker.job_run_logs WHERE message LIKE '%''no-such-bucket-7f3a'' does not exist%'"),
             Is.EqualTo(1), "the runner's own line is kept with the run, off the console");
     }
 
