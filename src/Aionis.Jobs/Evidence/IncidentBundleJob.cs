@@ -12,7 +12,8 @@ namespace Aionis.Jobs.Evidence;
 /// </summary>
 [Job("incident-bundle-hosted", "Incident evidence bundle: job reports, audit snapshot, signed evidence index, verification and publish",
     Permissions = [Permissions.ReadControlPlane], PerTenant = true)]
-public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader audit, IOptions<EvidenceSettings> settings, IConfiguration configuration)
+public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader audit, IOptions<EvidenceSettings> settings, IConfiguration configuration,
+    IEnumerable<IBundleSection> sections)
     : IJob<IncidentBundleOptions, IncidentBundleSummary>
 {
     public async Task<IncidentBundleSummary> RunAsync(IncidentBundleOptions options, JobContext context)
@@ -41,6 +42,10 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
         await JobStepAsync(options.SkipIncidentSlo, "incident_publish_slo", "05b_incident_publish_slo.log", "hosted-incident-publish-slo",
             new() { ["tenant-id"] = tenant, ["window-hours"] = window, ["baseline-hours"] = 4 * window, ["strict"] = true,
                 ["out"] = Path.Combine(bundleDir, "incident_publish_slo.json") });
+        foreach (var section in sections)
+        {
+            await steps.RunAsync(section.Name, section.LogFile, log => section.WriteAsync(new BundleSectionRequest(bundleDir, tenant, window), log, context));
+        }
         var live = options.AlertDispatchLive && !context.DryRun;
         var dispatch = new Dictionary<string, object?> { ["tenant-id"] = tenant, ["out"] = Path.Combine(bundleDir, "alert_dispatch.json") };
         if (live) dispatch["strict"] = true;
