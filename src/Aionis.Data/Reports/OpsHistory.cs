@@ -21,6 +21,12 @@ public sealed record AlertSeverityCount(string Severity, long OpenedInWindow, lo
 
 public sealed record TableSize(string Table, long Bytes);
 
+/// <summary>A registry sync that changed the schedule or was rejected (<c>worker.registry_syncs</c>; errors as stored, JSON).</summary>
+public sealed record RegistryChange(DateTimeOffset At, string Node, bool Accepted, string[] Added, string[] Changed, string[] Removed, string Errors);
+
+/// <summary>A task's live runs in a window and how many failed (failed, timed out, abandoned) or failed their gate.</summary>
+public sealed record TaskFailures(string TaskId, long Runs, long Failed, long GateFailed);
+
 /// <summary>
 /// What the operations reports read of the worker's own tables (runs, pauses, operator alerts, the Quartz cluster
 /// state). Live runs only: a dry run changes nothing an operator relies on. Times are passed in (the job's clock).
@@ -162,6 +168,37 @@ public sealed class OpsHistory(NpgsqlDataSource dataSource)
             """);
         command.Parameters.Add(new() { Value = limit });
         return await ReadAllAsync(command, r => new TableSize(r.GetString(0), r.GetInt64(1)), cancellationToken);
+    }
+
+    /// <summary>Registry syncs in [from, to) that changed something or were rejected, oldest first.</summary>
+    public async Task<IReadOnlyList<RegistryChange>> RegistryChangesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT at, node, accepted, added, changed, removed, errors::text FROM worker.registry_syncs
+             WHERE at >= $1 AND at < $2 AND (NOT accepted OR cardinality(added) + cardinality(changed) + cardinality(removed) > 0)
+             ORDER BY at, id
+            """);
+        command.Parameters.Add(new() { Value = from });
+        command.Parameters.Add(new() { Value = to });
+        return await ReadAllAsync(command, r => new RegistryChange(r.GetFieldValue<DateTimeOffset>(0), r.GetString(1), r.GetBoolean(2),
+            r.GetFieldValue<string[]>(3), r.GetFieldValue<string[]>(4), r.GetFieldValue<string[]>(5), r.GetString(6)), cancellationToken);
+    }
+
+    /// <summary>Per registry task with any run that did not succeed in [from, to): its live runs, failures and gate verdicts.</summary>
+    public async Task<IReadOnlyList<TaskFailures>> FailuresPerTaskAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT coalesce(task_id, '(' || job || ')'), count(*),
+                   count(*) FILTER (WHERE status IN ('failed', 'timed_out', 'abandoned')), count(*) FILTER (WHERE status = 'gate_failed')
+              FROM worker.job_runs
+             WHERE NOT dry_run AND started_at >= $1 AND started_at < $2
+             GROUP BY 1
+            HAVING count(*) FILTER (WHERE status IN ('failed', 'timed_out', 'abandoned', 'gate_failed')) > 0
+             ORDER BY 3 DESC, 4 DESC, 1
+            """);
+        command.Parameters.Add(new() { Value = from });
+        command.Parameters.Add(new() { Value = to });
+        return await ReadAllAsync(command, r => new TaskFailures(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), cancellationToken);
     }
 
     private static async Task<IReadOnlyList<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ public sealed class PublishRollupJob(PublishRollupReader reader) : IJob<PublishR
 {
     public async Task<PublishRollupReport> RunAsync(PublishRollupOptions options, JobContext context)
     {
-        var report = await reader.ReadAsync(options.TenantId.Trim(), options.WindowHours, options.SampleLimit, context.Now, context.CancellationToken);
+        var report = await reader.ReadAsync(options.TenantId, options.WindowHours, options.SampleLimit, context.Now, context.CancellationToken);
         if (options.Out is { } summaryFile)
         {
             var markdown = Path.ChangeExtension(context.ResolveOutputPath(summaryFile), ".md");

@@ -19,8 +19,4 @@ public sealed class PublishRollupOptions : JobOptions, ITenantOptions, IStrictOp
     [Option("out", "Also write the summary to this file")]
     public string? Out { get; set; }
 
-    public override IEnumerable<OptionError> Validate()
-    {
-        if (string.IsNullOrWhiteSpace(TenantId)) yield return new OptionError("tenant-id", TenantId, "must not be empty");
-    }
 }
