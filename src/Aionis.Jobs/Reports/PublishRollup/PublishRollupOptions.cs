@@ -18,5 +18,4 @@ public sealed class PublishRollupOptions : JobOptions, ITenantOptions, IStrictOp
 
     [Option("out", "Also write the summary to this file")]
     public string? Out { get; set; }
-
 }
