@@ -50,7 +50,8 @@ public static class OptionBinder
             }
         }
 
-        foreach (var option in job.Options.Where(o => o.Attribute.Required))
+        // A required option given with a bad value has its one error line already; "is required" would be a second.
+        foreach (var option in job.Options.Where(o => o.Attribute.Required && errors.All(e => e.Option != o.Name)))
         {
             if (option.Property.GetValue(options) is null or "" or string[] { Length: 0 })
             {

@@ -46,7 +46,8 @@ public static class LineChart
         var every = Math.Max(1, (int)Math.Ceiling(count / 10.0));
         for (var i = 0; i < spec.XLabels.Count; i++)
         {
-            if (i % every != 0 && i != spec.XLabels.Count - 1) continue;
+            var last = spec.XLabels.Count - 1;
+            if (i != last && (i % every != 0 || last - i < every)) continue;
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{X(i):0.#}\" y1=\"{Top + PlotHeight}\" x2=\"{X(i):0.#}\" y2=\"{Top + PlotHeight + 4}\" stroke=\"#333333\"/>\n");
             Text(svg, X(i), Top + PlotHeight + 18, spec.XLabels[i], 11, anchor: "middle");
         }
