@@ -15,7 +15,8 @@ emulators_install() {
 }
 
 wait_port() {
-  local port=$1 tries=${2:-200}
+  # 60 s: node starts slowly on a loaded machine.
+  local port=$1 tries=${2:-600}
   for _ in $(seq "$tries"); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
     sleep 0.1

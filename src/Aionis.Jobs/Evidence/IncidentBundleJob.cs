@@ -16,7 +16,8 @@ namespace Aionis.Jobs.Evidence;
 /// </summary>
 [Job("incident-bundle-hosted", "Incident evidence bundle: job reports, audit snapshot, signed evidence index, verification and publish",
     Permissions = [Permissions.ReadControlPlane], PerTenant = true)]
-public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader audit, IOptions<EvidenceSettings> settings, IConfiguration configuration)
+public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader audit, IOptions<EvidenceSettings> settings, IConfiguration configuration,
+    IEnumerable<IBundleSection> sections)
     : IJob<IncidentBundleOptions, IncidentBundleSummary>
 {
     public async Task<IncidentBundleSummary> RunAsync(IncidentBundleOptions options, JobContext context)
@@ -62,6 +63,10 @@ public sealed class IncidentBundleJob(NestedJobRunner jobs, AuditSnapshotReader 
             slo.Strict = true;
             slo.Out = Path.Combine(bundleDir, "incident_publish_slo.json");
         });
+        foreach (var section in sections)
+        {
+            await steps.RunAsync(section.Name, section.LogFile, log => section.WriteAsync(new BundleSectionRequest(bundleDir, tenant, window), log, context));
+        }
         var live = options.AlertDispatchLive && !context.DryRun;
         await JobStepAsync<AlertDispatchOptions, AlertDispatchSummary>(!options.DispatchAlerts, "alert_dispatch", "06_alert_dispatch.log", dispatch =>
         {

@@ -106,7 +106,8 @@ public static class OptionBinder
     /// <summary>The errors so far plus required options and the tenant id; <see cref="JobOptions.Validate"/> only when there are none.</summary>
     private static List<OptionError> CheckedErrors(JobDescriptor job, JobOptions options, List<OptionError> errors)
     {
-        foreach (var option in job.Options.Where(o => o.Attribute.Required))
+        // A required option given with a bad value has its one error line already; "is required" would be a second.
+        foreach (var option in job.Options.Where(o => o.Attribute.Required && errors.All(e => e.Option != o.Name)))
         {
             if (option.Property.GetValue(options) is null or "" or string[] { Length: 0 })
             {

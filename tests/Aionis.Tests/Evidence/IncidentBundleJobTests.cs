@@ -100,7 +100,7 @@ public sealed class IncidentBundleJobTests
             Assert.That(indexed, Has.None.AnyOf("09_evidence_verify.log", "summary.json", "SHA256SUMS", "evidence_index.json", "evidence_index.sig.json"));
             Assert.That(steps.Select(s => s["name"]), Is.EqualTo(new[]
             {
-                "gate_command_1", "key_rotation_sla", "tenant_timeseries_export", "key_usage_anomaly", "incident_publish_slo",
+                "gate_command_1", "key_rotation_sla", "tenant_timeseries_export", "key_usage_anomaly", "incident_publish_slo", "incident_publish_rollup",
                 "alert_dispatch", "audit_snapshot", "evidence_index", "evidence_verify", "publish_bundle",
             }));
             Assert.That(steps.Single(s => (string)s["name"]! == "evidence_verify")["status"], Is.EqualTo("succeeded"));
