@@ -40,4 +40,7 @@ public sealed record OverdueCandidate(string TaskId, DateTimeOffset? LastSuccess
     public DateTimeOffset? Since { get; init; }
 
     public TimeSpan OverdueAfter => Policy.OverdueAfter ?? ExpectedPeriod * 2;
+
+    /// <summary>The last success (or, before the first, the time the task was added) lies further back than <see cref="OverdueAfter"/>.</summary>
+    public bool IsOverdue(DateTimeOffset now) => (LastSuccessAt ?? Since) is { } reference && now - reference > OverdueAfter;
 }

@@ -57,7 +57,7 @@ public sealed partial class OperatorAlerts(
             {
                 continue;
             }
-            if (now - reference > task.OverdueAfter)
+            if (task.IsOverdue(now))
             {
                 var summary = task.LastSuccessAt is { } last
                     ? $"task {task.TaskId} is overdue: last success {IsoTime.Format(last)}, expected within {task.OverdueAfter}"

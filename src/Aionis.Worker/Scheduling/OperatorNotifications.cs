@@ -36,15 +36,24 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, NpgsqlDataSourc
     {
         var watched = registry.Tasks.Where(t => t.Enabled && TaskDefinition.From(t).HasNotify).ToList();
         if (watched.Count == 0) return;
+        await alerts.CheckOverdueAsync(await OverdueCandidatesAsync(watched, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// The dead-man switch's view of <paramref name="tasks"/> (paused ones left out): last live success, expected period,
+    /// and when each was added. Also read by the monitoring gauges, so a rule and an alert call the same task overdue.
+    /// </summary>
+    public async Task<IReadOnlyList<OverdueCandidate>> OverdueCandidatesAsync(IReadOnlyCollection<RegistryTask> tasks, CancellationToken cancellationToken)
+    {
+        if (tasks.Count == 0) return [];
         var lastSuccess = await ReadAsync("SELECT task_id, last_success_at FROM worker.task_status WHERE NOT paused", cancellationToken);
         var since = await ReadAsync("SELECT unnest(added), min(at) FROM worker.registry_syncs WHERE accepted GROUP BY 1", cancellationToken);
         var now = clock.GetUtcNow();
-        var candidates = watched
+        return tasks
             .Where(t => lastSuccess.ContainsKey(t.Id))
             .Select(t => new OverdueCandidate(t.Id, lastSuccess[t.Id], CronSchedule.Period(t.QuartzCron, TimeZoneInfo.FindSystemTimeZoneById(t.TimeZone), now),
                 PolicyOf(TaskDefinition.From(t))) { Since = since.GetValueOrDefault(t.Id) })
             .ToList();
-        await alerts.CheckOverdueAsync(candidates, cancellationToken);
     }
 
     private static NotifyPolicy PolicyOf(TaskDefinition definition) => new()

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+
+namespace Aionis.Worker.Monitoring;
+
+/// <summary>Log lines of the monitoring endpoints and gauges (event ids 1800–1899).</summary>
+internal static partial class MonitoringLog
+{
+    [LoggerMessage(EventId = 1800, Level = LogLevel.Information, Message = "monitoring endpoints /metrics, /healthz, /readyz on {Addresses}")]
+    public static partial void Listening(ILogger logger, string addresses);
+
+    [LoggerMessage(EventId = 1801, Level = LogLevel.Information, Message = "monitoring endpoints off ({Key} is empty)")]
+    public static partial void Disabled(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 1802, Level = LogLevel.Error,
+        Message = "monitoring endpoints not started: cannot listen on {Addresses} ({Error}); /metrics, /healthz and /readyz are unavailable, the schedule runs on")]
+    public static partial void ListenFailed(ILogger logger, string addresses, string error);
+
+    [LoggerMessage(EventId = 1803, Level = LogLevel.Debug, Message = "task gauges not sampled: {Error}")]
+    public static partial void SampleFailed(ILogger logger, string error);
+}
