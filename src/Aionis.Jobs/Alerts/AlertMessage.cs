@@ -15,4 +15,11 @@ public sealed record AlertMessage(
     JsonNode? Payload,
     string DedupKey,
     bool Resolve = false,
-    string? IdempotencyKey = null);
+    string? IdempotencyKey = null)
+{
+    /// <summary>What identifies the alert to Alertmanager (alertname, task, severity, node): the same on raise, re-post and resolve.</summary>
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    /// <summary>When the alert's episode opened (Alertmanager's <c>startsAt</c>).</summary>
+    public DateTimeOffset? StartsAt { get; init; }
+}

@@ -17,4 +17,7 @@ internal static partial class MonitoringLog
 
     [LoggerMessage(EventId = 1803, Level = LogLevel.Debug, Message = "task gauges not sampled: {Error}")]
     public static partial void SampleFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 1804, Level = LogLevel.Warning, Message = "open operator alerts not re-posted to Alertmanager: {Error}")]
+    public static partial void RepostFailed(ILogger logger, string error);
 }

@@ -30,6 +30,7 @@ public static class MonitoringServices
         services.AddSingleton<TaskGauges>();
         services.AddHostedService<MonitoringEndpoint>();
         services.AddHostedService<TaskGaugeSampler>();
+        services.AddHostedService<AlertmanagerRepost>();
         return services;
     }
 }

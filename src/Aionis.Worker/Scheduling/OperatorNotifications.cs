@@ -1,5 +1,7 @@
 using Aionis.Data.Model;
 using Aionis.Jobs.Alerts;
+using Aionis.Worker.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
 
@@ -10,12 +12,15 @@ namespace Aionis.Worker.Scheduling;
 /// dead-man switch over every task that declares a <c>notify</c> block. Live runs only: a dry run neither opens an
 /// alert nor resolves one, and the overdue check reads <c>task_status.last_success_at</c>, which counts live runs.
 /// </summary>
-public sealed class OperatorNotifications(OperatorAlerts alerts, NpgsqlDataSource dataSource, TimeProvider clock) : IRunObserver
+public sealed class OperatorNotifications(OperatorAlerts alerts, NpgsqlDataSource dataSource, IOptions<WorkerOptions> worker, TimeProvider clock) : IRunObserver
 {
-    public Task OnRunFinishedAsync(TaskRunFinished run, CancellationToken cancellationToken) =>
+    /// <summary>A run this node finished; alerts name this node (runs found abandoned name the node they ran on).</summary>
+    public Task OnRunFinishedAsync(TaskRunFinished run, CancellationToken cancellationToken) => NotifyAsync(run, worker.Value.NodeName, cancellationToken);
+
+    private Task NotifyAsync(TaskRunFinished run, string? node, CancellationToken cancellationToken) =>
         run.Definition.HasNotify && !run.DryRun
             ? alerts.RunFinishedAsync(
-                new RunFinishedNotice(run.TaskId, run.Job, run.RunId, run.Status, run.Attempt, run.MaxAttempts, run.Error, run.FinishedAt),
+                new RunFinishedNotice(run.TaskId, run.Job, run.RunId, run.Status, run.Attempt, run.MaxAttempts, run.Error, run.FinishedAt, node),
                 PolicyOf(run.Definition), cancellationToken)
             : Task.CompletedTask;
 
@@ -26,8 +31,8 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, NpgsqlDataSourc
         {
             if (await scheduler.GetJobDetail(ScheduleKeys.Job(run.TaskId!), cancellationToken) is not { } job) continue;
             var definition = TaskDefinition.FromJson(job.JobDataMap.GetString(ScheduleKeys.Definition)!);
-            await OnRunFinishedAsync(new TaskRunFinished(run.TaskId!, run.Job, run.RunId, Aionis.Data.History.RunStatus.Abandoned,
-                run.Attempt, run.Attempt, run.Error, clock.GetUtcNow(), definition, run.DryRun), cancellationToken);
+            await NotifyAsync(new TaskRunFinished(run.TaskId!, run.Job, run.RunId, Aionis.Data.History.RunStatus.Abandoned,
+                run.Attempt, run.Attempt, run.Error, clock.GetUtcNow(), definition, run.DryRun), run.Node, cancellationToken);
         }
     }
 
