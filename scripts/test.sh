@@ -27,6 +27,19 @@ emulators_install
 if ! command -v systemd-analyze >/dev/null; then
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >&2
 fi
+# The monitoring tests run the real Prometheus (and promtool) and Alertmanager. Installing them would start Debian's
+# services on their default ports: a policy-rc.d that refuses keeps them stopped; the tests start their own.
+if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null || ! command -v prometheus-alertmanager >/dev/null; then
+  made_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
+  fi
+  # DPkg::Lock::Timeout: another install in progress is waited for, not a failure.
+  apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    --no-install-recommends prometheus prometheus-alertmanager >&2 || install_failed=1
+  if [ -n "$made_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
+  if [ -n "${install_failed:-}" ]; then echo "installing prometheus and prometheus-alertmanager failed" >&2; exit 1; fi
+fi
 # The evidence tests check bundles with the auditor's own tools.
 if ! command -v openssl >/dev/null || ! command -v sha256sum >/dev/null; then
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl coreutils >&2

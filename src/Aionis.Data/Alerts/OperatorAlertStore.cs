@@ -14,7 +14,13 @@ public static class OperatorAlertKind
 
 /// <summary>An operator alert episode as stored; <see cref="Due"/> says whether this occurrence should be sent.</summary>
 public sealed record OperatorAlertEpisode(string TaskId, string Kind, string DedupKey, string Severity, DateTimeOffset OpenedAt,
-    DateTimeOffset? LastSentAt, int Occurrences, bool Due);
+    DateTimeOffset? LastSentAt, int Occurrences, bool Due)
+{
+    /// <summary>The node of the episode's last run (none for overdue), as Alertmanager's <c>node</c> label.</summary>
+    public string? Node { get; init; }
+
+    public string? LastError { get; init; }
+}
 
 /// <summary>
 /// <c>worker.operator_alerts</c> and <c>worker.operator_alert_events</c> in plain SQL. A row is one episode of a task
@@ -116,10 +122,12 @@ public sealed class OperatorAlertStore(NpgsqlDataSource dataSource)
             WITH resolved AS (
                 UPDATE worker.operator_alerts SET resolved_at = $3
                  WHERE task_id = $1 AND kind = ANY($2) AND resolved_at IS NULL
-                RETURNING id, kind, dedup_key, severity, opened_at, last_sent_at, occurrences),
+                RETURNING id, kind, dedup_key, severity, opened_at, last_sent_at, occurrences, last_run_id),
             events AS (
                 INSERT INTO worker.operator_alert_events (alert_id, at, event, detail) SELECT id, $3, 'resolved', $4 FROM resolved)
-            SELECT kind, dedup_key, severity, opened_at, last_sent_at, occurrences FROM resolved
+            SELECT kind, dedup_key, severity, opened_at, last_sent_at, occurrences,
+                   (SELECT r.node FROM worker.job_runs r WHERE r.run_id = resolved.last_run_id)
+              FROM resolved
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = taskId });
         command.Parameters.Add(new NpgsqlParameter { Value = kinds.ToArray() });
@@ -131,8 +139,32 @@ public sealed class OperatorAlertStore(NpgsqlDataSource dataSource)
         {
             resolved.Add(new OperatorAlertEpisode(taskId, reader.GetString(0), reader.GetString(1), reader.GetString(2),
                 reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
-                reader.GetInt32(5), Due: !reader.IsDBNull(4)));
+                reader.GetInt32(5), Due: !reader.IsDBNull(4)) { Node = reader.IsDBNull(6) ? null : reader.GetString(6) });
         }
         return resolved;
+    }
+
+    /// <summary>Open episodes that have alerted (for channels that need a re-post while open: Alertmanager).</summary>
+    public async Task<List<OperatorAlertEpisode>> OpenSentAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT a.task_id, a.kind, a.dedup_key, a.severity, a.opened_at, a.last_sent_at, a.occurrences, r.node, a.last_error
+              FROM worker.operator_alerts a
+              LEFT JOIN worker.job_runs r ON r.run_id = a.last_run_id
+             WHERE a.resolved_at IS NULL AND a.last_sent_at IS NOT NULL
+             ORDER BY a.task_id, a.kind
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var open = new List<OperatorAlertEpisode>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            open.Add(new OperatorAlertEpisode(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6), Due: true)
+            {
+                Node = reader.IsDBNull(7) ? null : reader.GetString(7),
+                LastError = reader.IsDBNull(8) ? null : reader.GetString(8),
+            });
+        }
+        return open;
     }
 }

@@ -17,4 +17,11 @@ public sealed record AlertMessage(
     string DedupKey,
     bool Resolve = false,
     string? IdempotencyKey = null,
-    bool Acknowledge = false);
+    bool Acknowledge = false)
+{
+    /// <summary>What identifies the alert to Alertmanager (alertname, task, severity, node): the same on raise, re-post and resolve.</summary>
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    /// <summary>When the alert's episode opened (Alertmanager's <c>startsAt</c>).</summary>
+    public DateTimeOffset? StartsAt { get; init; }
+}

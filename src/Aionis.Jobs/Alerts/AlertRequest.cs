@@ -12,8 +12,8 @@ public sealed record AlertRequest(Uri Url, byte[] Body, IReadOnlyList<KeyValuePa
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>
-    /// The request for a target: PagerDuty gets an Events API v2 body; webhooks get the
-    /// reference body, signed when the target has a secret; Slack gets the same body plus the <c>text</c> Slack requires.
+    /// The request for a target: PagerDuty gets an Events API v2 body; Alertmanager its API v2 alert list
+    /// (<see cref="AlertmanagerBody"/>); webhooks get the alert body, signed when the target has a secret; Slack gets the same body plus the <c>text</c> Slack requires.
     /// Throws <see cref="AlertTargetException"/> when the target cannot be called.
     /// </summary>
     public static AlertRequest Build(AlertTarget target, AlertMessage message, DateTimeOffset sentAt)
@@ -29,6 +29,10 @@ public sealed record AlertRequest(Uri Url, byte[] Body, IReadOnlyList<KeyValuePa
         if (string.IsNullOrEmpty(target.Url))
         {
             throw new AlertTargetException("target is required for webhook channel");
+        }
+        if (target.Kind == AlertTargetKind.Alertmanager)
+        {
+            return Post(AlertmanagerBody.AlertsUrl(target.Url), AlertmanagerBody.Build(message, sentAt), []);
         }
         var headers = new List<KeyValuePair<string, string>>();
         foreach (var (name, value) in target.Headers)

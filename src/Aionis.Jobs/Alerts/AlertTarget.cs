@@ -8,6 +8,7 @@ public enum AlertTargetKind
     Webhook,
     Slack,
     PagerDuty,
+    Alertmanager,
 }
 
 /// <summary>

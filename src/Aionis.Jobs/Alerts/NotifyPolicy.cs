@@ -20,7 +20,7 @@ public sealed record NotifyPolicy
     public TimeSpan DedupeWindow { get; init; } = DefaultDedupeWindow;
 }
 
-/// <summary>How a run of a registry task ended; <see cref="Status"/> is a <c>worker.job_runs.status</c> value.</summary>
+/// <summary>How a run of a registry task ended; <see cref="Status"/> is a <c>worker.job_runs.status</c> value, <see cref="Node"/> where it ran.</summary>
 public sealed record RunFinishedNotice(
     string TaskId,
     string Job,
@@ -29,7 +29,8 @@ public sealed record RunFinishedNotice(
     int Attempt,
     int MaxAttempts,
     string? Error,
-    DateTimeOffset FinishedAt);
+    DateTimeOffset FinishedAt,
+    string? Node = null);
 
 /// <summary>
 /// A task to check for the dead-man switch. <see cref="LastSuccessAt"/> null = never succeeded; such a task is judged
@@ -40,4 +41,7 @@ public sealed record OverdueCandidate(string TaskId, DateTimeOffset? LastSuccess
     public DateTimeOffset? Since { get; init; }
 
     public TimeSpan OverdueAfter => Policy.OverdueAfter ?? ExpectedPeriod * 2;
+
+    /// <summary>The last success (or, before the first, the time the task was added) lies further back than <see cref="OverdueAfter"/>.</summary>
+    public bool IsOverdue(DateTimeOffset now) => (LastSuccessAt ?? Since) is { } reference && now - reference > OverdueAfter;
 }

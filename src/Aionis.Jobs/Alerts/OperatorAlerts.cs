@@ -58,7 +58,7 @@ public sealed partial class OperatorAlerts(
             {
                 continue;
             }
-            if (now - reference > task.OverdueAfter)
+            if (task.IsOverdue(now))
             {
                 var summary = task.LastSuccessAt is { } last
                     ? $"task {task.TaskId} is overdue: last success {IsoTime.Format(last)}, expected within {task.OverdueAfter}"
@@ -119,7 +119,11 @@ public sealed partial class OperatorAlerts(
         alert.Payload["occurrences"] = episode.Occurrences;
         alert.Payload["open_since"] = IsoTime.Format(episode.OpenedAt);
         var message = new AlertMessage(alert.EventType, null, policy.Severity, alert.Summary, alert.Payload, episode.DedupKey,
-            IdempotencyKey: AlertIdempotency.OperatorKey(episode.DedupKey, episode.OpenedAt, episode.LastSentAt, resolve: false));
+            IdempotencyKey: AlertIdempotency.OperatorKey(episode.DedupKey, episode.OpenedAt, episode.LastSentAt, resolve: false))
+        {
+            Labels = AlertmanagerLabels(taskId, kind, policy.Severity, notice?.Node),
+            StartsAt = episode.OpenedAt,
+        };
         if (await SendAsync(message, policy, cancellationToken))
         {
             await store.MarkSentAsync(taskId, kind, now, cancellationToken);
@@ -146,9 +150,55 @@ public sealed partial class OperatorAlerts(
             var message = new AlertMessage($"job_{episode.Kind}_recovered", null, episode.Severity,
                 $"recovered: task {taskId} {reason} ({episode.Kind} open since {IsoTime.Format(episode.OpenedAt)})",
                 payload, episode.DedupKey, Resolve: true,
-                IdempotencyKey: AlertIdempotency.OperatorKey(episode.DedupKey, episode.OpenedAt, episode.LastSentAt, resolve: true));
+                IdempotencyKey: AlertIdempotency.OperatorKey(episode.DedupKey, episode.OpenedAt, episode.LastSentAt, resolve: true))
+            {
+                Labels = AlertmanagerLabels(taskId, episode.Kind, episode.Severity, episode.Node),
+                StartsAt = episode.OpenedAt,
+            };
             await SendAsync(message, policy, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Alertmanager ends an alert that is not re-posted before its <c>endsAt</c>: every open episode that has alerted is
+    /// posted again to the Alertmanager channels its severity routes to (no claim: a re-post changes nothing there, and
+    /// every node posting the same labels is one alert). Called every minute by <c>serve</c>.
+    /// </summary>
+    public async Task RepostOpenAsync(CancellationToken cancellationToken)
+    {
+        if (channels.Channels.All(c => c.Type != OperatorChannel.Alertmanager)) return;
+        foreach (var episode in await store.OpenSentAsync(cancellationToken))
+        {
+            var payload = new JsonObject
+            {
+                ["task_id"] = episode.TaskId,
+                ["kind"] = episode.Kind,
+                ["open_since"] = IsoTime.Format(episode.OpenedAt),
+                ["occurrences"] = episode.Occurrences,
+                ["last_error"] = episode.LastError is { Length: > ErrorTextLimit } e ? e[..ErrorTextLimit] + "…" : episode.LastError,
+            };
+            var message = new AlertMessage($"job_{episode.Kind}", null, episode.Severity,
+                $"task {episode.TaskId}: {episode.Kind} open since {IsoTime.Format(episode.OpenedAt)} ({episode.Occurrences} occurrence(s))",
+                payload, episode.DedupKey)
+            {
+                Labels = AlertmanagerLabels(episode.TaskId, episode.Kind, episode.Severity, episode.Node),
+                StartsAt = episode.OpenedAt,
+            };
+            foreach (var channel in channels.ForSeverity(episode.Severity).Where(c => c.Type == OperatorChannel.Alertmanager))
+            {
+                var outcome = await sender.DeliverAsync(channel.ToTarget(), message, DeliveryTimeout, cancellationToken);
+                logger.Log(outcome.IsSent ? LogLevel.Debug : LogLevel.Warning, "operator alert re-post of {Task} {Kind} via {Channel}: {Status} {Code} {Error}",
+                    episode.TaskId, episode.Kind, channel.Id, outcome.Status, outcome.ResponseCode, outcome.Error);
+            }
+        }
+    }
+
+    /// <summary>The labels that make one Alertmanager alert of an episode; <c>node</c> where its last run ran, when known.</summary>
+    private static Dictionary<string, string> AlertmanagerLabels(string taskId, string kind, string severity, string? node)
+    {
+        var labels = new Dictionary<string, string> { ["alertname"] = $"aionis_task_{kind}", ["task"] = taskId, ["severity"] = severity };
+        if (!string.IsNullOrEmpty(node)) labels["node"] = node;
+        return labels;
     }
 
     /// <summary>Sends to the policy's channels; true when at least one took it (a channel another node claimed is left to it).</summary>

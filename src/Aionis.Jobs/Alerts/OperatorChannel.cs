@@ -5,16 +5,18 @@ namespace Aionis.Jobs.Alerts;
 /// <summary>
 /// One operator channel of <c>Alerts:Channels</c> / <c>AIONIS_ALERT_CHANNELS</c>:
 /// <c>{id, type: slack_webhook, url}</c>, <c>{id, type: pagerduty_events_v2, routingKey, source?, url?}</c>,
-/// <c>{id, type: generic_webhook, url, headers?}</c>.
+/// <c>{id, type: generic_webhook, url, headers?}</c>, <c>{id, type: alertmanager, url}</c> (Alertmanager's base URL; the
+/// alerts go to its <c>/api/v2/alerts</c>).
 /// </summary>
 public sealed record OperatorChannel
 {
     public const string SlackWebhook = "slack_webhook";
     public const string PagerDutyEventsV2 = "pagerduty_events_v2";
     public const string GenericWebhook = "generic_webhook";
+    public const string Alertmanager = "alertmanager";
     public const string OperatorSource = "aionis-worker";
 
-    public static readonly string[] Types = [SlackWebhook, PagerDutyEventsV2, GenericWebhook];
+    public static readonly string[] Types = [SlackWebhook, PagerDutyEventsV2, GenericWebhook, Alertmanager];
 
     [JsonPropertyName("id")] public string? Id { get; init; }
     [JsonPropertyName("type")] public string? Type { get; init; }
@@ -30,6 +32,7 @@ public sealed record OperatorChannel
         {
             SlackWebhook => AlertTargetKind.Slack,
             PagerDutyEventsV2 => AlertTargetKind.PagerDuty,
+            Alertmanager => AlertTargetKind.Alertmanager,
             _ => AlertTargetKind.Webhook,
         },
         Url: Url,

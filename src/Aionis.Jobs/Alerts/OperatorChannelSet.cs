@@ -9,8 +9,8 @@ namespace Aionis.Jobs.Alerts;
 /// The operator channels and the severity routing (docs/jobs/alerts.md), read from configuration and validated as a whole.
 /// Channels: <c>Alerts:Channels</c> (a JSON string or a configuration array), else <c>AIONIS_ALERT_CHANNELS</c>, plus the
 /// legacy <c>AIONIS_ALERT_WEBHOOK_URL</c> as the generic webhook <c>legacy_alert_webhook</c>. Routing: <c>Alerts:Routing</c>
-/// maps a severity to channel ids; without it critical goes to every PagerDuty channel and warning to every Slack and
-/// generic webhook channel.
+/// maps a severity to channel ids; without it critical goes to every PagerDuty channel, warning to every Slack and
+/// generic webhook channel, and every severity to every Alertmanager channel (which routes by the severity label itself).
 /// </summary>
 public sealed partial class OperatorChannelSet
 {
@@ -66,7 +66,7 @@ public sealed partial class OperatorChannelSet
             return Named(_routing.GetValueOrDefault(severity, []));
         }
         return severity == AlertSeverity.Critical
-            ? Channels.Where(c => c.Type == OperatorChannel.PagerDutyEventsV2).ToList()
+            ? Channels.Where(c => c.Type is OperatorChannel.PagerDutyEventsV2 or OperatorChannel.Alertmanager).ToList()
             : Channels.Where(c => c.Type != OperatorChannel.PagerDutyEventsV2).ToList();
     }
 
@@ -86,7 +86,7 @@ public sealed partial class OperatorChannelSet
             { Type: null or "" } => $"needs a type ({string.Join(", ", OperatorChannel.Types)})",
             _ when !OperatorChannel.Types.Contains(channel.Type) => $"type '{channel.Type}' is unknown ({string.Join(", ", OperatorChannel.Types)})",
             { Type: OperatorChannel.PagerDutyEventsV2, RoutingKey: null or "" } => "needs a routingKey",
-            { Type: OperatorChannel.PagerDutyEventsV2, Headers.Count: > 0 } => "headers are only for webhook channels",
+            { Type: OperatorChannel.PagerDutyEventsV2 or OperatorChannel.Alertmanager, Headers.Count: > 0 } => "headers are only for webhook channels",
             { Type: not OperatorChannel.PagerDutyEventsV2, Url: null or "" } => "needs a url",
             _ => null,
         };

@@ -57,9 +57,7 @@ public sealed class PitrArchiveCheckJob(PgBackRest pgBackRest, PitrServerReader 
             : previous.StatsReset == status.StatsReset && status.FailedCount >= previous.FailedCount ? status.FailedCount - previous.FailedCount
             : status.FailedCount;
         var archivedAge = status.LastArchivedTime is { } archivedAt ? Seconds(now - archivedAt) : (double?)null;
-        var exposure = !status.InRecovery && status.HasUnarchivedWal
-            ? archivedAge ?? (status.StatsReset is { } reset ? Seconds(now - reset) : 0)
-            : 0;
+        var exposure = JobMath.Round6(status.RpoExposureSeconds(now));
         var maxRpo = options.MaxRpoAge.TotalSeconds;
         if (exposure > maxRpo)
         {

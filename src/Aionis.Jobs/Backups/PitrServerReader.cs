@@ -23,6 +23,14 @@ public sealed record ArchiverStatus(
 
     /// <summary>Archiving is failing right now: the last attempt failed, after the last success.</summary>
     public bool FailingNow => LastFailedTime is { } failed && (LastArchivedTime is not { } archived || failed > archived);
+
+    /// <summary>
+    /// Seconds of committed data not yet in the archive: the age of the last archived WAL while newer WAL is being written
+    /// (since the statistics reset when nothing was archived yet); 0 when everything is archived or on a standby.
+    /// </summary>
+    public double RpoExposureSeconds(DateTimeOffset now) => !InRecovery && HasUnarchivedWal
+        ? Math.Max(0, (now - (LastArchivedTime ?? StatsReset ?? now)).TotalSeconds)
+        : 0;
 }
 
 /// <summary>A server setting as pitr-setup reads it from pg_settings.</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Aionis.Data;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Hosting;
+using Aionis.Worker.Monitoring;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Configuration;
@@ -45,6 +46,8 @@ public static class ServeCommand
             builder.Services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<OperatorNotifications>());
             builder.Services.AddSingleton<IRunObserver, AfterTrigger>();
             builder.Services.AddSingleton<WorkerHealth>();
+            // The root itself: chained into builder.Configuration an empty value (Worker:Http:Urls= turns the endpoints off) reads as unset.
+            builder.Services.AddMonitoring(configuration);
             // Hosted services start in this order and stop in reverse: startup (database, registry) before the scheduler,
             // so READY=1 (sent when the host has started) means synced and firing; the drain stops first on SIGTERM.
             builder.Services.AddHostedService<WorkerStartup>();

@@ -53,7 +53,7 @@ public sealed class WorkerHealth(
         return new HealthReport(true, $"running: {runs.Count} run(s) in flight");
     }
 
-    private async Task<DateTimeOffset?> LastCheckinAsync(CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> LastCheckinAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             SELECT to_timestamp(last_checkin_time / 1e7 - 62135596800)

@@ -164,7 +164,8 @@ public sealed class JobRunner(
         {
             activity?.SetStatus(ActivityStatusCode.Error, result.Error);
         }
-        var tags = new TagList { { "task", request.TaskId ?? "" }, { "job", job.Name }, { "status", result.Status } };
+        // dry_run: alert rules count live failures only (deploy/prometheus/aionis-rules.yml).
+        var tags = new TagList { { "task", request.TaskId ?? "" }, { "job", job.Name }, { "status", result.Status }, { "dry_run", request.DryRun } };
         WorkerTelemetry.Runs.Add(1, tags);
         WorkerTelemetry.Duration.Record(stopwatch.Elapsed.TotalSeconds, tags);
         return result;
@@ -188,7 +189,7 @@ public sealed class JobRunner(
         run.Error = reason;
         run.Logs = (request.Log ?? new RunLog(clock)).TakePending();
         await recorder.FinishAsync(run, cancellationToken);
-        WorkerTelemetry.Runs.Add(1, new TagList { { "task", request.TaskId ?? "" }, { "job", request.Job.Name }, { "status", RunStatus.Skipped } });
+        WorkerTelemetry.Runs.Add(1, new TagList { { "task", request.TaskId ?? "" }, { "job", request.Job.Name }, { "status", RunStatus.Skipped }, { "dry_run", request.DryRun } });
         return new RunResult(run.RunId, RunStatus.Skipped, ExitCodes.Ok, null, null, reason);
     }
 

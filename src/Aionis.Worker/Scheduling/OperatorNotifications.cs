@@ -2,6 +2,8 @@ using Aionis.Data.Model;
 using Aionis.Data.Registry;
 using Aionis.Data.Status;
 using Aionis.Jobs.Alerts;
+using Aionis.Worker.Hosting;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace Aionis.Worker.Scheduling;
@@ -11,12 +13,16 @@ namespace Aionis.Worker.Scheduling;
 /// dead-man switch over every task that declares a <c>notify</c> block. Live runs only: a dry run neither opens an
 /// alert nor resolves one, and the overdue check reads <c>task_status.last_success_at</c>, which counts live runs.
 /// </summary>
-public sealed class OperatorNotifications(OperatorAlerts alerts, TaskStatusStore status, RegistrySyncStore syncs, TimeProvider clock) : IRunObserver
+public sealed class OperatorNotifications(OperatorAlerts alerts, TaskStatusStore status, RegistrySyncStore syncs, IOptions<WorkerOptions> worker,
+    TimeProvider clock) : IRunObserver
 {
-    public Task OnRunFinishedAsync(TaskRunFinished run, CancellationToken cancellationToken) =>
+    /// <summary>A run this node finished; alerts name this node (runs found abandoned name the node they ran on).</summary>
+    public Task OnRunFinishedAsync(TaskRunFinished run, CancellationToken cancellationToken) => NotifyAsync(run, worker.Value.NodeName, cancellationToken);
+
+    private Task NotifyAsync(TaskRunFinished run, string? node, CancellationToken cancellationToken) =>
         run.Definition.HasNotify && !run.DryRun
             ? alerts.RunFinishedAsync(
-                new RunFinishedNotice(run.TaskId, run.Job, run.RunId, run.Status, run.Attempt, run.MaxAttempts, run.Error, run.FinishedAt),
+                new RunFinishedNotice(run.TaskId, run.Job, run.RunId, run.Status, run.Attempt, run.MaxAttempts, run.Error, run.FinishedAt, node),
                 PolicyOf(run.Definition), cancellationToken)
             : Task.CompletedTask;
 
@@ -27,8 +33,8 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, TaskStatusStore
         {
             if (await scheduler.GetJobDetail(ScheduleKeys.Job(run.TaskId!), cancellationToken) is not { } job) continue;
             var definition = TaskDefinition.FromJson(job.JobDataMap.GetString(ScheduleKeys.Definition)!);
-            await OnRunFinishedAsync(new TaskRunFinished(run.TaskId!, run.Job, run.RunId, Aionis.Data.History.RunStatus.Abandoned,
-                run.Attempt, run.Attempt, run.Error, clock.GetUtcNow(), definition, run.DryRun), cancellationToken);
+            await NotifyAsync(new TaskRunFinished(run.TaskId!, run.Job, run.RunId, Aionis.Data.History.RunStatus.Abandoned,
+                run.Attempt, run.Attempt, run.Error, clock.GetUtcNow(), definition, run.DryRun), run.Node, cancellationToken);
         }
     }
 
@@ -37,15 +43,24 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, TaskStatusStore
     {
         var watched = registry.Tasks.Where(t => t.Enabled && t.Scheduled && TaskDefinition.From(t).HasNotify).ToList();
         if (watched.Count == 0) return;
+        await alerts.CheckOverdueAsync(await OverdueCandidatesAsync(watched, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// The dead-man switch's view of <paramref name="tasks"/> (paused ones left out): last live success, expected period,
+    /// and when each was added. Also read by the monitoring gauges, so a rule and an alert call the same task overdue.
+    /// </summary>
+    public async Task<IReadOnlyList<OverdueCandidate>> OverdueCandidatesAsync(IReadOnlyCollection<RegistryTask> tasks, CancellationToken cancellationToken)
+    {
+        if (tasks.Count == 0) return [];
         var lastSuccess = await status.LastSuccessOfUnpausedAsync(cancellationToken);
         var since = await syncs.FirstAddedAtAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var candidates = watched
+        return tasks
             .Where(t => lastSuccess.ContainsKey(t.Id))
             .Select(t => new OverdueCandidate(t.Id, lastSuccess[t.Id], CronSchedule.Period(t.QuartzCron, TimeZoneInfo.FindSystemTimeZoneById(t.TimeZone), now),
                 PolicyOf(TaskDefinition.From(t))) { Since = since.GetValueOrDefault(t.Id) })
             .ToList();
-        await alerts.CheckOverdueAsync(candidates, cancellationToken);
     }
 
     internal static NotifyPolicy PolicyOf(TaskDefinition definition) => new()

@@ -62,6 +62,8 @@ public static class AionisCli
             ["Worker__ArtifactsRoot"] = artifactsRoot,
             ["Worker__SpoolDirectory"] = spool,
             ["Worker__NodeName"] = "cli-test",
+            // Many serve processes run at once: the monitoring endpoints stay off unless a test gives them a port.
+            ["Worker__Http__Urls"] = "",
         };
     }
 }

@@ -61,7 +61,7 @@ public sealed class PublishRollupReader(NpgsqlDataSource dataSource)
             var failed = counts.GetValueOrDefault("failed") + counts.GetValueOrDefault("dead_letter");
             return new PublishRollupReport(true, tenantId, windowHours, now, new RollupJobs(counts.Values.Sum(), counts, failed), replay, sample);
         }
-        catch (Exception e) when (PostgresErrors.IsUndefinedTable(e))
+        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
         {
             return new PublishRollupReport(false, tenantId, windowHours, now, new RollupJobs(0, new Dictionary<string, long>(), 0),
                 new RollupReplay(0, 0, 0, 0), []) { Warning = PublishRollupReport.SchemaMissing };
