@@ -1,7 +1,7 @@
 using System.Reflection;
 using Aionis.Data.Incidents;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using static Aionis.Jobs.Framework.SettingsYaml;
 
 namespace Aionis.Jobs.Incidents;
 
@@ -32,24 +32,9 @@ public static class TriagePolicyLoader
     public static (TriagePolicy? Policy, IReadOnlyList<string> Problems) Parse(string text, string source)
     {
         var problems = new List<string>();
-        void Problem(YamlNode? node, string field, string what) =>
-            problems.Add($"{source}:{node?.Start.Line ?? 1}:{node?.Start.Column ?? 1}: {field}: {what}");
+        void Problem(YamlNode? node, string field, string what) => problems.Add(ProblemLine(source, node, field, what));
 
-        var yaml = new YamlStream();
-        try
-        {
-            yaml.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            problems.Add($"{source}:{e.Start.Line}:{e.Start.Column}: malformed YAML: {e.Message}");
-            return (null, problems);
-        }
-        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            Problem(null, "(file)", "expected a mapping with version, defaults and rules");
-            return (null, problems);
-        }
+        if (Root(text, source, "expected a mapping with version, defaults and rules", problems) is not { } root) return (null, problems);
         Unknown(root, ["version", "defaults", "rules"], "", Problem);
         if (Scalar(root, "version") is not { Value: "1" })
         {
@@ -108,9 +93,6 @@ public static class TriagePolicyLoader
         }
         return problems.Count == 0 ? (new TriagePolicy(source, defaultAction, rules), problems) : (null, problems);
     }
-
-    private static YamlNode? Child(YamlMappingNode? map, string key) =>
-        map is not null && map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
 
     private static YamlScalarNode? Scalar(YamlMappingNode? map, string key) => Child(map, key) as YamlScalarNode;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Reflection;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using static Aionis.Jobs.Framework.SettingsYaml;
 
 namespace Aionis.Jobs.Reports.Slo;
 
@@ -24,23 +24,9 @@ public static class SloFileLoader
     public static (SloFile? File, IReadOnlyList<string> Problems) Parse(string text, string source)
     {
         var problems = new List<string>();
-        void Problem(YamlNode? node, string field, string what) => problems.Add($"{source}:{node?.Start.Line ?? 1}:{node?.Start.Column ?? 1}: {field}: {what}");
+        void Problem(YamlNode? node, string field, string what) => problems.Add(ProblemLine(source, node, field, what));
 
-        var yaml = new YamlStream();
-        try
-        {
-            yaml.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            problems.Add($"{source}:{e.Start.Line}:{e.Start.Column}: malformed YAML: {e.Message}");
-            return (null, problems);
-        }
-        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            Problem(null, "(file)", "expected a mapping with version and slos");
-            return (null, problems);
-        }
+        if (Root(text, source, "expected a mapping with version and slos", problems) is not { } root) return (null, problems);
         foreach (var key in root.Children.Keys.OfType<YamlScalarNode>().Where(k => k.Value is not ("version" or "slos")))
             Problem(key, key.Value!, "unknown field (allowed: version, slos)");
         if (Child(root, "version") is not YamlScalarNode { Value: "1" }) Problem(Child(root, "version") ?? root, "version", "must be 1");
@@ -78,9 +64,6 @@ public static class SloFileLoader
         }
         return problems.Count == 0 ? (new SloFile(source, slos), problems) : (null, problems);
     }
-
-    private static YamlNode? Child(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
 
     private static string? Text(YamlMappingNode node, string key) => (Child(node, key) as YamlScalarNode)?.Value;
 
