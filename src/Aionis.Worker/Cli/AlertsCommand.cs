@@ -72,7 +72,7 @@ public static class AlertsCommand
             var ledger = client.Services.GetRequiredService<OperatorAlertLedger>();
             var alertId = parse.GetValue(id);
             var note = parse.GetValue(comment)?.Trim() is { Length: > 0 } c ? c : null;
-            if (await ledger.AcknowledgeAsync(alertId, CliRunIdentity.TriggeredBy, note, DateTimeOffset.UtcNow, cancellationToken) is not { } acked)
+            if (await ledger.AcknowledgeAsync(alertId, CliRunIdentity.TriggeredBy, note, client.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken) is not { } acked)
             {
                 var existing = await ledger.GetAsync(alertId, cancellationToken);
                 return RunOutput.Fail(ExitCodes.Usage, existing switch
@@ -183,7 +183,7 @@ public static class AlertsCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var services = CliServices.Build(parse);
-            var silences = await services.GetRequiredService<AlertSilenceStore>().ListAsync(parse.GetValue(all), DateTimeOffset.UtcNow, cancellationToken);
+            var silences = await services.GetRequiredService<AlertSilenceStore>().ListAsync(parse.GetValue(all), services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(silences.Select(s => new
@@ -211,7 +211,7 @@ public static class AlertsCommand
         {
             using var services = CliServices.Build(parse);
             var silenceId = parse.GetValue(id);
-            if (!await services.GetRequiredService<AlertSilenceStore>().EndAsync(silenceId, CliRunIdentity.TriggeredBy, DateTimeOffset.UtcNow, cancellationToken))
+            if (!await services.GetRequiredService<AlertSilenceStore>().EndAsync(silenceId, CliRunIdentity.TriggeredBy, services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken))
             {
                 return RunOutput.Fail(ExitCodes.Usage, $"SILENCE_ID '{silenceId}': no silence in force with this id (aionis alerts silences --all)");
             }

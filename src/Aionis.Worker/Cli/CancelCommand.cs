@@ -36,7 +36,7 @@ public static class CancelCommand
             using var services = CliServices.Build(parse);
             var by = CliRunIdentity.TriggeredBy;
             var why = parse.GetValue(reason)?.Trim() is { Length: > 0 } r ? r : null;
-            var request = await ActivatorUtilities.CreateInstance<RunCancellationStore>(services).RequestAsync(id, by, why, DateTimeOffset.UtcNow, cancellationToken);
+            var request = await ActivatorUtilities.CreateInstance<RunCancellationStore>(services).RequestAsync(id, by, why, services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
             if (request is null)
             {
                 return RunOutput.Fail(ExitCodes.Usage, $"RUN_ID '{id}': no such run in worker.job_runs");

@@ -29,7 +29,7 @@ public static class StatusCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var services = CliServices.Build(parse);
-            var status = await ActivatorUtilities.CreateInstance<ClusterStatusStore>(services).ReadAsync(DateTimeOffset.UtcNow, cancellationToken);
+            var status = await ActivatorUtilities.CreateInstance<ClusterStatusStore>(services).ReadAsync(services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
             var queue = await PublishQueueAsync(services.GetRequiredService<PublishQueue>(), cancellationToken);
             var problems = Problems(status);
             if (parse.GetValue(json))
