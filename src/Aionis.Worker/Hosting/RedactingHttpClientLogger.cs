@@ -24,12 +24,12 @@ public sealed partial class RedactingHttpClientLogger(ILogger<RedactingHttpClien
         // The exception's own text may quote the URL (e.g. "… (hooks.slack.com:443)" is fine, a full URI is not): type only.
         LogFailed(logger, request.Method, Secrets.RedactUrl(request.RequestUri?.ToString()), exception.GetType().Name, elapsed.TotalMilliseconds);
 
-    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "HTTP {Method} {Url} sending")]
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Debug, Message = "HTTP {Method} {Url} sending")]
     private static partial void LogStart(ILogger logger, HttpMethod method, string url);
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "HTTP {Method} {Url} answered {Status} in {ElapsedMs:0.0} ms")]
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "HTTP {Method} {Url} answered {Status} in {ElapsedMs:0.0} ms")]
     private static partial void LogStop(ILogger logger, HttpMethod method, string url, int status, double elapsedMs);
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Debug, Message = "HTTP {Method} {Url} failed ({Error}) after {ElapsedMs:0.0} ms")]
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "HTTP {Method} {Url} failed ({Error}) after {ElapsedMs:0.0} ms")]
     private static partial void LogFailed(ILogger logger, HttpMethod method, string url, string error, double elapsedMs);
 }
