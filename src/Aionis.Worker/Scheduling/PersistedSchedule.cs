@@ -88,14 +88,17 @@ public sealed class PersistedSchedule(NpgsqlDataSource dataSource)
         return tasks;
     }
 
-    /// <summary>Calendars a sync stored for registry tasks that no trigger uses any more (the task's calendars changed or it went).</summary>
-    public async Task<IReadOnlyList<string>> UnusedTaskCalendarsAsync(string schedulerName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Calendars a sync stored for registry tasks that no trigger uses any more (the task's calendars changed or it went),
+    /// read on the sync's connection so its uncommitted writes count.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> UnusedTaskCalendarsAsync(NpgsqlConnection connection, string schedulerName, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = new NpgsqlCommand("""
             SELECT c.calendar_name FROM worker.qrtz_calendars c
              WHERE c.sched_name = $1 AND starts_with(c.calendar_name, $2)
                AND NOT EXISTS (SELECT 1 FROM worker.qrtz_triggers t WHERE t.sched_name = c.sched_name AND t.calendar_name = c.calendar_name)
-            """);
+            """, connection);
         command.Parameters.Add(new() { Value = schedulerName });
         command.Parameters.Add(new() { Value = TaskCalendar.NamePrefix });
         var names = new List<string>();

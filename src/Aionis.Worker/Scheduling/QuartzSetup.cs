@@ -45,6 +45,8 @@ public static class QuartzSetup
                     options.DbRetryInterval = DatabaseRetryInterval;
                     // `aionis db migrate` owns the schema; serve checks it before the scheduler starts.
                     options.SchemaProvisioning = SchemaProvisioning.None;
+                    // The registry sync hands Quartz its own transaction, so a sync is applied whole or not at all.
+                    options.AcceptEnlistedTransactions = true;
                 });
             });
         });

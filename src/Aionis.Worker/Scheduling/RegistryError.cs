@@ -14,7 +14,7 @@ public sealed class RegistryInvalidException(string path, IReadOnlyList<Registry
     public IReadOnlyList<RegistryError> Errors { get; } = errors;
 }
 
-/// <summary>A valid registry whose sync failed while it was applied (the database refused a write); the previous schedule was put back.</summary>
+/// <summary>A valid registry whose sync failed while it was applied (the database refused a write); its transaction was rolled back, so nothing of it was applied.</summary>
 public sealed class RegistrySyncFailedException(string path, string error, Exception inner) : Exception($"{path}: {error}", inner)
 {
     public string Error { get; } = error;

@@ -25,9 +25,11 @@ public sealed class RegistrySynchronizer(
     /// <summary>
     /// All or nothing: every job and trigger is built and checked before the first write, so a schedule that cannot
     /// fire rejects the whole file (a <c>rejected</c> sync row, <see cref="RegistryInvalidException"/>) and nothing of
-    /// it is applied. Every addition and change is then one Quartz transaction; disabling and removals follow it, and
-    /// when any of these steps fails the schedule read before the first write is put back (<see cref="ScheduleSnapshot"/>),
-    /// a <c>rejected</c> row is written and <see cref="RegistrySyncFailedException"/> thrown.
+    /// it is applied. The writes — calendars, additions, changes, disabling, removals, re-pausing — and the
+    /// <c>accepted</c> sync row are then one database transaction that Quartz's job store joins
+    /// (<see cref="SchedulerEnlistmentExtensions.EnlistTransaction"/>): a node firing triggers meanwhile sees the old
+    /// schedule or the new one, never a part of it. When any write fails the transaction is rolled back, a
+    /// <c>rejected</c> row is written and <see cref="RegistrySyncFailedException"/> thrown.
     /// </summary>
     public async Task<SyncPlan> SyncAsync(IScheduler scheduler, TaskRegistry registry, CancellationToken cancellationToken)
     {
@@ -46,21 +48,28 @@ public sealed class RegistrySynchronizer(
                 await RecordRejectedAsync(connection, registry.Hash, problems, cancellationToken);
                 throw new RegistryInvalidException(registry.Path, problems);
             }
-            var before = await ScheduleSnapshot.CaptureAsync(scheduler, plan, cancellationToken);
             try
             {
-                await ApplyAsync(scheduler, plan, writes, calendars, paused, cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                // The enlistment follows the asynchronous flow, so it is taken here, around every scheduler call of the
+                // sync, and ends after the commit: Quartz signals its scheduler thread once the change is visible.
+                // Quartz's trigger lock is held in this transaction until the commit, which keeps it short: every trigger
+                // was built above, only the writes happen inside.
+                using (scheduler.EnlistTransaction(transaction))
+                {
+                    await ApplyAsync(scheduler, connection, plan, writes, calendars, paused, cancellationToken);
+                    await RecordAsync(connection, registry.Hash, accepted: true, plan.Added.Select(t => t.Id), plan.Changed.Select(c => c.Task.Id), plan.Removed, [], cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                }
             }
             catch (Exception e)
             {
-                // Also when cancelled half way (a stop during the sync): what was applied so far is put back.
-                await RestoreAsync(scheduler, plan, before, registry.Path);
-                var error = $"applying the sync failed, the previous schedule was put back: {e.Message}";
+                // Also when cancelled half way (a stop during the sync): disposing the transaction rolled all of it back.
+                var error = $"applying the sync failed, nothing of it was applied: {e.Message}";
                 await RecordAsync(connection, registry.Hash, accepted: false, [], [], [], [error], CancellationToken.None);
                 if (e is OperationCanceledException) throw;
                 throw new RegistrySyncFailedException(registry.Path, error, e);
             }
-            await RecordAsync(connection, registry.Hash, accepted: true, plan.Added.Select(t => t.Id), plan.Changed.Select(c => c.Task.Id), plan.Removed, [], cancellationToken);
             if (!plan.IsEmpty)
             {
                 logger.LogInformation("registry {Hash} synced: {Added} added, {Changed} changed, {Removed} removed, {Unchanged} unchanged",
@@ -72,19 +81,6 @@ public sealed class RegistrySynchronizer(
         {
             await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({SyncLockKey})", connection);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-    }
-
-    private async Task RestoreAsync(IScheduler scheduler, SyncPlan plan, ScheduleSnapshot before, string path)
-    {
-        try
-        {
-            await before.RestoreAsync(scheduler, plan, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            // Left as it is, the next sync (every start, every edit of the file) applies the file again.
-            logger.LogError(e, "{Path}: putting back the previous schedule after a failed sync failed too", path);
         }
     }
 
@@ -113,7 +109,7 @@ public sealed class RegistrySynchronizer(
         return (writes, calendars, problems);
     }
 
-    private async Task ApplyAsync(IScheduler scheduler, SyncPlan plan, Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> writes,
+    private async Task ApplyAsync(IScheduler scheduler, NpgsqlConnection connection, SyncPlan plan, Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> writes,
         Dictionary<string, ICalendar> calendars, IReadOnlySet<string> paused, CancellationToken cancellationToken)
     {
         // A trigger's calendar must exist before the trigger; its name carries a hash, so no other trigger uses it yet.
@@ -123,7 +119,7 @@ public sealed class RegistrySynchronizer(
         }
         if (writes.Count > 0)
         {
-            // One Quartz transaction for every addition and change: a fresh 1,000-task registry is not 2,000 transactions.
+            // One call for every addition and change: a fresh 1,000-task registry is one batch, not 2,000 calls.
             await scheduler.ScheduleJobs(writes, ScheduleJobOptions.Replacing, cancellationToken);
         }
         var disabled = plan.Changed.Where(c => c.TriggerChanged && !HasCron(c.Task)).Select(c => ScheduleKeys.Trigger(c.Task.Id)).ToList();
@@ -140,7 +136,7 @@ public sealed class RegistrySynchronizer(
         {
             await scheduler.PauseTrigger(trigger.Key, cancellationToken);
         }
-        foreach (var unused in await persisted.UnusedTaskCalendarsAsync(scheduler.SchedulerName, cancellationToken))
+        foreach (var unused in await PersistedSchedule.UnusedTaskCalendarsAsync(connection, scheduler.SchedulerName, cancellationToken))
         {
             await scheduler.DeleteCalendar(unused, cancellationToken);
         }

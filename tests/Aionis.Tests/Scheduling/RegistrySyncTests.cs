@@ -188,21 +188,17 @@ public sealed class RegistrySyncTests
         });
     }
 
-    /// <summary>Every row of the schedule but a trigger's start (a put-back trigger starts at its next fire time).</summary>
-    private Task<string> ScheduleButStartsAsync() => _db.FingerprintAsync("worker.qrtz_job_details",
-        "(SELECT to_jsonb(x) - 'start_time' AS row FROM worker.qrtz_triggers x)", "worker.qrtz_cron_triggers");
-
-    [TestCase("worker.qrtz_job_details", "job_name = 'drop'", TestName = "A sync whose removal fails leaves the previous schedule in place, a rejected row and an operator alert")]
-    [TestCase("worker.qrtz_triggers", "trigger_name = 'switch_off'", TestName = "A sync whose disabling fails leaves the previous schedule in place, a rejected row and an operator alert")]
-    public async Task A_sync_that_fails_after_its_additions_puts_the_previous_schedule_back(string refusingTable, string refusedRow)
+    [TestCase("worker.qrtz_job_details", "job_name = 'drop'", TestName = "A sync whose removal fails applies nothing, leaves a rejected row and an operator alert")]
+    [TestCase("worker.qrtz_triggers", "trigger_name = 'switch_off'", TestName = "A sync whose disabling fails applies nothing, leaves a rejected row and an operator alert")]
+    public async Task A_sync_that_fails_after_its_additions_applies_none_of_them(string refusingTable, string refusedRow)
     {
         await using var scheduler = await SchedulerHarness.CreateAsync(_db);
         await scheduler.Synchronizer.SyncAsync(scheduler.Scheduler,
             SchedulerHarness.Parse(Registry(Task("keep"), Task("reschedule"), Task("switch_off"), Task("drop"))), CancellationToken.None);
         await scheduler.Scheduler.PauseTrigger(ScheduleKeys.Trigger("reschedule"));
-        var before = await ScheduleButStartsAsync();
+        var before = await ScheduleAsync();
         var nextFires = await _db.RowsAsync("SELECT trigger_name, next_fire_time, trigger_state FROM worker.qrtz_triggers ORDER BY trigger_name");
-        // A real refusal of the database at the step after the additions and changes were committed.
+        // A real refusal of the database at the step after the additions and changes were written.
         await _db.ExecuteAsync($"""
             CREATE FUNCTION worker.test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test fault: refused'; END $$;
             CREATE TRIGGER test_refuse BEFORE DELETE ON {refusingTable} FOR EACH ROW WHEN (OLD.{refusedRow}) EXECUTE FUNCTION worker.test_refuse();
@@ -220,13 +216,59 @@ public sealed class RegistrySyncTests
         Assert.Multiple(async () =>
         {
             Assert.That(accepted, Is.False);
-            Assert.That(await ScheduleButStartsAsync(), Is.EqualTo(before), "no addition, change, disabling or removal is left applied");
+            Assert.That(await ScheduleAsync(), Is.EqualTo(before), "no addition, change, disabling or removal is left applied");
             Assert.That(await _db.RowsAsync("SELECT trigger_name, next_fire_time, trigger_state FROM worker.qrtz_triggers ORDER BY trigger_name"),
                 Is.EqualTo(nextFires), "same next fire times, the paused trigger paused again");
             Assert.That(last["accepted"], Is.False);
             Assert.That(last["added"], Is.Empty);
-            Assert.That((string)last["errors"]!, Does.Contain("the previous schedule was put back").And.Contain("test fault: refused"));
+            Assert.That((string)last["errors"]!, Does.Contain("nothing of it was applied").And.Contain("test fault: refused"));
             Assert.That(alerts.Select(a => (string)a["kind"]!), Is.EqualTo(new[] { "registry_rejected" }), "the operator alert of a rejected registry");
+        });
+    }
+
+    [Test]
+    public async Task While_a_sync_is_being_applied_others_see_the_previous_schedule_and_then_the_whole_new_one()
+    {
+        await using var scheduler = await SchedulerHarness.CreateAsync(_db);
+        await scheduler.Synchronizer.SyncAsync(scheduler.Scheduler,
+            SchedulerHarness.Parse(Registry(Task("keep"), Task("reschedule"), Task("switch_off"), Task("drop"))), CancellationToken.None);
+        var before = await ScheduleAsync();
+        // The removal, the sync's last write, waits for an advisory lock this test holds: the sync stops with its
+        // addition, change and disabling already written, and another connection looks at the schedule meanwhile.
+        const int Gate = 7414;
+        await _db.ExecuteAsync($"""
+            CREATE FUNCTION worker.test_gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_xact_lock({Gate}); RETURN OLD; END $$;
+            CREATE TRIGGER test_gate BEFORE DELETE ON worker.qrtz_job_details FOR EACH ROW WHEN (OLD.job_name = 'drop') EXECUTE FUNCTION worker.test_gate();
+            """);
+        await using var gate = await _db.DataSource.OpenConnectionAsync();
+        await using (var hold = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({Gate})", gate)) await hold.ExecuteNonQueryAsync();
+
+        var syncing = scheduler.Synchronizer.SyncAsync(scheduler.Scheduler,
+            SchedulerHarness.Parse(Registry(Task("keep"), Task("reschedule", "15 7 * * *"), Task("switch_off", enabled: false), Task("fresh", "@hourly"))),
+            CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await _db.ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = {Gate} AND NOT granted") == 0)
+        {
+            Assert.That(syncing.IsCompleted, Is.False, "the sync reached its removal");
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "timed out waiting for the sync to reach its removal");
+            await System.Threading.Tasks.Task.Delay(50);
+        }
+        var meanwhile = await ScheduleAsync();
+        var syncRowsMeanwhile = await _db.ScalarAsync<long>("SELECT count(*) FROM worker.registry_syncs");
+        await using (var release = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_unlock({Gate})", gate)) await release.ExecuteNonQueryAsync();
+        var plan = await syncing;
+
+        var triggers = await _db.RowsAsync("SELECT trigger_name FROM worker.qrtz_triggers ORDER BY trigger_name");
+        var last = (await _db.RowsAsync("SELECT accepted, added FROM worker.registry_syncs ORDER BY id DESC LIMIT 1")).Single();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(meanwhile, Is.EqualTo(before), "half way through, the addition, change and disabling are not visible to anyone else");
+            Assert.That(syncRowsMeanwhile, Is.EqualTo(1), "nor is the new sync row");
+            Assert.That(plan.Added.Select(t => t.Id), Is.EqualTo(new[] { "fresh" }));
+            Assert.That(triggers.Select(t => (string)t["trigger_name"]!), Is.EqualTo(new[] { "fresh", "keep", "reschedule" }), "then all of it is");
+            Assert.That(await _db.ScalarAsync<string>("SELECT cron_expression FROM worker.qrtz_cron_triggers WHERE trigger_name = 'reschedule'"), Is.EqualTo("0 15 7 * * ?"));
+            Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM worker.qrtz_job_details WHERE job_name = 'drop'"), Is.EqualTo(0));
+            Assert.That(last["accepted"], Is.True);
         });
     }
 }
