@@ -1,5 +1,6 @@
+using Aionis.Jobs.Framework;
+using static Aionis.Jobs.Framework.Svg;
 using System.Globalization;
-using System.Security;
 using System.Text;
 
 namespace Aionis.Jobs.Incidents;
@@ -16,10 +17,7 @@ public static class DigestChart
 
     public static string Render(WeeklyDigest digest)
     {
-        var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture,
-            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"12\">\n");
-        svg.Append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+        var svg = Svg.Begin(Width, Height);
         Text(svg, Left, 26, $"Incidents opened per day by severity, {digest.Week}", 16, weight: "bold");
         Text(svg, Left, 44, $"{digest.Totals.Opened} opened, {digest.Totals.Resolved} resolved, {digest.Totals.StillOpen} still open at week end (UTC days)", 11, fill: "#555555");
 
@@ -73,16 +71,8 @@ public static class DigestChart
         {
             Text(svg, Left + PlotWidth / 2.0, Top + PlotHeight / 2.0, "No incident opened this week", 14, anchor: "middle", fill: "#555555");
         }
-        return svg.Append("</svg>\n").ToString();
+        return Svg.End(svg);
     }
 
     private static long NiceStep(long max) => max switch { <= 5 => 1, <= 10 => 2, <= 25 => 5, <= 50 => 10, <= 100 => 20, _ => (long)Math.Pow(10, Math.Floor(Math.Log10(max))) };
-
-    private static void Text(StringBuilder svg, double x, double y, string text, int size, string anchor = "start", string weight = "normal",
-        string fill = "#111111", bool rotate = false)
-    {
-        var transform = rotate ? string.Create(CultureInfo.InvariantCulture, $" transform=\"rotate(-90 {x:0.#} {y:0.#})\"") : "";
-        svg.Append(CultureInfo.InvariantCulture,
-            $"<text x=\"{x:0.#}\" y=\"{y:0.#}\" font-size=\"{size}\" text-anchor=\"{anchor}\" font-weight=\"{weight}\" fill=\"{fill}\"{transform}>{SecurityElement.Escape(text)}</text>\n");
-    }
 }

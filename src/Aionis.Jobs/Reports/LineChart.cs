@@ -1,3 +1,5 @@
+using Aionis.Jobs.Framework;
+using static Aionis.Jobs.Framework.Svg;
 using System.Globalization;
 using System.Security;
 using System.Text;
@@ -23,10 +25,7 @@ public static class LineChart
 
     public static string Render(LineChartSpec spec, IReadOnlyList<ChartSeries> series)
     {
-        var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture,
-            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"12\">\n");
-        svg.Append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+        var svg = Svg.Begin(Width, Height);
         Text(svg, Left, 26, spec.Title, 16, weight: "bold");
         Text(svg, Left, 44, spec.Subtitle, 11, fill: "#555555");
 
@@ -91,14 +90,6 @@ public static class LineChart
         }
         if (series.All(s => s.Values.All(v => v is null)))
             Text(svg, Left + PlotWidth / 2.0, Top + PlotHeight / 2.0, "No data in this window", 14, anchor: "middle", fill: "#555555");
-        return svg.Append("</svg>\n").ToString();
-    }
-
-    private static void Text(StringBuilder svg, double x, double y, string text, int size, string anchor = "start", string weight = "normal",
-        string fill = "#111111", bool rotate = false)
-    {
-        var transform = rotate ? string.Create(CultureInfo.InvariantCulture, $" transform=\"rotate(-90 {x:0.#} {y:0.#})\"") : "";
-        svg.Append(CultureInfo.InvariantCulture,
-            $"<text x=\"{x:0.#}\" y=\"{y:0.#}\" font-size=\"{size}\" text-anchor=\"{anchor}\" font-weight=\"{weight}\" fill=\"{fill}\"{transform}>{SecurityElement.Escape(text)}</text>\n");
+        return Svg.End(svg);
     }
 }

@@ -1,5 +1,6 @@
+using Aionis.Jobs.Framework;
+using static Aionis.Jobs.Framework.Svg;
 using System.Globalization;
-using System.Security;
 using System.Text;
 
 namespace Aionis.Jobs.Telemetry;
@@ -18,16 +19,14 @@ public static class TimeseriesChart
 
     public static string Render(IReadOnlyList<TimeseriesRow> series, string tenantId, DateTimeOffset generatedAt)
     {
-        var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"12\">\n");
-        svg.Append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+        var svg = Svg.Begin(Width, Height);
         Text(svg, Left, 28, $"Tenant {tenantId}: requests and p95 latency per hour (UTC)", size: 16, weight: "bold");
         Text(svg, Left, 46, $"generated {generatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC", size: 11, fill: "#555555");
 
         if (series.Count == 0)
         {
             Text(svg, Width / 2, Height / 2, "No telemetry in this window", size: 16, anchor: "middle", fill: "#555555");
-            return svg.Append("</svg>\n").ToString();
+            return Svg.End(svg);
         }
 
         var endpoints = series.Select(r => r.Endpoint).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
@@ -50,7 +49,7 @@ public static class TimeseriesChart
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{legendX}\" y1=\"{y - 4}\" x2=\"{legendX + 24}\" y2=\"{y - 4}\" stroke=\"{Color(i)}\" stroke-width=\"3\"/>\n");
             Text(svg, legendX + 32, y, endpoints[i]);
         }
-        return svg.Append("</svg>\n").ToString();
+        return Svg.End(svg);
     }
 
     private static void Panel(StringBuilder svg, IReadOnlyList<TimeseriesRow> series, List<string> endpoints, TimeAxis axis, int top,
@@ -128,7 +127,4 @@ public static class TimeseriesChart
 
     private static string Color(int index) => Palette[index % Palette.Length];
 
-    private static void Text(StringBuilder svg, double x, double y, string text, int size = 12, string anchor = "start", string weight = "normal", string fill = "#111111") =>
-        svg.Append(CultureInfo.InvariantCulture,
-            $"<text x=\"{x:0.#}\" y=\"{y:0.#}\" font-size=\"{size}\" text-anchor=\"{anchor}\" font-weight=\"{weight}\" fill=\"{fill}\">{SecurityElement.Escape(text)}</text>\n");
 }
