@@ -15,5 +15,6 @@ public static class WorkerMigrations
         "20261202000000_Incidents",
         "20261202010000_PitrArchiverState",
         "20261203030000_OperatorControls",
+        "20261204000000_GameDayAcks",
     ];
 }

@@ -3,6 +3,7 @@ using Aionis.Jobs.Evidence;
 using Aionis.Jobs.Framework;
 using Aionis.Jobs.Reports.BurnRate;
 using Aionis.Jobs.Reports.Checklist;
+using Aionis.Jobs.Reports.GameDay;
 using Aionis.Jobs.Reports.PublishRollup;
 using Aionis.Jobs.Reports.Slo;
 using Microsoft.Extensions.Configuration;
@@ -26,5 +27,9 @@ internal sealed class ReportsModule : IServiceModule
         services.AddTransient<BurnRateReader>();
         services.AddTransient<PublishRollupReader>();
         services.AddTransient<IBundleSection, PublishRollupBundleSection>();
+        services.AddTransient<ReceiverPoll>();
+        services.AddTransient<AlertmanagerAcks>();
+        services.AddTransient<GameDayAckStore>();
+        services.AddTransient<GameDayRuns>();
     }
 }

@@ -37,6 +37,7 @@ public static class AionisCommand
         root.Subcommands.Add(BackupsCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(IncidentCommand.Create());
+        root.Subcommands.Add(GameDayCommand.Create());
         return root;
     }
 
