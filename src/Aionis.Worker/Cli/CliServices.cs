@@ -33,12 +33,32 @@ public static class CliServices
         return configuration;
     });
 
+    /// <summary>
+    /// The services of this invocation. The first call validates the configuration on the provider it returns instead of
+    /// on a throwaway one, so a one-shot command builds its services once (start-up of <c>aionis job …</c>).
+    /// </summary>
     public static ServiceProvider Build(ParseResult parse, Action<IServiceCollection>? extra = null)
     {
+        var validated = Checked.TryGetValue(parse, out var configuration);
+        configuration ??= WorkerConfiguration.Build(parse.GetValue(ConfigOption));
         var services = new ServiceCollection();
-        services.AddWorker(Configuration(parse));
+        services.AddWorker(configuration);
         extra?.Invoke(services);
-        return services.BuildServiceProvider();
+        var provider = services.BuildServiceProvider();
+        if (!validated)
+        {
+            try
+            {
+                WorkerServices.ValidateConfiguration(provider);
+            }
+            catch
+            {
+                provider.Dispose();
+                throw;
+            }
+            Checked.AddOrUpdate(parse, configuration);
+        }
+        return provider;
     }
 
     /// <summary>
