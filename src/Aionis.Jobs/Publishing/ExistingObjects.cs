@@ -17,7 +17,17 @@ public sealed class ObjectExistsException(string key)
 public static class ExistingObjects
 {
     /// <param name="openExisting">Streams the object that is already at <paramref name="key"/>.</param>
-    public static async Task EnsureSameAsync(string key, string localFile, Func<CancellationToken, Task<Stream>> openExisting,
+    public static Task EnsureSameAsync(string key, string localFile, Func<CancellationToken, Task<Stream>> openExisting,
+        CancellationToken cancellationToken) =>
+        EnsureSameAsync(key, localFile, async (sink, ct) =>
+        {
+            await using var existing = await openExisting(ct);
+            await existing.CopyToAsync(sink, ct);
+        }, cancellationToken);
+
+    /// <param name="downloadExisting">Writes the object that is already at <paramref name="key"/> into the given stream
+    /// (for SDKs that download into a stream), which hashes it as it arrives.</param>
+    public static async Task EnsureSameAsync(string key, string localFile, Func<Stream, CancellationToken, Task> downloadExisting,
         CancellationToken cancellationToken)
     {
         byte[] local;
@@ -25,9 +35,13 @@ public static class ExistingObjects
         {
             local = await SHA256.HashDataAsync(file, cancellationToken);
         }
-        await using var existing = await openExisting(cancellationToken);
-        var remote = await SHA256.HashDataAsync(existing, cancellationToken);
-        if (!CryptographicOperations.FixedTimeEquals(local, remote))
+        using var hash = SHA256.Create();
+        await using (var sink = new CryptoStream(Stream.Null, hash, CryptoStreamMode.Write))
+        {
+            await downloadExisting(sink, cancellationToken);
+            await sink.FlushFinalBlockAsync(cancellationToken);
+        }
+        if (!CryptographicOperations.FixedTimeEquals(local, hash.Hash))
         {
             throw new ObjectExistsException(key);
         }

@@ -1,116 +1,81 @@
+using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Serialization;
+using Google;
+using Google.Cloud.Storage.V1;
+using GcsObject = Google.Apis.Storage.v1.Data.Object;
 
 namespace Aionis.Jobs.Publishing;
 
 /// <summary>
-/// <c>gs://bucket/prefix</c> through the GCS JSON API: a create-only media upload per file (streamed), then the object's metadata
-/// for the attestation. <see cref="GcsApi"/> supplies the endpoint (or <c>STORAGE_EMULATOR_HOST</c>) and the token.
+/// <c>gs://bucket/prefix</c> through Google's <see cref="StorageClient"/>: a create-only resumable upload per file,
+/// streamed from disk in chunks of <see cref="GcsSettings.UploadChunkSize"/> (the client's own protocol: a session,
+/// then one request per chunk, each with its CRC32C); the created object's metadata is the attestation.
 /// </summary>
-public sealed class GcsPublisher(PublishTarget target, GcsApi api) : IPublisher
+public sealed class GcsPublisher(PublishTarget target, GcsClient gcs) : IPublisher
 {
     public PublishTarget Target { get; } = target;
 
     public async Task<PublishResult> PublishDirectoryAsync(PublishRequest request, CancellationToken cancellationToken)
     {
         var runPrefix = Target.RunPrefix(request.RunId);
-        var uploads = await AttestedUploads.RunAsync<GcsObjectAttestation, KeyWarning>(request, runPrefix, async (key, file, ct) =>
-        {
-            await UploadAsync(key, file.FullPath, ct);
-            return await AttestAsync(key, ct);
-        }, cancellationToken);
+        var client = await gcs.GetAsync();
+        var uploads = await AttestedUploads.RunAsync<GcsObjectAttestation, KeyWarning>(request, runPrefix,
+            (key, file, ct) => UploadAsync(client, key, file.FullPath, ct), cancellationToken);
         return PublishResult.For(Target, request.RunId,
             new GcsAttestation("json_api", Target.Container, runPrefix, uploads.ObjectCount, uploads.Sample, uploads.Warnings));
     }
 
-    /// <summary>A create-only media upload (<c>ifGenerationMatch=0</c>); an object that exists must hold the same bytes.</summary>
-    private async Task UploadAsync(string key, string filePath, CancellationToken cancellationToken)
+    /// <summary>
+    /// A create-only upload (<c>ifGenerationMatch=0</c>) that returns the new object's metadata; an object that exists
+    /// must hold the same bytes, and is then described by a metadata lookup (a failing lookup is a warning).
+    /// </summary>
+    private async Task<(GcsObjectAttestation? Object, KeyWarning? Warning)> UploadAsync(StorageClient client, string key, string filePath,
+        CancellationToken cancellationToken)
     {
         try
         {
             await using var content = ObjectPaths.OpenRead(filePath);
-            using var body = new StreamContent(content);
-            body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            body.Headers.ContentLength = content.Length;
-            using var request = await api.RequestAsync(HttpMethod.Post,
-                $"upload/storage/v1/b/{Uri.EscapeDataString(Target.Container)}/o?uploadType=media&ifGenerationMatch=0&name={Uri.EscapeDataString(key)}",
-                cancellationToken);
-            request.Content = body;
-            using var response = await api.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            var created = await client.UploadObjectAsync(Target.Container, key, "application/octet-stream", content,
+                new UploadObjectOptions { IfGenerationMatch = 0, ChunkSize = gcs.Settings.UploadChunkSize }, cancellationToken);
+            return (Describe(created), null);
         }
-        catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+        catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.PreconditionFailed)
         {
-            await ExistingObjects.EnsureSameAsync(key, filePath, async ct =>
-            {
-                var request = await api.RequestAsync(HttpMethod.Get, ObjectPath(key) + "?alt=media", ct);
-                var response = await api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-                return await response.Content.ReadAsStreamAsync(ct);
-            }, cancellationToken);
+            await ExistingObjects.EnsureSameAsync(key, filePath,
+                (sink, ct) => client.DownloadObjectAsync(Target.Container, key, sink, cancellationToken: ct), cancellationToken);
         }
-    }
-
-    private async Task<(GcsObjectAttestation? Object, KeyWarning? Warning)> AttestAsync(string key, CancellationToken cancellationToken)
-    {
         try
         {
-            using var request = await api.RequestAsync(HttpMethod.Get, ObjectPath(key), cancellationToken);
-            using var response = await api.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-            var item = await response.Content.ReadFromJsonAsync<GcsObject>(cancellationToken) ?? new GcsObject();
-            return (new GcsObjectAttestation(key, item.Generation, item.Metageneration, item.Etag, item.Size, item.Updated), null);
+            return (Describe(await client.GetObjectAsync(Target.Container, key, cancellationToken: cancellationToken)), null);
         }
-        catch (HttpRequestException e)
+        catch (GoogleApiException e)
         {
             return (null, new KeyWarning(key, ObjectPaths.WarningText(e.Message)));
         }
     }
 
+    /// <summary>Strings, as the reference's gsutil/gcloud output; the hashes are the API's base64 values.</summary>
+    private static GcsObjectAttestation Describe(GcsObject item) => new(item.Name, Text(item.Generation), Text(item.Metageneration), item.ETag,
+        item.Size?.ToString(CultureInfo.InvariantCulture), item.UpdatedRaw, item.Md5Hash, item.Crc32c);
+
+    private static string? Text(long? value) => value?.ToString(CultureInfo.InvariantCulture);
+
     public async IAsyncEnumerable<PublishedObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string? pageToken = null;
-        do
+        var client = await gcs.GetAsync();
+        // GCS lists in lexicographic name order, page by page (the client follows nextPageToken).
+        await foreach (var item in client.ListObjectsAsync(Target.Container, Target.KeyOf(prefix)).WithCancellation(cancellationToken))
         {
-            var query = $"storage/v1/b/{Uri.EscapeDataString(Target.Container)}/o?prefix={Uri.EscapeDataString(Target.KeyOf(prefix))}"
-                + (pageToken is null ? "" : "&pageToken=" + Uri.EscapeDataString(pageToken));
-            using var request = await api.RequestAsync(HttpMethod.Get, query, cancellationToken);
-            using var response = await api.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-            var page = await response.Content.ReadFromJsonAsync<GcsObjectPage>(cancellationToken) ?? new GcsObjectPage();
-            foreach (var item in (page.Items ?? []).OrderBy(i => i.Name, StringComparer.Ordinal))
-            {
-                yield return new PublishedObject(Target.RelativePathOf(item.Name!), item.Name!, long.TryParse(item.Size, out var size) ? size : 0,
-                    DateTimeOffset.TryParse(item.Updated, out var updated) ? updated.ToUniversalTime() : null);
-            }
-            pageToken = page.NextPageToken;
+            yield return new PublishedObject(Target.RelativePathOf(item.Name), item.Name, (long)(item.Size ?? 0), item.UpdatedDateTimeOffset?.ToUniversalTime());
         }
-        while (pageToken is not null);
     }
 
+    /// <summary>An <c>alt=media</c> download, which the client checks against the object's CRC32C/MD5 as it streams.</summary>
     public async Task DownloadAsync(string path, string destinationFile, CancellationToken cancellationToken)
     {
-        using var request = await api.RequestAsync(HttpMethod.Get, ObjectPath(Target.KeyOf(ObjectPaths.CheckRelative(path))) + "?alt=media", cancellationToken);
-        using var response = await api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        await using var content = await response.Content.ReadAsStreamAsync(cancellationToken);
-        await ObjectPaths.WriteFileAsync(content, destinationFile, cancellationToken);
-    }
-
-    private string ObjectPath(string key) => $"storage/v1/b/{Uri.EscapeDataString(Target.Container)}/o/{Uri.EscapeDataString(key)}";
-
-    /// <summary>The fields of a JSON API object resource the attestation keeps (int64 values arrive as strings).</summary>
-    private sealed record GcsObject
-    {
-        [JsonPropertyName("name")] public string? Name { get; init; }
-        [JsonPropertyName("generation")] public string? Generation { get; init; }
-        [JsonPropertyName("metageneration")] public string? Metageneration { get; init; }
-        [JsonPropertyName("etag")] public string? Etag { get; init; }
-        [JsonPropertyName("size")] public string? Size { get; init; }
-        [JsonPropertyName("updated")] public string? Updated { get; init; }
-    }
-
-    private sealed record GcsObjectPage
-    {
-        [JsonPropertyName("items")] public List<GcsObject>? Items { get; init; }
-        [JsonPropertyName("nextPageToken")] public string? NextPageToken { get; init; }
+        var client = await gcs.GetAsync();
+        await using var output = ObjectPaths.CreateFile(destinationFile);
+        await client.DownloadObjectAsync(Target.Container, Target.KeyOf(ObjectPaths.CheckRelative(path)), output, cancellationToken: cancellationToken);
     }
 }

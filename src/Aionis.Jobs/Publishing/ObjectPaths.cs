@@ -20,9 +20,15 @@ public static class ObjectPaths
     /// <summary>Streams a download into a local file (overwriting, creating its folder).</summary>
     public static async Task WriteFileAsync(Stream content, string destinationFile, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destinationFile))!);
-        await using var output = new FileStream(destinationFile, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        await using var output = CreateFile(destinationFile);
         await content.CopyToAsync(output, cancellationToken);
+    }
+
+    /// <summary>A local file for a download to stream into (overwritten, its folder created), for SDKs that write into a stream.</summary>
+    public static FileStream CreateFile(string destinationFile)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destinationFile))!);
+        return new FileStream(destinationFile, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
     }
 
     /// <summary>Attestation warnings keep the first 300 characters of an error, as the reference.</summary>

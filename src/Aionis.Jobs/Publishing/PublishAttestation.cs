@@ -26,7 +26,9 @@ public sealed record S3ObjectAttestation(string Key, string? Etag, string? Versi
 public sealed record GcsAttestation(string Tool, string Bucket, string RunPrefix, int ObjectCount,
     [property: JsonPropertyOrder(1)] IReadOnlyList<GcsObjectAttestation> ObjectsSample, [property: JsonPropertyOrder(1)] IReadOnlyList<KeyWarning> Warnings) : PublishAttestation("gcs", ObjectCount);
 
-public sealed record GcsObjectAttestation(string Key, string? Generation, string? Metageneration, string? Etag, string? Size, string? UpdateTime);
+/// <summary><c>md5_hash</c> and <c>crc32c</c> are base64, as the JSON API and <c>gcloud storage objects describe</c> give them.</summary>
+public sealed record GcsObjectAttestation(string Key, string? Generation, string? Metageneration, string? Etag, string? Size, string? UpdateTime,
+    string? Md5Hash, string? Crc32c);
 
 public sealed record AzureAttestation(string Mode, string Account, string Container, string DestPath, int ObjectCount,
     [property: JsonPropertyOrder(1)] IReadOnlyList<AzureBlobAttestation> ObjectsSample,

@@ -9,15 +9,14 @@ namespace Aionis.Jobs.Publishing;
 /// <summary>
 /// Creates the publisher of a target from the worker's configuration, where the cloud SDKs' standard variables live
 /// (AWS credentials and <c>AWS_ENDPOINT_URL_S3</c>, <c>AZURE_STORAGE_CONNECTION_STRING</c>, <c>STORAGE_EMULATOR_HOST</c>).
-/// SDK clients are thread-safe and kept for the life of the factory.
+/// SDK clients are thread-safe, built on first use and kept for the life of the factory (the GCS client for the process's,
+/// in <see cref="GcsClient"/>).
 /// </summary>
-public sealed class PublisherFactory(IConfiguration configuration, IHttpClientFactory httpClients) : IPublisherFactory, IDisposable
+public sealed class PublisherFactory(IConfiguration configuration, GcsClient gcs) : IPublisherFactory, IDisposable
 {
     public const string AzureConnectionStringKey = "AZURE_STORAGE_CONNECTION_STRING";
-    public const string GcsHttpClient = "gcs";
 
     private readonly Lazy<IAmazonS3> _s3 = new(() => S3ClientFactory.Create(configuration));
-    private readonly Lazy<GcsApi> _gcs = new(() => new GcsApi(httpClients.CreateClient(GcsHttpClient), configuration[GcsApi.EmulatorHostKey]));
     private readonly ConcurrentDictionary<string, BlobServiceClient> _azureAccounts = new(StringComparer.Ordinal);
 
     private string? AzureConnectionString => configuration[AzureConnectionStringKey] is { Length: > 0 } value ? value : null;
@@ -30,7 +29,7 @@ public sealed class PublisherFactory(IConfiguration configuration, IHttpClientFa
         return parsed.Kind switch
         {
             PublishTargetKind.S3 => new S3Publisher(parsed, _s3.Value),
-            PublishTargetKind.Gcs => new GcsPublisher(parsed, _gcs.Value),
+            PublishTargetKind.Gcs => new GcsPublisher(parsed, gcs),
             PublishTargetKind.AzureConnectionString => new AzureBlobPublisher(parsed, new BlobContainerClient(AzureConnectionString, parsed.Container)),
             PublishTargetKind.AzureAccount => new AzureBlobPublisher(parsed, AzureAccount(parsed.Account).GetBlobContainerClient(parsed.Container)),
             _ => new LocalPublisher(parsed),

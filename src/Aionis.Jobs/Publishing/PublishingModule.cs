@@ -8,7 +8,8 @@ internal sealed class PublishingModule : IServiceModule
 {
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddHttpClient(PublisherFactory.GcsHttpClient, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSettings<GcsSettings>(configuration);
+        services.AddSingleton<GcsClient>();
         services.AddSingleton<IPublisherFactory, PublisherFactory>();
         services.AddTransient<PublishQueue>();
         services.AddTransient<PublishSloReader>();

@@ -55,7 +55,7 @@ public static class WorkerServices
         services.AddSingleton<JobRunner>();
         services.AddSingleton<InFlightRuns>();
         services.AddSingleton<RunCancellations>();
-        // Every HttpClient (alerts, GCS) logs through the redacting logger instead of the factory's full-URL one.
+        // Every HttpClient (alerts) logs through the redacting logger instead of the factory's full-URL one.
         services.AddSingleton<RedactingHttpClientLogger>();
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<RedactingHttpClientLogger>());
         services.AddAionisJobs(configuration);

@@ -33,6 +33,9 @@ public sealed class ConfigurationValidationTests
         new("Alerts__AllowInsecureTargets", "maybe", "true", "Alerts:AllowInsecureTargets 'maybe': allowed true or false"),
         new("AIONIS_ALERT_CHANNELS", "not json", "[]", "AIONIS_ALERT_CHANNELS"),
         new("Backups__PgBinDirectory", "/nonexistent/bin", "/usr/lib/postgresql/15/bin", "Backups:PgBinDirectory '/nonexistent/bin': allowed a folder that holds pg_dump"),
+        new("Publishing__Gcs__UploadChunkSize", "300000", "524288", "Publishing:Gcs:UploadChunkSize '300000': allowed a multiple of 262144 (256 KiB)"),
+        new("Publishing__Gcs__UploadChunkSize", "1024", "262144", "Publishing:Gcs:UploadChunkSize '1024': allowed a whole number in 262144..268435456"),
+        new("STORAGE_EMULATOR_HOST", "ftp://127.0.0.1:1", "127.0.0.1:4443", "STORAGE_EMULATOR_HOST 'ftp://127.0.0.1:1': allowed host:port or an http(s):// URL"),
         new("Evidence__SigningKeyPemFile", "/nonexistent/key.pem", "", "Evidence:SigningKeyPemFile '/nonexistent/key.pem': allowed a readable PEM file"),
     ];
 

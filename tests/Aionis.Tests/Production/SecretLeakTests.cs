@@ -63,6 +63,9 @@ public sealed class SecretLeakTests : BinaryTest
             Assert.That(logs, Does.Contain("dbug: "), "the binary logged below Information (Trace is configured)");
             Assert.That(logs, Does.Contain($"HTTP POST {new Uri(receiver.BaseUrl).GetLeftPart(UriPartial.Authority)}/*** "), "HTTP requests are logged, redacted");
             Assert.That(artifacts, Does.Contain("evidence_index"), "the bundle was written");
+            // A resumable upload's session URI lets anyone holding it write the object; Google's client must not log it.
+            Assert.That(gcs.SessionIds, Is.Not.Empty, "the GCS publish went through upload sessions");
+            foreach (var session in gcs.SessionIds) Assert.That(logs + history + artifacts, Does.Not.Contain(session), "a GCS upload session id is shown");
             foreach (var secret in new[] { DbPassword, SigningKey, SlackSecret, WebhookSecret, PagerDutyKey, RouteSecret, AzureKey })
             {
                 Assert.That(logs, Does.Not.Contain(secret), $"output shows {secret}");

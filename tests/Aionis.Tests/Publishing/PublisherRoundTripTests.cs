@@ -93,8 +93,65 @@ public sealed class PublisherRoundTripTests
             Assert.That(long.Parse(first.GetProperty("generation").GetString()!), Is.GreaterThan(0));
             Assert.That(first.GetProperty("metageneration").GetString(), Is.EqualTo("1"));
             Assert.That(first.GetProperty("size").GetString(), Is.EqualTo("27"));
+            var hidden = File.ReadAllBytes(Path.Combine(_bundle, ".hidden"));
+            Assert.That(first.GetProperty("md5_hash").GetString(), Is.EqualTo(Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(hidden))));
+            Assert.That(first.GetProperty("crc32c").GetString(), Is.EqualTo(PublishingGcsFake.Crc32c(hidden)));
+            Assert.That(attestation.GetProperty("warnings").GetArrayLength(), Is.Zero);
             Assert.That(_gcs.Read("evidence", "hosted/run-1/00_step.json"), Is.EqualTo(File.ReadAllBytes(Path.Combine(_bundle, "00_step.json"))));
         });
+    }
+
+    /// <summary>
+    /// A file larger than the chunk size goes up as one resumable session of several chunk requests (308 until the last),
+    /// and still reads back byte for byte; the publish of the same folder again is a retry, not a second copy.
+    /// </summary>
+    [Test]
+    public async Task Gcs_file_larger_than_a_chunk_is_uploaded_in_chunks_and_reads_back_identical()
+    {
+        await using var worker = new WorkerHarness(null, new Dictionary<string, string?>(PublishingTargets.Settings(_gcs))
+        {
+            ["Publishing:Gcs:UploadChunkSize"] = "262144",
+        });
+        var bundle = PublishingTargets.MakeBundle(files: 3, largeBytes: 600_000);
+        var copy = Directory.CreateTempSubdirectory("aionis-readback-").FullName;
+        try
+        {
+            var publisher = worker.Services.GetRequiredService<IPublisherFactory>().Create("gs://chunked/p");
+            await publisher.PublishDirectoryAsync(new PublishRequest(bundle, "run-1"), CancellationToken.None);
+            var again = await publisher.PublishDirectoryAsync(new PublishRequest(bundle, "run-1"), CancellationToken.None);
+            await publisher.DownloadPrefixAsync("run-1/", copy, CancellationToken.None);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(_gcs.ChunksOf("p/run-1/00_step.json"), Is.EqualTo(3), "600,000 bytes in 256 KiB chunks");
+                Assert.That(_gcs.ChunksOf("p/run-1/.hidden"), Is.EqualTo(1));
+                Assert.That(_gcs.UploadCount, Is.EqualTo(4), "the second publish created nothing");
+                Assert.That(again.ObjectCount, Is.EqualTo(4));
+                Assert.That(_gcs.Read("chunked", "p/run-1/00_step.json"), Is.EqualTo(File.ReadAllBytes(Path.Combine(bundle, "00_step.json"))));
+                Assert.That(PublishingTargets.Checksums(copy), Is.EqualTo(PublishingTargets.Checksums(bundle)));
+            });
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+            Directory.Delete(bundle, recursive: true);
+        }
+    }
+
+    /// <summary>The client checks each download against the object's CRC32C: bytes that changed on the way are an error, not a file.</summary>
+    [Test]
+    public async Task A_gcs_download_whose_bytes_do_not_match_the_objects_hash_fails()
+    {
+        await using var corrupting = await PublishingGcsFake.StartAsync(corruptDownloads: true);
+        await using var worker = new WorkerHarness(null, PublishingTargets.Settings(corrupting));
+        var publisher = worker.Services.GetRequiredService<IPublisherFactory>().Create("gs://evidence/hosted");
+        await publisher.PublishDirectoryAsync(new PublishRequest(_bundle, "run-1"), CancellationToken.None);
+        var destination = Path.Combine(Directory.CreateTempSubdirectory("aionis-readback-").FullName, "00_step.json");
+
+        var failure = await Assert.ThrowsAsync<IOException>(() => publisher.DownloadAsync("run-1/00_step.json", destination, CancellationToken.None));
+
+        Assert.That(failure!.Message, Does.Contain("hash"));
+        Directory.Delete(Path.GetDirectoryName(destination)!, recursive: true);
     }
 
     [Test]

@@ -19,7 +19,7 @@ public static class PublishingTargets
             ["AWS_REGION"] = "us-east-1",
         };
         if (azureConnectionString) settings[PublisherFactory.AzureConnectionStringKey] = TestEnvironment.AzureConnectionString;
-        if (gcs is not null) settings[GcsApi.EmulatorHostKey] = gcs.Endpoint;
+        if (gcs is not null) settings[GcsSettings.EmulatorHostKey] = gcs.Endpoint;
         return settings;
     }
 
