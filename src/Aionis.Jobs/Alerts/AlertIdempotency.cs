@@ -6,7 +6,7 @@ namespace Aionis.Jobs.Alerts;
 /// <summary>Idempotency keys of alert deliveries and how long a claim to send one is held.</summary>
 public static class AlertIdempotency
 {
-    /// <summary>Slack for the retry waits (Retry-After, at most 10 s each) and the bookkeeping around a send.</summary>
+    /// <summary>Slack for the bookkeeping around a send.</summary>
     private static readonly TimeSpan LeaseSlack = TimeSpan.FromSeconds(60);
 
     /// <summary>A fresh key for a delivery that has no earlier, possibly accepted attempt.</summary>
@@ -26,8 +26,8 @@ public static class AlertIdempotency
         return "aionis-op-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
     }
 
-    /// <summary>How long a sending run holds its claim: every attempt timing out plus slack; then it is presumed gone.</summary>
-    public static TimeSpan Lease(TimeSpan attemptTimeout) => attemptTimeout * AlertSender.MaxAttempts + LeaseSlack;
+    /// <summary>How long a sending run holds its claim: its longest delivery (every attempt and wait) plus slack; then it is presumed gone.</summary>
+    public static TimeSpan Lease(TimeSpan attemptTimeout, AlertDeliverySettings delivery) => delivery.WorstCase(attemptTimeout) + LeaseSlack;
 
     /// <summary>The stored error of a delivery whose outcome is unknown.</summary>
     public static string UnknownError(string? error) =>

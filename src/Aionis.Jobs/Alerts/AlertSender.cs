@@ -1,36 +1,38 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Net;
+using System.Runtime.CompilerServices;
 using System.Net.Http.Headers;
 using System.Text;
 using Aionis.Jobs.Framework;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Aionis.Jobs.Alerts;
 
 /// <summary>
-/// Delivers one alert to one target over HTTP: builds the request, applies the target guard, posts with a timeout per
-/// attempt, and retries only 429 (honouring Retry-After, bounded) and 5xx, at most <see cref="MaxAttempts"/> times.
-/// Only the first <see cref="ResponseBodyLimit"/> characters of a response are read, however large it is. A timed-out
-/// attempt is <c>unknown</c>, not failed, and is not retried here: the receiver may have taken it, and only a retry
-/// carrying the same idempotency key (the caller's next run) is safe.
+/// Delivers one alert to one target over HTTP: builds the request, applies the target guard, and posts it through the
+/// alert client's resilience pipeline (<see cref="AlertResiliencePipeline"/>: bounded attempts, Retry-After, backoff,
+/// per-attempt timeout, a circuit per target). Only the first <see cref="ResponseBodyLimit"/> characters of a response
+/// are read, however large it is. A timed-out attempt is <c>unknown</c>, not failed: the receiver may have taken it.
 /// </summary>
-public sealed class AlertSender(IHttpClientFactory clients, AlertTargetGuard guard, TimeProvider clock)
+public sealed class AlertSender(IHttpClientFactory clients, AlertTargetGuard guard, TimeProvider clock, IOptions<AlertDeliverySettings> delivery)
 {
     public const string HttpClientName = "aionis-alerts";
-    public const int MaxAttempts = 3;
     public const int ResponseBodyLimit = 2000;
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan ServerErrorBackoff = TimeSpan.FromMilliseconds(250);
     private static readonly Counter<long> Deliveries = WorkerMeter.Meter.CreateCounter<long>("aionis.alert.deliveries");
+
+    /// <summary>The retry and circuit settings every delivery runs with.</summary>
+    public AlertDeliverySettings Delivery => delivery.Value;
 
     public async Task<DeliveryOutcome> DeliverAsync(AlertTarget target, AlertMessage message, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var outcome = await AttemptAsync(target, message, timeout, cancellationToken);
+        var outcome = await SendAsync(target, message, timeout, cancellationToken);
         Deliveries.Add(1, new TagList { { "channel", target.Channel }, { "status", outcome.Status } });
         return outcome;
     }
 
-    private async Task<DeliveryOutcome> AttemptAsync(AlertTarget target, AlertMessage message, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<DeliveryOutcome> SendAsync(AlertTarget target, AlertMessage message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         AlertRequest request;
         try
@@ -46,36 +48,49 @@ public sealed class AlertSender(IHttpClientFactory clients, AlertTargetGuard gua
             return new DeliveryOutcome(DeliveryOutcome.Failed, null, null, e.Message, 0);
         }
 
-        var client = clients.CreateClient(HttpClientName);
-        for (var attempt = 1; ; attempt++)
+        using var post = Post(request);
+        var attempts = new StrongBox<int>(1);
+        post.Options.Set(AlertResiliencePipeline.AttemptTimeout, timeout);
+        post.Options.Set(AlertResiliencePipeline.Attempts, attempts);
+        var timedOut = $"timed out after {timeout.TotalMilliseconds:0} ms";
+        try
         {
-            var response = await PostOnceAsync(client, request, timeout, cancellationToken);
-            if (response.TimedOut)
+            using var response = await clients.CreateClient(HttpClientName).SendAsync(post, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var code = (int)response.StatusCode;
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            string? body;
+            try
             {
-                return new DeliveryOutcome(DeliveryOutcome.Unknown, null, null, response.Error, attempt);
+                body = await ReadLimitedAsync(response.Content, deadline.Token);
             }
-            if (response.Code is >= 200 and < 300)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return new DeliveryOutcome(DeliveryOutcome.Sent, response.Code, response.Body, null, attempt);
+                return new DeliveryOutcome(DeliveryOutcome.Unknown, null, null, timedOut, attempts.Value);
             }
-            var retryable = response.Code is 429 or >= 500;
-            if (!retryable || attempt == MaxAttempts)
-            {
-                return new DeliveryOutcome(DeliveryOutcome.Failed, response.Code, response.Body,
-                    response.Error ?? $"http status {response.Code}", attempt);
-            }
-            // Real time on purpose: a receiver's Retry-After is wall-clock, whatever clock the run reads its "now" from.
-            await Task.Delay(response.RetryAfter ?? ServerErrorBackoff * Math.Pow(2, attempt - 1), cancellationToken);
+            return code is >= 200 and < 300
+                ? new DeliveryOutcome(DeliveryOutcome.Sent, code, body, null, attempts.Value)
+                : new DeliveryOutcome(DeliveryOutcome.Failed, code, body, $"http status {code}", attempts.Value);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return new DeliveryOutcome(DeliveryOutcome.Unknown, null, null, timedOut, attempts.Value);
+        }
+        catch (BrokenCircuitException e)
+        {
+            var retryIn = e.RetryAfter is { } after ? $", tried again in {after.TotalSeconds:0} s" : "";
+            return new DeliveryOutcome(DeliveryOutcome.Failed, null, null,
+                $"circuit open for {Secrets.RedactUrl(AlertResiliencePipeline.Authority(request.Url))}: its last deliveries failed{retryIn}", attempts.Value);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return new DeliveryOutcome(DeliveryOutcome.Failed, null, null, e.InnerException is HttpRequestException inner ? inner.Message : e.Message, attempts.Value);
         }
     }
 
-    private sealed record HttpAttempt(int? Code, string? Body, string? Error, TimeSpan? RetryAfter, bool TimedOut = false);
-
-    private static async Task<HttpAttempt> PostOnceAsync(HttpClient client, AlertRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    private static HttpRequestMessage Post(AlertRequest request)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        using var message = new HttpRequestMessage(HttpMethod.Post, request.Url) { Content = new ByteArrayContent(request.Body) };
+        var message = new HttpRequestMessage(HttpMethod.Post, request.Url) { Content = new ByteArrayContent(request.Body) };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         foreach (var (name, value) in request.Headers)
         {
@@ -89,21 +104,7 @@ public sealed class AlertSender(IHttpClientFactory clients, AlertTargetGuard gua
                 message.Content.Headers.TryAddWithoutValidation(name, value);
             }
         }
-        try
-        {
-            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
-            var body = await ReadLimitedAsync(response.Content, deadline.Token);
-            var code = (int)response.StatusCode;
-            return new HttpAttempt(code, body, null, code == 429 ? RetryAfter(response.Headers.RetryAfter) : null);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new HttpAttempt(null, null, $"timed out after {timeout.TotalMilliseconds:0} ms", null, TimedOut: true);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            return new HttpAttempt(null, null, e.InnerException is HttpRequestException inner ? inner.Message : e.Message, null);
-        }
+        return message;
     }
 
     private static async Task<string?> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
@@ -118,11 +119,5 @@ public sealed class AlertSender(IHttpClientFactory clients, AlertTargetGuard gua
         }
         var text = Encoding.UTF8.GetString(buffer, 0, read);
         return text.Length == 0 ? null : text[..Math.Min(text.Length, ResponseBodyLimit)];
-    }
-
-    private static TimeSpan RetryAfter(RetryConditionHeaderValue? header)
-    {
-        var wait = header?.Delta ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : TimeSpan.FromSeconds(1));
-        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxRetryDelay ? MaxRetryDelay : wait;
     }
 }

@@ -13,6 +13,7 @@ internal sealed class AlertsModule : IServiceModule
         services.AddSettings<AlertSettings>(configuration);
         services.AddSingleton<IValidateOptions<AlertSettings>>(new OperatorChannelsValidator(configuration));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AlertSettings>>().Value);
+        services.AddSettings<AlertDeliverySettings>(configuration);
         services.AddSingleton<AlertTargetGuard>();
         services.AddSingleton(_ => OperatorChannelSet.Load(configuration));
         services.AddHttpClient(AlertSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
@@ -25,7 +26,8 @@ internal sealed class AlertsModule : IServiceModule
                     UseProxy = false,
                     ConnectCallback = (connection, cancellationToken) => guard.ConnectAsync(connection.DnsEndPoint, cancellationToken),
                 };
-            });
+            })
+            .AddAlertResilience();
         services.AddSingleton<AlertSender>();
         services.AddTransient<AlertRouteReader>();
         services.AddTransient<AlertDeliveryStore>();

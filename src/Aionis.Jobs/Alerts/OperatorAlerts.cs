@@ -220,7 +220,7 @@ public sealed partial class OperatorAlerts(
             var claimant = Guid.NewGuid();
             var key = message.IdempotencyKey!;
             // A sent notification is never sent again (a reminder or a resolve has a key of its own).
-            if (await claims.TryClaimAsync(scope, key, key, claimant, clock.GetUtcNow(), AlertIdempotency.Lease(DeliveryTimeout),
+            if (await claims.TryClaimAsync(scope, key, key, claimant, clock.GetUtcNow(), AlertIdempotency.Lease(DeliveryTimeout, sender.Delivery),
                     DateTimeOffset.MinValue, cancellationToken) is null)
             {
                 logger.LogInformation("operator alert {EventType} via {Channel}: already sent or being sent ({Key})", message.EventType, channel.Id, key);

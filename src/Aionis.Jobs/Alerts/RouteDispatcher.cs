@@ -104,7 +104,7 @@ public sealed class RouteDispatcher(AlertRouteReader routes, AlertDeliveryStore 
 
         var scope = route.Id.ToString();
         var claim = await claims.TryClaimAsync(scope, dedupeKey, AlertIdempotency.NewKey(), context.RunId, now,
-            AlertIdempotency.Lease(options.Timeout), now.AddSeconds(-policy.DedupeTtlSeconds), context.CancellationToken);
+            AlertIdempotency.Lease(options.Timeout, sender.Delivery), now.AddSeconds(-policy.DedupeTtlSeconds), context.CancellationToken);
         if (claim is null)
         {
             metadata["dedupe_claimed_elsewhere"] = true;

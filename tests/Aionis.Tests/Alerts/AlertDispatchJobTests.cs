@@ -220,7 +220,7 @@ public sealed class AlertDispatchJobTests : AlertJobTest
         var row = (await Db.DeliveriesAsync()).Single();
         Assert.Multiple(() =>
         {
-            Assert.That(Receiver.Requests, Has.Count.EqualTo(AlertSender.MaxAttempts));
+            Assert.That(Receiver.Requests, Has.Count.EqualTo(new AlertDeliverySettings().MaxAttempts));
             Assert.That(row["status"], Is.EqualTo("failed"));
             Assert.That(row["response_code"], Is.EqualTo(500));
             Assert.That(row["response_body"], Is.EqualTo("boom"));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +22,9 @@ public sealed record ReceiverReply(int Status, string Body = "ok", int? RetryAft
 
 public sealed record ReceivedRequest(string Path, IReadOnlyDictionary<string, string> Headers, string Body)
 {
+    /// <summary>When the receiver had read the request (<see cref="Stopwatch.GetTimestamp"/>), to measure gaps between attempts.</summary>
+    public long ReceivedAt { get; } = Stopwatch.GetTimestamp();
+
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
     public string? Header(string name) => Headers.TryGetValue(name.ToLowerInvariant(), out var v) ? v : null;
 }

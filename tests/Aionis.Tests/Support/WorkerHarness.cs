@@ -14,7 +14,9 @@ public sealed class WorkerHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public WorkerHarness(TestDatabase? database, IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
+    /// <param name="configure">Runs after the worker's own registrations (e.g. a log capture).</param>
+    public WorkerHarness(TestDatabase? database, IDictionary<string, string?>? settings = null, TimeProvider? clock = null,
+        Action<IServiceCollection>? configure = null)
     {
         ArtifactsRoot = Directory.CreateTempSubdirectory("aionis-artifacts-").FullName;
         var values = new Dictionary<string, string?>
@@ -30,6 +32,7 @@ public sealed class WorkerHarness : IAsyncDisposable
         var services = new ServiceCollection();
         if (clock is not null) services.AddSingleton(clock);
         services.AddWorker(Configuration);
+        configure?.Invoke(services);
         _services = services.BuildServiceProvider();
     }
 
