@@ -43,6 +43,14 @@ public sealed class TaskPauseStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
+    /// <summary>Whether the task has an open pause (the row, not Quartz's trigger state, is what an operator asked for).</summary>
+    public async Task<bool> IsPausedAsync(string taskId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM worker.task_pauses WHERE task_id = $1 AND resumed_at IS NULL)");
+        command.Parameters.Add(new() { Value = taskId });
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
     /// <summary>Tasks whose open pause has an <c>until</c> that has passed.</summary>
     public async Task<IReadOnlyList<string>> ExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Aionis.Data.Pauses;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -6,9 +7,12 @@ namespace Aionis.Worker.Scheduling;
 /// <summary>
 /// <c>after:</c> without a schedule: when a live run of a task ends, each task that follows it with that status is
 /// enqueued (a persisted one-shot trigger any node fires), its run recording <c>triggered_by: after:&lt;upstream run id&gt;</c>.
-/// Runs on the node that ran the upstream; the downstream may run on any.
+/// Runs on the node that ran the upstream; the downstream may run on any. A task with a schedule as well is not
+/// enqueued: its <c>after:</c> guards its scheduled fires (<see cref="TaskJob"/>). A paused follower is not enqueued
+/// either, as a paused task's schedule does not fire; the upstream run's log says so.
 /// </summary>
-public sealed class AfterTrigger(ISchedulerFactory schedulers, PersistedSchedule persisted, TaskEnqueuer enqueuer, ILogger<AfterTrigger> logger) : IRunObserver
+public sealed class AfterTrigger(ISchedulerFactory schedulers, PersistedSchedule persisted, TaskEnqueuer enqueuer, TaskPauseStore pauses,
+    ILogger<AfterTrigger> logger) : IRunObserver
 {
     public async Task OnRunFinishedAsync(TaskRunFinished run, CancellationToken cancellationToken)
     {
@@ -19,6 +23,11 @@ public sealed class AfterTrigger(ISchedulerFactory schedulers, PersistedSchedule
         {
             if (definition.Disabled || definition.Schedule.Length > 0) continue;
             if (!definition.After!.Any(a => a.Task == run.TaskId && a.Status == run.Status)) continue;
+            if (await pauses.IsPausedAsync(taskId, cancellationToken))
+            {
+                AfterTriggerLog.Paused(logger, taskId, run.TaskId, run.RunId, run.Status);
+                continue;
+            }
             await enqueuer.EnqueueAsync(scheduler, taskId, dryRun: false, new Dictionary<string, string>(), $"after:{run.RunId}", cancellationToken);
             AfterTriggerLog.Enqueued(logger, taskId, run.TaskId, run.RunId, run.Status);
         }
@@ -30,4 +39,7 @@ internal static partial class AfterTriggerLog
 {
     [LoggerMessage(EventId = 1150, Level = LogLevel.Information, Message = "task {Task} enqueued: its upstream {Upstream} run {RunId} ended {Status}")]
     public static partial void Enqueued(ILogger logger, string task, string upstream, Guid runId, string status);
+
+    [LoggerMessage(EventId = 1151, Level = LogLevel.Warning, Message = "task {Task} not enqueued: it is paused (its upstream {Upstream} run {RunId} ended {Status})")]
+    public static partial void Paused(ILogger logger, string task, string upstream, Guid runId, string status);
 }
