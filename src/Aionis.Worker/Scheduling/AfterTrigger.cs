@@ -19,7 +19,7 @@ public sealed class AfterTrigger(ISchedulerFactory schedulers, PersistedSchedule
         {
             if (definition.Disabled || definition.Schedule.Length > 0) continue;
             if (!definition.After!.Any(a => a.Task == run.TaskId && a.Status == run.Status)) continue;
-            await enqueuer.EnqueueAsync(scheduler, taskId, dryRun: false, new Dictionary<string, string>(), $"after:{run.RunId}", cancellationToken);
+            await enqueuer.EnqueueAsync(scheduler, taskId, dryRun: false, new Dictionary<string, object?>(), $"after:{run.RunId}", cancellationToken);
             AfterTriggerLog.Enqueued(logger, taskId, run.TaskId, run.RunId, run.Status);
         }
     }
