@@ -67,8 +67,8 @@ public static class BackfillCommand
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var (line, code, described) = parse.GetValue(enqueue)
-                    ? Enqueued(await runs.EnqueueAndWaitAsync(persisted, new Dictionary<string, string>(), dry, at, TriggeredBy, cancellationToken))
-                    : InProcess(await runs.RunHereAsync(persisted, new Dictionary<string, string>(), dry, at, TriggeredBy, cancellationToken), at);
+                    ? Enqueued(await runs.EnqueueAndWaitAsync(persisted, new Dictionary<string, object?>(), dry, at, TriggeredBy, cancellationToken))
+                    : InProcess(await runs.RunHereAsync(persisted, new Dictionary<string, object?>(), dry, at, TriggeredBy, cancellationToken), at);
                 Console.Error.WriteLine($"  {CliTime.Format(at)}  {line}");
                 results.Add(described);
                 if (exit == ExitCodes.Ok) exit = code;

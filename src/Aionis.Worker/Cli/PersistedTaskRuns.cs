@@ -28,14 +28,13 @@ public sealed class PersistedTaskRuns(SchedulerClient client, IConfiguration con
     }
 
     /// <param name="inputs">Inputs over the task's own (a rerun: the original run's); binding errors throw <see cref="OptionBindingException"/>.</param>
-    public async Task<RunResult> RunHereAsync(RunnableTask task, IReadOnlyDictionary<string, string> inputs, bool dryRun, DateTimeOffset logicalTime,
+    public async Task<RunResult> RunHereAsync(RunnableTask task, IReadOnlyDictionary<string, object?> inputs, bool dryRun, DateTimeOffset logicalTime,
         string triggeredBy, CancellationToken cancellationToken)
     {
-        var bound = task.Definition.BindableInputs().Where(i => !inputs.ContainsKey(i.Key))
-            .Concat(inputs.Select(i => KeyValuePair.Create(i.Key, (object?)i.Value)));
+        var bound = task.Definition.BindableInputs().Where(i => !inputs.ContainsKey(i.Key)).Concat(inputs);
         var options = OptionBinder.Bind(task.Job, bound, key => configuration[key]);
         var log = new RunLog(TimeProvider.System);
-        log.Add("info", $"{triggeredBy} of {task.TaskId} as of {CliTime.Format(logicalTime)}, requested by {CliRunIdentity.TriggeredBy}");
+        log.Add("info", RequestedByLine.Of(triggeredBy, task.TaskId, logicalTime, CliRunIdentity.TriggeredBy));
         var request = new RunRequest(task.Job, options)
         {
             TaskId = task.TaskId,
@@ -47,17 +46,17 @@ public sealed class PersistedTaskRuns(SchedulerClient client, IConfiguration con
             LogicalTime = logicalTime,
             Log = log,
         };
-        return await OverlapGate.RunAsync(client.Services.GetRequiredService<JobRunner>(), client.Services.GetRequiredService<TaskLock>(),
-            task.Definition.Overlap, request, cancellationToken);
+        return await CliCancellation.FollowAsync(client.Services, OverlapGate.RunAsync(client.Services.GetRequiredService<JobRunner>(),
+            client.Services.GetRequiredService<TaskLock>(), task.Definition.Overlap, request, cancellationToken));
     }
 
     /// <summary>Enqueues the run for any node and waits for its row to end.</summary>
-    public async Task<JobRun> EnqueueAndWaitAsync(RunnableTask task, IReadOnlyDictionary<string, string> inputs, bool dryRun, DateTimeOffset logicalTime,
+    public async Task<JobRun> EnqueueAndWaitAsync(RunnableTask task, IReadOnlyDictionary<string, object?> inputs, bool dryRun, DateTimeOffset logicalTime,
         string triggeredBy, CancellationToken cancellationToken)
     {
         var runId = Guid.CreateVersion7();
         await client.Services.GetRequiredService<TaskEnqueuer>().EnqueueAsync(client.Scheduler, task.TaskId, dryRun || task.Definition.DryRun, inputs,
-            triggeredBy, cancellationToken, runId, logicalTime);
+            triggeredBy, cancellationToken, runId, logicalTime, requestedBy: CliRunIdentity.TriggeredBy);
         Console.Error.WriteLine($"enqueued run {runId} of {task.TaskId} as of {CliTime.Format(logicalTime)}; waiting for a node to run it");
         return (await RunWaiter.WaitForEndAsync(client.Services.GetRequiredService<RunHistoryStore>(), runId, limit: null, cancellationToken))!;
     }

@@ -65,21 +65,26 @@ public static class RerunCommand
         return command;
     }
 
-    /// <summary>The original run's inputs as text; masked secrets are left out, so they come from the task's settings again.</summary>
-    private static Dictionary<string, string> InputsOf(JobRun run)
+    /// <summary>
+    /// The original run's inputs in their shape (a list stays a list of strings, anything else its text); masked secrets
+    /// are left out, so they come from the task's settings again.
+    /// </summary>
+    private static Dictionary<string, object?> InputsOf(JobRun run)
     {
-        var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var inputs = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (key, node) in JsonNode.Parse(run.Inputs)!.AsObject())
         {
-            var value = node switch
+            object? value = node switch
             {
                 null => null,
-                JsonArray list => string.Join(",", list.Select(i => i?.GetValue<string>())),
-                JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-                _ => node.ToJsonString(),
+                JsonArray list => list.Select(Text).ToList(),
+                _ => Text(node),
             };
-            if (value is not null && value != Secrets.Mask) inputs[key] = value;
+            if (value is not null and not Secrets.Mask) inputs[key] = value;
         }
         return inputs;
     }
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : node?.ToJsonString();
 }

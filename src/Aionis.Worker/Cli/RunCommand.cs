@@ -47,7 +47,7 @@ public static class RunCommand
             {
                 return RunOutput.Fail(ExitCodes.Usage, $"no task '{id}' in {loaded.Path}; known: {string.Join(", ", loaded.Tasks.Select(t => t.Id))}");
             }
-            var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+            var overrides = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var pair in parse.GetValue(set) ?? [])
             {
                 var at = pair.IndexOf('=');
@@ -59,7 +59,7 @@ public static class RunCommand
             try
             {
                 var inputs = definition.Inputs.Where(i => !overrides.ContainsKey(i.Key))
-                    .Concat(overrides.Select(o => KeyValuePair.Create(o.Key, (object?)o.Value)));
+                    .Concat(overrides);
                 options = OptionBinder.Bind(definition.Job, inputs, key => configuration[key]);
             }
             catch (OptionBindingException e)
@@ -92,7 +92,7 @@ public static class RunCommand
             }
 
             using var services = CliServices.BuildForRun(parse);
-            var result = await services.GetRequiredService<JobRunner>().RunAsync(new RunRequest(definition.Job, options)
+            var result = await CliCancellation.FollowAsync(services, services.GetRequiredService<JobRunner>().RunAsync(new RunRequest(definition.Job, options)
             {
                 TaskId = id,
                 DryRun = dry,
@@ -100,7 +100,7 @@ public static class RunCommand
                 RegistryHash = loaded.Hash,
                 FireInstanceId = CliRunIdentity.Current,
                 TriggeredBy = CliRunIdentity.TriggeredBy,
-            }, cancellationToken);
+            }, cancellationToken));
             return parse.GetValue(json) ? RunOutput.PrintJson(result, id) : RunOutput.Print(result);
         });
         return command;

@@ -29,7 +29,7 @@ public sealed class DemoKickoff(
         var scheduler = await schedulers.GetScheduler(stoppingToken);
         foreach (var task in registry.Tasks.Where(t => t.Enabled))
         {
-            await enqueuer.EnqueueAsync(scheduler, task.Id, dryRun: true, new Dictionary<string, string>(), DemoKickoffTrigger, stoppingToken);
+            await enqueuer.EnqueueAsync(scheduler, task.Id, dryRun: true, new Dictionary<string, object?>(), DemoKickoffTrigger, stoppingToken);
         }
         logger.LogWarning("demo kick-off: one dry run of each of {Count} enabled task(s) enqueued; see `aionis history`", registry.Tasks.Count(t => t.Enabled));
     }

@@ -12,19 +12,18 @@ namespace Aionis.Worker.Hosting;
 /// <summary>
 /// A <c>serve</c> node's side of the operator's controls: it announces itself in <c>worker.nodes</c> (name, host, pid,
 /// version) and checks in every <c>Worker:ClusterCheckinInterval</c>, so <c>aionis status</c> tells live nodes from dead
-/// ones; and every <see cref="Poll"/> it looks for cancellation requests (<c>aionis cancel</c>) of the runs it executes
-/// and fires their tokens. The poll reads only while this node runs something.
+/// ones; and every <see cref="RunCancellationPoller.Interval"/> it looks for cancellation requests (<c>aionis cancel</c>)
+/// of the runs it executes and fires their tokens (<see cref="RunCancellationPoller"/>, which reads only while this node
+/// runs something).
 /// </summary>
 public sealed class NodeControl(
     NodeStore nodes,
     RunCancellationStore requests,
-    RunCancellations cancellations,
+    RunCancellationPoller poller,
     TimeProvider clock,
     IOptions<WorkerOptions> worker,
     ILogger<NodeControl> logger) : BackgroundService
 {
-    public static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
-
     public static string Version { get; } =
         typeof(NodeControl).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
 
@@ -34,7 +33,7 @@ public sealed class NodeControl(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Poll, clock);
+        using var timer = new PeriodicTimer(RunCancellationPoller.Interval, clock);
         do
         {
             try
@@ -65,15 +64,7 @@ public sealed class NodeControl(
             await requests.RecordOutcomesAsync(cancellationToken);
             _lastCheckIn = now;
         }
-        var running = cancellations.RunIds;
-        if (running.Count == 0) return;
-        foreach (var request in await requests.TakeAsync(running, options.NodeName, now, cancellationToken))
-        {
-            if (cancellations.Cancel(request.RunId, request.RequestedBy, request.Reason, options.ShutdownGrace))
-            {
-                ControlsLog.Cancelling(logger, request.RunId, $"cancelled by {request.RequestedBy}");
-            }
-        }
+        await poller.PollOnceAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -97,6 +88,7 @@ public static class NodeControlServices
     {
         services.AddSingleton<NodeStore>();
         services.AddSingleton<RunCancellationStore>();
+        services.AddSingleton<RunCancellationPoller>();
         return services.AddHostedService<NodeControl>();
     }
 }

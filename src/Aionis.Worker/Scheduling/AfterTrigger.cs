@@ -28,7 +28,7 @@ public sealed class AfterTrigger(ISchedulerFactory schedulers, PersistedSchedule
                 AfterTriggerLog.Paused(logger, taskId, run.TaskId, run.RunId, run.Status);
                 continue;
             }
-            await enqueuer.EnqueueAsync(scheduler, taskId, dryRun: false, new Dictionary<string, string>(), $"after:{run.RunId}", cancellationToken);
+            await enqueuer.EnqueueAsync(scheduler, taskId, dryRun: false, new Dictionary<string, object?>(), $"after:{run.RunId}", cancellationToken);
             AfterTriggerLog.Enqueued(logger, taskId, run.TaskId, run.RunId, run.Status);
         }
     }

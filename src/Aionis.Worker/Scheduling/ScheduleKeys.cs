@@ -23,6 +23,9 @@ public static class ScheduleKeys
     public const string InputOverrides = "input_overrides";
     public const string TriggeredBy = "triggered_by";
 
+    /// <summary>The operator behind an enqueued rerun or backfill run (whose <c>triggered_by</c> names the control).</summary>
+    public const string RequestedBy = "requested_by";
+
     /// <summary>An enqueued run's id, chosen by who enqueued it (so <c>run --wait</c> can follow it).</summary>
     public const string RunId = "run_id";
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Aionis.Data.History;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Hosting;
@@ -60,14 +59,15 @@ public class TaskJob(
                 System.Globalization.DateTimeStyles.RoundtripKind, out var logical))
         {
             request = request with { LogicalTime = logical, ScheduledFor = logical };
+            if (data.GetString(ScheduleKeys.RequestedBy) is { Length: > 0 } operatorName)
+            {
+                request.Log!.Add("info", RequestedByLine.Of(request.TriggeredBy!, taskId, logical, operatorName));
+            }
         }
         try
         {
-            var overrides = data.GetString(ScheduleKeys.InputOverrides) is { Length: > 0 } json
-                ? JsonSerializer.Deserialize<Dictionary<string, string>>(json)!
-                : [];
-            var inputs = definition.BindableInputs().Where(i => !overrides.ContainsKey(i.Key))
-                .Concat(overrides.Select(o => KeyValuePair.Create(o.Key, (object?)o.Value)));
+            var overrides = InputOverrides.Parse(data.GetString(ScheduleKeys.InputOverrides));
+            var inputs = definition.BindableInputs().Where(i => !overrides.ContainsKey(i.Key)).Concat(overrides);
             request = request with { Options = OptionBinder.Bind(job, inputs, key => configuration[key]) };
         }
         catch (OptionBindingException e)

@@ -131,6 +131,108 @@ public sealed class ClusterControlTests : BinaryTest
     }
 
     [Test]
+    public async Task A_run_that_ignores_its_cancellation_is_abandoned_after_the_grace_alerted_its_lock_released_and_the_next_run_runs()
+    {
+        await using var receiver = await AlertReceiver.StartAsync();
+        await KeyRotationRegistry.WriteAsync(RegistryPath, "0 6 * * *", "overlap: skip", "notify: { on_failure: true, severity: warning, overdue_after: 1h }");
+        await using var keys = await KeyTableLock.HoldAsync(Db.ConnectionString);
+        // The job blocks in a query on the locked table; its backend is then stopped, so the cancel request the token
+        // sends is never answered, and the node's driver waits for that answer without limit (Cancellation Timeout=0):
+        // a job that ignores its cancellation. The node's grace is 1 s.
+        await using var node = ServeProcess.Start(Db, RegistryPath, "node-a", Path.Combine(Dir, "node-a"), new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Aionis"] = Db.ConnectionString + ";Cancellation Timeout=0",
+            ["Worker__ShutdownGrace"] = "00:00:01",
+            ["Alerts__AllowInsecureTargets"] = "true",
+            ["AIONIS_ALERT_CHANNELS"] = $$"""[{"id":"ops","type":"generic_webhook","url":"{{receiver.Url("/ops")}}"}]""",
+        });
+        await node.WaitUntilAsync(async () => await Db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM worker.registry_syncs WHERE accepted)")
+            && await Db.ScalarAsync<long>("SELECT count(*) FROM worker.nodes WHERE stopped_at IS NULL") == 1, TimeSpan.FromSeconds(60), "the node to announce itself");
+
+        var enqueued = await CliAsync("run", KeyRotationRegistry.TaskId, "--registry", RegistryPath, "--enqueue");
+        Assert.That(enqueued.ExitCode, Is.EqualTo(0), enqueued.Stderr);
+        var runId = JsonDocument.Parse(enqueued.Stdout).RootElement.GetProperty("run_id").GetGuid();
+        const string blocked = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+        await node.WaitUntilAsync(async () => await Db.ScalarAsync<int?>(blocked) is not null, TimeSpan.FromSeconds(30), "the run's query to wait on the lock");
+        CliResult cancel;
+        Dictionary<string, object?> row;
+        CliResult next;
+        await using (await StoppedBackend.StopAsync(await Db.ScalarAsync<int>(blocked)))
+        {
+            cancel = await CliAsync("cancel", runId.ToString(), "--reason", "hung", "--json");
+            row = (await Db.RowsAsync("SELECT status, error FROM worker.job_runs WHERE run_id = $1", runId)).Single();
+            await node.WaitUntilAsync(() => Task.FromResult(!receiver.Requests.IsEmpty), TimeSpan.FromSeconds(20), "the operator alert");
+            // The stopped backend still waits in its query: the next run can only run once the lock is free.
+            await keys.ReleaseAsync();
+            next = await CliAsync("run", KeyRotationRegistry.TaskId, "--registry", RegistryPath, "--enqueue", "--wait");
+        }
+
+        var alert = receiver.Requests.First().Json;
+        Assert.Multiple(() =>
+        {
+            Assert.That(cancel.ExitCode, Is.EqualTo(0), cancel.Stderr);
+            Assert.That(JsonDocument.Parse(cancel.Stdout).RootElement.GetProperty("status").GetString(), Is.EqualTo("abandoned"));
+            Assert.That(row["status"], Is.EqualTo("abandoned"));
+            Assert.That((string)row["error"]!, Does.StartWith("cancelled by cli:").And.Contain(": hung; the job ignored the cancellation for 1s and was abandoned"));
+            Assert.That(alert.GetProperty("event_type").GetString(), Is.EqualTo("job_failed"));
+            Assert.That(alert.ToString(), Does.Contain(runId.ToString()).And.Contain("abandoned"));
+            Assert.That(node.Output, Does.Contain("ignored its cancellation for 00:00:01; abandoned"));
+            Assert.That(next.ExitCode, Is.EqualTo(0), next.Stderr + next.Stdout);
+            Assert.That(JsonDocument.Parse(next.Stdout).RootElement.GetProperty("status").GetString(), Is.EqualTo("succeeded"),
+                "the next run took the task's lock (overlap: skip): the abandoned one released it");
+        });
+    }
+
+    [Test]
+    public async Task Cancel_stops_an_aionis_run_in_a_cli_process_within_10_s_and_that_process_exits_1()
+    {
+        await KeyRotationRegistry.WriteAsync(RegistryPath, "0 6 * * *");
+        await using var keys = await KeyTableLock.HoldAsync(Db.ConnectionString);
+        // No serve node: the run is in a CLI process of another "host" (its own node name and folders).
+        var env = AionisCli.EnvFor(Db, Path.Combine(Dir, "vm-b"));
+        env["Worker__NodeName"] = "vm-b";
+        using var run = Process.Start(AionisCli.StartInfo(["run", KeyRotationRegistry.TaskId, "--registry", RegistryPath, "--json"], env))!;
+        run.StandardInput.Close();
+        var stdout = run.StandardOutput.ReadToEndAsync();
+        var stderr = run.StandardError.ReadToEndAsync();
+        string? runId = null;
+        await WaitForAsync(async () => (runId = await Db.ScalarAsync<string?>("SELECT run_id::text FROM worker.job_runs WHERE status = 'running'")) is not null,
+            TimeSpan.FromSeconds(30), "the CLI's run to start");
+
+        var asked = Stopwatch.StartNew();
+        var cancel = await CliAsync("cancel", runId!, "--reason", "wrong day", "--json");
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(0, 10 - asked.Elapsed.TotalSeconds))))
+        {
+            try
+            {
+                await run.WaitForExitAsync(limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                run.Kill(entireProcessTree: true);
+                Assert.Fail($"aionis run still running 10 s after the cancel; cancel: {cancel.Stderr}{cancel.Stdout}; run: {await stderr}");
+            }
+        }
+        var took = asked.Elapsed;
+        var row = (await Db.RowsAsync("SELECT status, error, node FROM worker.job_runs WHERE run_id = $1::uuid", runId)).Single();
+        var request = (await Db.RowsAsync("SELECT seen_by, outcome FROM worker.run_cancellations WHERE run_id = $1::uuid", runId)).Single();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(cancel.ExitCode, Is.EqualTo(0), cancel.Stderr);
+            Assert.That(JsonDocument.Parse(cancel.Stdout).RootElement.GetProperty("status").GetString(), Is.EqualTo("cancelled"));
+            Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(10)));
+            Assert.That(run.ExitCode, Is.EqualTo(1), await stderr);
+            Assert.That(JsonDocument.Parse(await stdout).RootElement.GetProperty("status").GetString(), Is.EqualTo("cancelled"));
+            Assert.That(row["status"], Is.EqualTo("cancelled"));
+            Assert.That((string)row["error"]!, Does.StartWith("cancelled by cli:").And.EndWith(": wrong day"));
+            Assert.That(row["node"], Is.EqualTo("vm-b"));
+            Assert.That(request["seen_by"], Is.EqualTo("vm-b"), "the CLI process running it picked the request up");
+            Assert.That(request["outcome"], Is.EqualTo("cancelled"), "recorded by that process: no node runs");
+        });
+    }
+
+    [Test]
     public async Task Cancel_of_an_unknown_run_or_a_bad_id_is_exit_64()
     {
         var unknown = await CliAsync("cancel", Guid.NewGuid().ToString());

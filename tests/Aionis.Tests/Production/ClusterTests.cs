@@ -41,7 +41,7 @@ public sealed class ClusterTests : BinaryTest
         var enqueuer = provider.GetRequiredService<TaskEnqueuer>();
         for (var i = 0; i < count; i++)
         {
-            await enqueuer.EnqueueAsync(scheduler, KeyRotationRegistry.TaskId, dryRun: true, new Dictionary<string, string>(), "cli:test@cluster", CancellationToken.None);
+            await enqueuer.EnqueueAsync(scheduler, KeyRotationRegistry.TaskId, dryRun: true, new Dictionary<string, object?>(), "cli:test@cluster", CancellationToken.None);
         }
     }
 
