@@ -120,7 +120,8 @@ public static class AlertsCommand
         var command = new Command("silence", "Record but do not send matching operator alerts for a while (--for or --until)") { match, forOption, until, comment, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var now = DateTimeOffset.UtcNow;
+            using var services = CliServices.Build(parse);
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             if (ParseMatch(parse.GetValue(match) ?? [], out var problem) is not { } silenceMatch) return RunOutput.Fail(ExitCodes.Usage, problem!);
             var why = parse.GetValue(comment)!.Trim();
             if (why.Length == 0) return RunOutput.Fail(ExitCodes.Usage, "--comment '': say why the alerts are silenced (it is recorded)");
@@ -131,7 +132,6 @@ public static class AlertsCommand
                 _ => null,
             };
             if (end is null) return RunOutput.Fail(ExitCodes.Usage, problem ?? "give exactly one of --for DURATION or --until TIME");
-            using var services = CliServices.Build(parse);
             var id = await services.GetRequiredService<AlertSilenceStore>().CreateAsync(silenceMatch, now, end.Value, CliRunIdentity.TriggeredBy, why, cancellationToken);
             if (parse.GetValue(json))
             {

@@ -33,7 +33,7 @@ public static class BackfillCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var now = DateTimeOffset.UtcNow;
+            var now = CliServices.Now(parse);
             if (!CliTime.TryParseInstant(parse.GetValue(from)!, out var start)) return RunOutput.Fail(ExitCodes.Usage, $"--from '{parse.GetValue(from)}': expected an ISO-8601 time, e.g. 2026-11-24T00:00Z");
             if (!CliTime.TryParseInstant(parse.GetValue(to)!, out var end)) return RunOutput.Fail(ExitCodes.Usage, $"--to '{parse.GetValue(to)}': expected an ISO-8601 time, e.g. 2026-12-01T00:00Z");
             if (end < start) return RunOutput.Fail(ExitCodes.Usage, $"--to '{parse.GetValue(to)}': before --from ({CliTime.Format(start)})");

@@ -61,6 +61,13 @@ public static class CliServices
         return provider;
     }
 
+    /// <summary>Now, from the injected clock, for commands that check their times (<c>--until</c>, <c>--to</c>) before they connect.</summary>
+    public static DateTimeOffset Now(ParseResult parse)
+    {
+        using var services = Build(parse);
+        return services.GetRequiredService<TimeProvider>().GetUtcNow();
+    }
+
     /// <summary>
     /// For <c>run</c> and <c>job</c>, which print a run's outcome as one line (<see cref="RunOutput"/>): the runner's own
     /// outcome line would say it a second time on the same stderr, so it is kept off the console (not off the run's log).

@@ -28,7 +28,7 @@ public static class PauseCommands
                 return RunOutput.Fail(ExitCodes.Usage, "--reason '': say why the task is paused (it is recorded in worker.task_pauses)");
             }
             DateTimeOffset? end = null;
-            var now = DateTimeOffset.UtcNow;
+            var now = CliServices.Now(parse);
             if (parse.GetValue(until) is { } text)
             {
                 end = CliTime.ParseFutureEnd("--until", text, now, MaxPause, durationOnly: false, out var problem);

@@ -33,7 +33,7 @@ public sealed class PersistedTaskRuns(SchedulerClient client, IConfiguration con
     {
         var bound = task.Definition.BindableInputs().Where(i => !inputs.ContainsKey(i.Key)).Concat(inputs);
         var options = OptionBinder.Bind(task.Job, bound, key => configuration[key]);
-        var log = new RunLog(TimeProvider.System);
+        var log = new RunLog(client.Services.GetRequiredService<TimeProvider>());
         log.Add("info", RequestedByLine.Of(triggeredBy, task.TaskId, logicalTime, CliRunIdentity.TriggeredBy));
         var request = new RunRequest(task.Job, options)
         {
