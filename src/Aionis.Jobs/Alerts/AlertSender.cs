@@ -19,6 +19,9 @@ namespace Aionis.Jobs.Alerts;
 public sealed class AlertSender(IHttpClientFactory clients, AlertTargetGuard guard, TimeProvider clock, IOptions<AlertDeliverySettings> delivery)
 {
     public const string HttpClientName = "aionis-alerts";
+
+    /// <summary>The alert client's SSRF guard and redacted logging without its retry pipeline, for GETs that watch a receiver.</summary>
+    public const string ProbeHttpClientName = "aionis-probes";
     public const int ResponseBodyLimit = 2000;
     private static readonly Counter<long> Deliveries = WorkerMeter.Meter.CreateCounter<long>("aionis.alert.deliveries");
 

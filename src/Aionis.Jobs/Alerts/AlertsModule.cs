@@ -17,17 +17,11 @@ internal sealed class AlertsModule : IServiceModule
         services.AddSingleton<AlertTargetGuard>();
         services.AddSingleton(_ => OperatorChannelSet.Load(configuration));
         services.AddHttpClient(AlertSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp =>
-            {
-                var guard = sp.GetRequiredService<AlertTargetGuard>();
-                return new SocketsHttpHandler
-                {
-                    AllowAutoRedirect = false,
-                    UseProxy = false,
-                    ConnectCallback = (connection, cancellationToken) => guard.ConnectAsync(connection.DnsEndPoint, cancellationToken),
-                };
-            })
+            .ConfigurePrimaryHttpMessageHandler(GuardedHandler)
             .AddAlertResilience();
+        // The same guard without retries: a drill's probe must see each answer as it came (a retried 503 hides the outage).
+        services.AddHttpClient(AlertSender.ProbeHttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(GuardedHandler);
         services.AddSingleton<AlertSender>();
         services.AddTransient<AlertRouteReader>();
         services.AddTransient<AlertDeliveryStore>();
@@ -39,5 +33,16 @@ internal sealed class AlertsModule : IServiceModule
         services.AddSingleton<Aionis.Data.Alerts.AlertSilenceStore>();
         services.AddSingleton<Aionis.Data.Alerts.OperatorAlertLedger>();
         services.AddSingleton<OperatorAlerts>();
+    }
+
+    private static HttpMessageHandler GuardedHandler(IServiceProvider services)
+    {
+        var guard = services.GetRequiredService<AlertTargetGuard>();
+        return new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseProxy = false,
+            ConnectCallback = (connection, cancellationToken) => guard.ConnectAsync(connection.DnsEndPoint, cancellationToken),
+        };
     }
 }

@@ -41,7 +41,10 @@ public sealed class GameDayCliTests
     {
         var runId = await DrillAsync();
         var sentAt = await _db.ScalarAsync<DateTime>("SELECT started_at FROM worker.job_run_steps WHERE run_id = $1::uuid AND name = 'alert:hook'", runId);
-        var at = sentAt.AddSeconds(1).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+        var ackedAt = sentAt.AddSeconds(1).ToUniversalTime();
+        var at = ackedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+        // ack refuses a time in the future: on a fast machine the drill ends within that second.
+        while (DateTime.UtcNow <= ackedAt) await Task.Delay(50);
 
         var ack = await AionisCli.RunAsync(["game-day", "ack", runId, "--step", "alert:hook", "--at", at, "--comment", "paged"], _env);
         var show = await AionisCli.RunAsync(["game-day", "show", runId], _env);

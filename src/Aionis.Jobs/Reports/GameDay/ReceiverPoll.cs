@@ -11,8 +11,8 @@ public sealed record PollAnswer(int? Code, string? Body, string? Error)
 }
 
 /// <summary>
-/// The GETs a drill makes while it watches (Alertmanager's API, the backend's health URL), through the alert HTTP client
-/// (its requests are logged with scheme, host and port only), each with its own timeout. Never throws for a receiver's
+/// The GETs a drill makes while it watches (Alertmanager's API, the backend's health URL), through the alert client's
+/// guard without its retries (requests logged with scheme, host and port only), each with its own timeout. Never throws for a receiver's
 /// failure: a refused connection or a timeout is an answer too.
 /// </summary>
 public sealed class ReceiverPoll(IHttpClientFactory clients)
@@ -25,7 +25,7 @@ public sealed class ReceiverPoll(IHttpClientFactory clients)
         deadline.CancelAfter(timeout);
         try
         {
-            using var response = await clients.CreateClient(AlertSender.HttpClientName).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            using var response = await clients.CreateClient(AlertSender.ProbeHttpClientName).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             var body = await response.Content.ReadAsStringAsync(deadline.Token);
             return new PollAnswer((int)response.StatusCode, body.Length > BodyLimit ? body[..BodyLimit] : body, null);
         }
