@@ -59,7 +59,6 @@ public static class ServeCommand
             });
             builder.Services.AddHostedService<RegistryReloader>();
             builder.Services.AddHostedService<WorkerMaintenance>();
-            builder.Services.AddHostedService<PublishQueueSampler>();
             builder.Services.AddNodeControl();
             if (SystemdHelpers.IsSystemdService())
             {
