@@ -25,9 +25,9 @@ public sealed class CleanStop(PersistedSchedule schedule, IOptions<WorkerOptions
         catch (Exception e) when (Aionis.Jobs.Framework.DatabaseFailures.IsUnreachable(e))
         {
             // The other nodes (or this one's next start) then treat it as failed, which is safe.
-            logger.LogWarning("stopped; could not sign node {Node} off the cluster ({Error})", node, e.Message);
+            HostingLog.SignOffFailed(logger, node, e.Message);
             return;
         }
-        logger.LogInformation("stopped cleanly: node {Node} signed off the cluster", node);
+        HostingLog.StoppedCleanly(logger, node);
     }
 }

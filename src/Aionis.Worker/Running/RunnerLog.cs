@@ -29,4 +29,10 @@ public static partial class RunnerLog
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "log lines of run {RunId} written after it ended could not be stored: {Error}")]
     public static partial void LateLogsLost(ILogger logger, Guid runId, string error);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "history write failed; run {RunId} kept in spool {Path}")]
+    public static partial void Spooled(ILogger logger, Guid runId, string path);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "spooled run {RunId} written to history")]
+    public static partial void SpoolReplayed(ILogger logger, Guid runId);
 }

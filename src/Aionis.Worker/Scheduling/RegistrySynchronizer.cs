@@ -63,7 +63,7 @@ public sealed class RegistrySynchronizer(
             await RecordAsync(connection, registry.Hash, accepted: true, plan.Added.Select(t => t.Id), plan.Changed.Select(c => c.Task.Id), plan.Removed, [], cancellationToken);
             if (!plan.IsEmpty)
             {
-                logger.LogInformation("registry {Hash} synced: {Added} added, {Changed} changed, {Removed} removed, {Unchanged} unchanged",
+                RegistryLog.Synced(logger,
                     registry.Hash[..12], plan.Added.Count, plan.Changed.Count, plan.Removed.Count, plan.Unchanged);
             }
             return plan;
@@ -84,7 +84,7 @@ public sealed class RegistrySynchronizer(
         catch (Exception e)
         {
             // Left as it is, the next sync (every start, every edit of the file) applies the file again.
-            logger.LogError(e, "{Path}: putting back the previous schedule after a failed sync failed too", path);
+            RegistryLog.RestoreFailed(logger, e, path);
         }
     }
 
@@ -183,7 +183,7 @@ public sealed class RegistrySynchronizer(
     {
         foreach (var error in errors)
         {
-            logger.LogError("registry rejected, schedule kept: {Error}", error.ToString());
+            RegistryLog.Rejected(logger, error.ToString());
         }
         await RecordAsync(connection, hash, accepted: false, [], [], [], errors.Select(e => e.ToString()), cancellationToken);
     }
