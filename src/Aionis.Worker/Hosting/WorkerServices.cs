@@ -39,6 +39,11 @@ public static class WorkerServices
             {
                 logging.SetMinimumLevel(LogLevel.Warning);
             }
+            // A job's progress lines are what an operator watching a run reads: shown unless configured otherwise.
+            if (configuration[$"Logging:LogLevel:{RunnerLog.ProgressCategory}"] is null)
+            {
+                logging.AddFilter(RunnerLog.ProgressCategory, LogLevel.Information);
+            }
         });
 
         // A connection string that does not parse is reported by DatabaseOptionsValidator before anything connects.

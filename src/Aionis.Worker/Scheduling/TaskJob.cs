@@ -44,7 +44,6 @@ public class TaskJob(
             Trigger = trigger,
             TriggeredBy = TriggeredBy(trigger, data),
             Log = new RunLog(clock),
-            TagProgress = true,
             DryRun = definition.DryRun || data.GetString(ScheduleKeys.DryRunOverride) == "true",
             ScheduledFor = context.ScheduledFireTimeUtc,
             Attempt = attempt,
