@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 
@@ -87,10 +88,4 @@ public static class WorkerServices
             throw new ConfigurationException(failures);
         }
     }
-}
-
-/// <summary>The resolved connection string, or null when no database is configured.</summary>
-public sealed record DatabaseSettings(string? ConnectionString)
-{
-    public string Require() => ConnectionString ?? throw new DatabaseNotConfiguredException();
 }

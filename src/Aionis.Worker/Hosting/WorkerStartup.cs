@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 

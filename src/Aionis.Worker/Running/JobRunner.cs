@@ -2,10 +2,10 @@ using System.Diagnostics;
 using Aionis.Data.History;
 using Aionis.Data.Model;
 using Aionis.Jobs.Framework;
-using Aionis.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Running;
 

@@ -10,7 +10,7 @@ public static partial class RunnerLog
 
     /// <summary>
     /// The category of a job's progress lines (<see cref="Aionis.Jobs.Framework.JobContext.Progress"/>): shown and kept
-    /// with the run from Information up even where the default level is Warning (<see cref="Aionis.Worker.Hosting.WorkerServices"/>).
+    /// with the run from Information up even where the default level is Warning (the logging set-up in <c>WorkerServices</c>).
     /// </summary>
     public const string ProgressCategory = "Aionis.Worker.Running.Progress";
 

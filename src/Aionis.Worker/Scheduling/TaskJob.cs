@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Aionis.Data.History;
 using Aionis.Jobs.Framework;
-using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Quartz;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Scheduling;
 
