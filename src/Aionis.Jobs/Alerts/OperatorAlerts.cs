@@ -113,7 +113,7 @@ public sealed partial class OperatorAlerts(
         // first occurrence after the silence ends is sent.
         if (await silences.SilenceIfMatchedAsync(taskId, kind, policy.Severity, now, cancellationToken) is { } silence)
         {
-            logger.LogInformation("operator alert {Kind} of {Task} is silenced (silence {Silence}): recorded, not sent", kind, taskId, silence);
+            logger.Silenced(kind, taskId, silence);
             return;
         }
         alert.Payload["occurrences"] = episode.Occurrences;
@@ -187,7 +187,7 @@ public sealed partial class OperatorAlerts(
             foreach (var channel in channels.ForSeverity(episode.Severity).Where(c => c.Type == OperatorChannel.Alertmanager))
             {
                 var outcome = await sender.DeliverAsync(channel.ToTarget(), message, DeliveryTimeout, cancellationToken);
-                logger.Log(outcome.IsSent ? LogLevel.Debug : LogLevel.Warning, "operator alert re-post of {Task} {Kind} via {Channel}: {Status} {Code} {Error}",
+                logger.Reposted(outcome.IsSent ? LogLevel.Debug : LogLevel.Warning,
                     episode.TaskId, episode.Kind, channel.Id, outcome.Status, outcome.ResponseCode, outcome.Error);
             }
         }
@@ -208,8 +208,7 @@ public sealed partial class OperatorAlerts(
         if (targets.Count == 0)
         {
             // With no channels at all, serve said so once at start; a routing that leaves a severity out is worth a warning.
-            logger.Log(channels.Channels.Count == 0 ? LogLevel.Debug : LogLevel.Warning,
-                "operator alert {EventType} has no channel (severity {Severity}, channels [{Channels}]); see {Key}",
+            logger.NoChannel(channels.Channels.Count == 0 ? LogLevel.Debug : LogLevel.Warning,
                 message.EventType, policy.Severity, string.Join(",", policy.Channels), OperatorChannelSet.RoutingKey);
             return false;
         }
@@ -223,14 +222,13 @@ public sealed partial class OperatorAlerts(
             if (await claims.TryClaimAsync(scope, key, key, claimant, clock.GetUtcNow(), AlertIdempotency.Lease(DeliveryTimeout, sender.Delivery),
                     DateTimeOffset.MinValue, cancellationToken) is null)
             {
-                logger.LogInformation("operator alert {EventType} via {Channel}: already sent or being sent ({Key})", message.EventType, channel.Id, key);
+                logger.AlreadyClaimed(message.EventType, channel.Id, key);
                 continue;
             }
             var outcome = await sender.DeliverAsync(channel.ToTarget(), message, DeliveryTimeout, cancellationToken);
             await claims.FinishAsync(scope, key, claimant, outcome.Status, clock.GetUtcNow(), cancellationToken);
             anySent |= outcome.IsSent;
-            logger.Log(outcome.IsSent ? LogLevel.Information : LogLevel.Warning,
-                "operator alert {EventType} via {Channel} ({Type}): {Status} {Code} {Error}",
+            logger.Delivered(outcome.IsSent ? LogLevel.Information : LogLevel.Warning,
                 message.EventType, channel.Id, channel.Type, outcome.Status, outcome.ResponseCode, outcome.Error);
         }
         return anySent;

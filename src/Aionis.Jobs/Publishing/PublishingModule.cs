@@ -1,6 +1,7 @@
 using Aionis.Jobs.Framework;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Aionis.Jobs.Publishing;
 
@@ -13,5 +14,7 @@ internal sealed class PublishingModule : IServiceModule
         services.AddSingleton<IPublisherFactory, PublisherFactory>();
         services.AddTransient<PublishQueue>();
         services.AddTransient<PublishSloReader>();
+        // Started by serve's host only; the CLI's commands build no host.
+        services.AddHostedService<PublishQueueSampler>();
     }
 }

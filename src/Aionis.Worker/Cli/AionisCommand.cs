@@ -3,6 +3,7 @@ using Aionis.Jobs.Framework;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Options;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

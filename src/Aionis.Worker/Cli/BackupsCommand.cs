@@ -4,6 +4,7 @@ using Aionis.Jobs.Framework;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.DependencyInjection;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

@@ -7,6 +7,7 @@ using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

@@ -6,6 +6,7 @@ using Aionis.Worker.Running;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

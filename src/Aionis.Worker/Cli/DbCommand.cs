@@ -6,6 +6,7 @@ using Aionis.Jobs.Telemetry;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.DependencyInjection;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

@@ -7,6 +7,7 @@ using Aionis.Worker.Running;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

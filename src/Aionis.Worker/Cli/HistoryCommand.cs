@@ -6,6 +6,7 @@ using Aionis.Data.Model;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.DependencyInjection;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

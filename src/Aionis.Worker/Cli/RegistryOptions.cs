@@ -3,6 +3,7 @@ using Aionis.Jobs.Framework;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Configuration;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

@@ -6,6 +6,7 @@ using Aionis.Worker.Scheduling;
 using Aionis.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

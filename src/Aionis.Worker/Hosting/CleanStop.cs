@@ -2,6 +2,7 @@ using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 
@@ -25,9 +26,9 @@ public sealed class CleanStop(PersistedSchedule schedule, IOptions<WorkerOptions
         catch (Exception e) when (Aionis.Jobs.Framework.DatabaseFailures.IsUnreachable(e))
         {
             // The other nodes (or this one's next start) then treat it as failed, which is safe.
-            logger.LogWarning("stopped; could not sign node {Node} off the cluster ({Error})", node, e.Message);
+            HostingLog.SignOffFailed(logger, node, e.Message);
             return;
         }
-        logger.LogInformation("stopped cleanly: node {Node} signed off the cluster", node);
+        HostingLog.StoppedCleanly(logger, node);
     }
 }

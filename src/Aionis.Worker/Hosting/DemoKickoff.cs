@@ -31,6 +31,6 @@ public sealed class DemoKickoff(
         {
             await enqueuer.EnqueueAsync(scheduler, task.Id, dryRun: true, new Dictionary<string, object?>(), DemoKickoffTrigger, stoppingToken);
         }
-        logger.LogWarning("demo kick-off: one dry run of each of {Count} enabled task(s) enqueued; see `aionis history`", registry.Tasks.Count(t => t.Enabled));
+        HostingLog.DemoKickoff(logger, registry.Tasks.Count(t => t.Enabled));
     }
 }

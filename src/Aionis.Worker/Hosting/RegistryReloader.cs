@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -14,12 +15,12 @@ public sealed class RegistryReloader(RegistryFile file, RegistrySyncService sync
     {
         if (HangupDisposition.TakeBack())
         {
-            logger.LogInformation("SIGHUP was ignored by the process that started serve; serve handles it to reload");
+            RegistryLog.HangupWasIgnored(logger);
         }
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
-            logger.LogInformation("SIGHUP: reloading {Path}", file.Path);
+            RegistryLog.Reloading(logger, file.Path);
             _signal.Release();
         });
         using var watcher = Watch();
@@ -28,7 +29,7 @@ public sealed class RegistryReloader(RegistryFile file, RegistrySyncService sync
             // Edited between the start-up sync and the watcher starting.
             _signal.Release();
         }
-        logger.LogInformation("following {Path}: an edit or SIGHUP re-syncs it", file.Path);
+        RegistryLog.Following(logger, file.Path);
         while (!stoppingToken.IsCancellationRequested)
         {
             await _signal.WaitAsync(stoppingToken);
@@ -40,7 +41,7 @@ public sealed class RegistryReloader(RegistryFile file, RegistrySyncService sync
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogError(e, "registry reload failed; the schedule is unchanged");
+                RegistryLog.ReloadFailed(logger, e);
             }
         }
     }

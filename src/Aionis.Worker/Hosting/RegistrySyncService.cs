@@ -54,7 +54,7 @@ public sealed class RegistrySyncService(
             {
                 // Valid, but the database refused a write half way: the synchronizer put the previous schedule back.
                 // The hash is not marked synced, so the next edit, SIGHUP or start tries the file again.
-                logger.LogError("{Path} rejected: {Error}", file.Path, e.Error);
+                RegistryLog.SyncFailed(logger, file.Path, e.Error);
                 await alerts.RegistryRejectedAsync(file.Path, registry.Hash, [e.Error], cancellationToken);
                 return false;
             }
@@ -71,7 +71,7 @@ public sealed class RegistrySyncService(
 
     private async Task RejectedAsync(string hash, RegistryInvalidException e, CancellationToken cancellationToken)
     {
-        logger.LogError("{Path} rejected ({Count} error(s)); keeping the last good schedule", file.Path, e.Errors.Count);
+        RegistryLog.Invalid(logger, file.Path, e.Errors.Count);
         await alerts.RegistryRejectedAsync(file.Path, hash, e.Errors.Select(error => error.ToString()).ToList(), cancellationToken);
     }
 }

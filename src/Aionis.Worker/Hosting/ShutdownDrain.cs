@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 
@@ -32,10 +33,10 @@ public sealed class ShutdownDrain(
         if (runs.Count == 0) return;
 
         var grace = worker.Value.ShutdownGrace;
-        logger.LogWarning("stopping: no new fires; {Count} run(s) in flight may finish within {Grace}", runs.Count, grace);
+        HostingLog.Draining(logger, runs.Count, grace);
         if (await runs.WaitUntilIdleAsync(grace, clock, cancellationToken)) return;
 
-        logger.LogWarning("shutdown grace {Grace} is over: cancelling {Count} run(s)", grace, runs.Count);
+        HostingLog.GraceOver(logger, grace, runs.Count);
         runs.CancelAll();
         await runs.WaitUntilIdleAsync(UnwindTime, clock, cancellationToken);
     }

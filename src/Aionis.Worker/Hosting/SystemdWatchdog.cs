@@ -43,7 +43,7 @@ public sealed class SystemdWatchdog(ISystemdNotifier notifier, WorkerHealth heal
             }
             else
             {
-                logger.LogError("watchdog: {Status}; not pinging systemd, which restarts the worker after {Limit}", report.Status, watchdog);
+                HostingLog.WatchdogWithheld(logger, report.Status, watchdog);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

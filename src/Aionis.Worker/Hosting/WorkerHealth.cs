@@ -4,6 +4,7 @@ using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 

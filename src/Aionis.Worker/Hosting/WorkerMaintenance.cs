@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 
@@ -37,11 +38,11 @@ public sealed class WorkerMaintenance(
             }
             catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
             {
-                logger.LogWarning("maintenance skipped: database unreachable ({Error})", e.Message);
+                HostingLog.MaintenanceSkipped(logger, e.Message);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogError(e, "maintenance pass failed");
+                HostingLog.MaintenanceFailed(logger, e);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -56,13 +57,13 @@ public sealed class WorkerMaintenance(
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         foreach (var task in await pauses.ResumeExpiredAsync(scheduler, cancellationToken))
         {
-            logger.LogInformation("pause of {Task} expired; resumed", task);
+            HostingLog.PauseExpired(logger, task);
         }
         var grace = worker.Value.ClusterCheckinInterval * 4;
         var abandoned = await history.AbandonRunningOfSilentNodesAsync(QuartzSetup.SchedulerName, grace, clock.GetUtcNow(), cancellationToken);
         foreach (var run in abandoned)
         {
-            logger.LogWarning("run {RunId} of {Task} on silent node {Node} marked abandoned", run.RunId, run.TaskId ?? run.Job, run.Node);
+            HostingLog.SilentNodeRunAbandoned(logger, run.RunId, run.TaskId ?? run.Job, run.Node);
         }
         await notifications.RunsAbandonedAsync(scheduler, abandoned, cancellationToken);
         if (registry.LastGood is { } tasks)

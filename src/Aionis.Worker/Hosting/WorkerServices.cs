@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 
@@ -38,6 +39,11 @@ public static class WorkerServices
             if (configuration["Logging:LogLevel:Default"] is null)
             {
                 logging.SetMinimumLevel(LogLevel.Warning);
+            }
+            // A job's progress lines are what an operator watching a run reads: shown unless configured otherwise.
+            if (configuration[$"Logging:LogLevel:{RunnerLog.ProgressCategory}"] is null)
+            {
+                logging.AddFilter(RunnerLog.ProgressCategory, LogLevel.Information);
             }
         });
 
@@ -82,10 +88,4 @@ public static class WorkerServices
             throw new ConfigurationException(failures);
         }
     }
-}
-
-/// <summary>The resolved connection string, or null when no database is configured.</summary>
-public sealed record DatabaseSettings(string? ConnectionString)
-{
-    public string Require() => ConnectionString ?? throw new DatabaseNotConfiguredException();
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 
@@ -48,7 +49,7 @@ public sealed class WorkerStartup(
             catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
             {
                 var target = DatabaseConnection.Describe(database.Require());
-                logger.LogWarning("database {Database} unreachable ({Error}); retrying in {Delay}", target, e.Message, delay);
+                HostingLog.DatabaseUnreachable(logger, target, e.Message, delay);
                 systemd?.Notify(new ServiceState($"STATUS=waiting for database {target}"));
                 // Type=notify: each retry extends the start timeout, so a long outage at boot is waited out, not restarted.
                 systemd?.Notify(new ServiceState($"EXTEND_TIMEOUT_USEC={(long)(delay + MaxRetryDelay).TotalMicroseconds}"));
@@ -87,15 +88,14 @@ public sealed class WorkerStartup(
             $"node {node} stopped before the run finished", clock.GetUtcNow(), cancellationToken);
         if (abandoned > 0)
         {
-            logger.LogWarning("{Count} run(s) of node {Node} were interrupted by its last stop; marked abandoned", abandoned, node);
+            HostingLog.InterruptedRunsAbandoned(logger, abandoned, node);
         }
         await spool.ReplayAsync(history, cancellationToken);
         await registry.SyncAsync(cancellationToken);
         if (channels.Channels.Count == 0)
         {
             // Said once here; each alert that then finds no channel is only a debug line.
-            logger.LogWarning("no operator alert channels: failures, gate verdicts and overdue tasks alert nobody; set {Key} or {EnvironmentKey} (docs/jobs/alerts.md)",
-                OperatorChannelSet.ChannelsKey, OperatorChannelSet.ChannelsEnvironmentKey);
+            HostingLog.NoOperatorChannels(logger, OperatorChannelSet.ChannelsKey, OperatorChannelSet.ChannelsEnvironmentKey);
         }
         await notifications.RunsAbandonedAsync(await schedulers.GetScheduler(cancellationToken), interrupted, cancellationToken);
     }

@@ -4,6 +4,7 @@ using Aionis.Worker.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Monitoring;
 

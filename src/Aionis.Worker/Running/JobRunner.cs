@@ -2,10 +2,10 @@ using System.Diagnostics;
 using Aionis.Data.History;
 using Aionis.Data.Model;
 using Aionis.Jobs.Framework;
-using Aionis.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Running;
 
@@ -26,6 +26,7 @@ public sealed class JobRunner(
     // The outcome lines (gate failed, failed with a known cause) under their own category: the CLI prints the outcome
     // itself, so it keeps them off its console (they still reach the run's log and every other sink).
     private readonly ILogger _outcome = services.GetRequiredService<ILoggerFactory>().CreateLogger(RunnerLog.OutcomeCategory);
+    private readonly ILogger _progress = services.GetRequiredService<ILoggerFactory>().CreateLogger(RunnerLog.ProgressCategory);
 
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
@@ -69,10 +70,12 @@ public sealed class JobRunner(
             ArtifactsRoot = worker.Value.ArtifactsRoot,
             CancellationToken = linked.Token,
             Steps = recorder.StepsFor(run),
+            // Through logging like every other line: the console names the run, the capture keeps it with the run. The
+            // scope is pushed again for a job that reports from a callback outside the run's async flow.
             Progress = line =>
             {
-                log.Add("info", line);
-                Console.Error.WriteLine(request.TagProgress ? $"{runScope} {line}" : line);
+                using var progressScope = _progress.BeginScope(runScope);
+                RunnerLog.Progress(_progress, line);
             },
         };
 

@@ -1,6 +1,6 @@
 using Aionis.Data.Controls;
 using Aionis.Jobs.Framework;
-using Aionis.Worker.Hosting;
+using Aionis.Worker.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -5,7 +5,7 @@ namespace Aionis.Worker.Running;
 /// <summary>
 /// A logger provider that keeps each log line written inside a <see cref="RunScope"/> in that run's
 /// <see cref="RunLog"/> (stored in <c>worker.job_run_logs</c>). The usual level filters apply, as for the console.
-/// Progress lines do not pass through logging: the runner stores them itself, whatever the level.
+/// A job's progress lines arrive here too (category <see cref="RunnerLog.ProgressCategory"/>, Information by default).
 /// </summary>
 public sealed class RunLogCapture : ILoggerProvider, ISupportExternalScope
 {

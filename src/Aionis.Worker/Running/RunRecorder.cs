@@ -8,7 +8,7 @@ namespace Aionis.Worker.Running;
 
 /// <summary>
 /// Records runs in <c>worker.job_runs</c>, falling back to the spool when the database cannot be reached.
-/// Without a configured database it records nothing and says so once on stderr.
+/// Without a configured database it records nothing and says so (a warning) for each run.
 /// </summary>
 public sealed class RunRecorder(RunHistoryStore? store, RunSpool spool, ILogger<RunRecorder> logger)
 {
@@ -18,7 +18,7 @@ public sealed class RunRecorder(RunHistoryStore? store, RunSpool spool, ILogger<
     {
         if (store is null)
         {
-            Console.Error.WriteLine("aionis: no database configured; this run is not recorded in history");
+            RunnerLog.NotRecorded(logger);
             return;
         }
         try

@@ -22,12 +22,6 @@ public sealed record RunRequest(JobDescriptor Job, JobOptions Options)
     public RunLog? Log { get; init; }
 
     /// <summary>
-    /// In the daemon progress lines are printed with the run's tag (<c>run=… task=…</c>), so lines of concurrent runs can
-    /// be told apart; the CLI prints them as they are.
-    /// </summary>
-    public bool TagProgress { get; init; }
-
-    /// <summary>
     /// The job's clock starts here (<see cref="LogicalClock"/>): a rerun's or a backfill's fire time. Null: real time.
     /// </summary>
     public DateTimeOffset? LogicalTime { get; init; }

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Aionis.Data.History;
 using Aionis.Data.Model;
-using Aionis.Worker.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Running;
 
@@ -25,7 +25,7 @@ public sealed class RunSpool(IOptions<WorkerOptions> options, ILogger<RunSpool> 
         var temp = path + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(run, Json));
         File.Move(temp, path, overwrite: true);
-        logger.LogWarning("history write failed; run {RunId} kept in spool {Path}", run.RunId, path);
+        RunnerLog.Spooled(logger, run.RunId, path);
     }
 
     public int Count => System.IO.Directory.Exists(_directory) ? System.IO.Directory.GetFiles(_directory, "*.json").Length : 0;
@@ -41,7 +41,7 @@ public sealed class RunSpool(IOptions<WorkerOptions> options, ILogger<RunSpool> 
             await store.WriteFinishedAsync(run, cancellationToken);
             File.Delete(path);
             written++;
-            logger.LogInformation("spooled run {RunId} written to history", run.RunId);
+            RunnerLog.SpoolReplayed(logger, run.RunId);
         }
         return written;
     }

@@ -8,6 +8,12 @@ public static partial class RunnerLog
     /// <summary>The category of a run's outcome lines (1003, 1004), which the CLI's run commands print themselves.</summary>
     public const string OutcomeCategory = "Aionis.Worker.Running.RunOutcome";
 
+    /// <summary>
+    /// The category of a job's progress lines (<see cref="Aionis.Jobs.Framework.JobContext.Progress"/>): shown and kept
+    /// with the run from Information up even where the default level is Warning (the logging set-up in <c>WorkerServices</c>).
+    /// </summary>
+    public const string ProgressCategory = "Aionis.Worker.Running.Progress";
+
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "{Job} started (trigger {Trigger}, triggered by {TriggeredBy}, attempt {Attempt}{DryRun})")]
     public static partial void Started(ILogger logger, string job, string trigger, string? triggeredBy, int attempt, string dryRun);
 
@@ -29,4 +35,17 @@ public static partial class RunnerLog
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "log lines of run {RunId} written after it ended could not be stored: {Error}")]
     public static partial void LateLogsLost(ILogger logger, Guid runId, string error);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "history write failed; run {RunId} kept in spool {Path}")]
+    public static partial void Spooled(ILogger logger, Guid runId, string path);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "spooled run {RunId} written to history")]
+    public static partial void SpoolReplayed(ILogger logger, Guid runId);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "no database configured; this run is not recorded in history")]
+    public static partial void NotRecorded(ILogger logger);
+
+    /// <summary>A job's own progress line, as the job wrote it.</summary>
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "{Line}")]
+    public static partial void Progress(ILogger logger, string line);
 }

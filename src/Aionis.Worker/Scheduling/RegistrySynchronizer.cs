@@ -1,11 +1,11 @@
 using Aionis.Data.Pauses;
 using Aionis.Data.Registry;
-using Aionis.Worker.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
 using Quartz.Extensibility;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Scheduling;
 
@@ -72,7 +72,7 @@ public sealed class RegistrySynchronizer(
             }
             if (!plan.IsEmpty)
             {
-                logger.LogInformation("registry {Hash} synced: {Added} added, {Changed} changed, {Removed} removed, {Unchanged} unchanged",
+                RegistryLog.Synced(logger,
                     registry.Hash[..12], plan.Added.Count, plan.Changed.Count, plan.Removed.Count, plan.Unchanged);
             }
             return plan;
@@ -179,7 +179,7 @@ public sealed class RegistrySynchronizer(
     {
         foreach (var error in errors)
         {
-            logger.LogError("registry rejected, schedule kept: {Error}", error.ToString());
+            RegistryLog.Rejected(logger, error.ToString());
         }
         await RecordAsync(connection, hash, accepted: false, [], [], [], errors.Select(e => e.ToString()), cancellationToken);
     }

@@ -1,8 +1,8 @@
 using Aionis.Data.Pauses;
 using Aionis.Data.Registry;
 using Aionis.Data.Status;
-using Aionis.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Scheduling;
 
@@ -24,6 +24,15 @@ public static class SchedulingServices
         services.AddSingleton<Aionis.Data.History.UpstreamRunStore>();
         services.AddSingleton<Aionis.Data.History.TaskDurationStore>();
         services.AddSingleton<LongRunningWatch>();
+        return services;
+    }
+
+    /// <summary>What <c>serve</c> does when a run ends: operator notifications and the tasks that run after it.</summary>
+    public static IServiceCollection AddRunObservers(this IServiceCollection services)
+    {
+        services.AddSingleton<OperatorNotifications>();
+        services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<OperatorNotifications>());
+        services.AddSingleton<IRunObserver, AfterTrigger>();
         return services;
     }
 }

@@ -1,10 +1,10 @@
 using Aionis.Data.History;
 using Aionis.Jobs.Framework;
-using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Quartz;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Scheduling;
 
@@ -43,7 +43,6 @@ public class TaskJob(
             Trigger = trigger,
             TriggeredBy = TriggeredBy(trigger, data),
             Log = new RunLog(clock),
-            TagProgress = true,
             DryRun = definition.DryRun || data.GetString(ScheduleKeys.DryRunOverride) == "true",
             ScheduledFor = context.ScheduledFireTimeUtc,
             Attempt = attempt,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Aionis.Jobs.Alerts;
 using Aionis.Tests.Support;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Aionis.Tests.Support;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Tests.Production;
 
@@ -49,7 +50,7 @@ public sealed partial class SystemdTests
         var unit = File.ReadAllLines(Path.Combine(TestEnvironment.RepositoryRoot, "deploy", "systemd", "aionis-worker.service"));
         string Value(string key) => unit.Single(l => l.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..];
 
-        var workerDeadline = new Aionis.Worker.Hosting.WorkerOptions().ShutdownGrace + Aionis.Worker.Hosting.ShutdownDrain.UnwindTime;
+        var workerDeadline = new Aionis.Worker.Configuration.WorkerOptions().ShutdownGrace + Aionis.Worker.Hosting.ShutdownDrain.UnwindTime;
         Assert.Multiple(() =>
         {
             Assert.That(Value("Type"), Is.EqualTo("notify"));

@@ -4,6 +4,7 @@ using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
+using Aionis.Worker.Configuration;
 
 namespace Aionis.Tests.Support;
 

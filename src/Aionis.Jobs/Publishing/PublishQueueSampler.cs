@@ -1,13 +1,12 @@
-using Aionis.Jobs.Publishing;
-using Aionis.Worker.Running;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Aionis.Worker.Hosting;
+namespace Aionis.Jobs.Publishing;
 
 /// <summary>
-/// Reads the incident publish queue's depth for the <c>aionis.publish.*.depth</c> gauges. Sampled here rather than in
-/// the gauge callback, so a metrics export never waits on (or hangs with) the database.
+/// Reads the incident publish queue's depth for <see cref="PublishQueueGauges"/> while <c>serve</c> runs (a hosted
+/// service: the CLI's one-shot commands never start it). Sampled here rather than in the gauge callback, so a metrics
+/// export never waits on (or hangs with) the database.
 /// </summary>
 public sealed class PublishQueueSampler(PublishQueue queue, ILogger<PublishQueueSampler> logger) : BackgroundService
 {
@@ -27,12 +26,12 @@ public sealed class PublishQueueSampler(PublishQueue queue, ILogger<PublishQueue
     {
         try
         {
-            WorkerTelemetry.ReportPublishQueue(await queue.ReadDepthAsync(cancellationToken));
+            PublishQueueGauges.Report(await queue.ReadDepthAsync(cancellationToken));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            WorkerTelemetry.ReportPublishQueue(null);
-            logger.LogDebug("publish queue depth not sampled: {Error}", e.Message);
+            PublishQueueGauges.Report(null);
+            logger.NotSampled(e.Message);
         }
     }
 }

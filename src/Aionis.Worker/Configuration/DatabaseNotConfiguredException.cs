@@ -1,4 +1,4 @@
-namespace Aionis.Worker.Running;
+namespace Aionis.Worker.Configuration;
 
 /// <summary>The job needs a database and none is configured.</summary>
 public sealed class DatabaseNotConfiguredException()

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Aionis.Worker.Hosting;
+namespace Aionis.Worker.Configuration;
 
 /// <summary>
 /// Configuration sources, later wins: appsettings.json beside the binary, /etc/aionis/worker.json, a .env file in the

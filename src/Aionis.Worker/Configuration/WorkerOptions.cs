@@ -1,7 +1,7 @@
 using Aionis.Jobs.Framework;
 using Microsoft.Extensions.Configuration;
 
-namespace Aionis.Worker.Hosting;
+namespace Aionis.Worker.Configuration;
 
 /// <summary>The <c>Worker</c> configuration section, validated at start.</summary>
 public sealed class WorkerOptions : ICheckedSettings

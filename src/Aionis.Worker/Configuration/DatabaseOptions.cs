@@ -2,7 +2,7 @@ using Aionis.Data;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Aionis.Worker.Hosting;
+namespace Aionis.Worker.Configuration;
 
 /// <summary>
 /// The database settings (<c>ConnectionStrings:Aionis</c>, else <c>DATABASE_URL</c>) as an options class, so that the
