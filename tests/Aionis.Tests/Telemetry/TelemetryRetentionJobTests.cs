@@ -67,6 +67,26 @@ public sealed class TelemetryRetentionJobTests : DatabaseJobTest
     }
 
     [Test]
+    public async Task A_long_stretch_of_newer_rows_before_the_expired_ones_still_gives_passes_of_exactly_the_batch_limit()
+    {
+        // The first windows hold nothing eligible, so the next one is the largest; it reaches into the expired rows and
+        // holds more than the pass may delete: that window is rolled back and a smaller one taken.
+        await Db.AddTelemetryAsync("acme", "write", Now.AddHours(-1), 60_000);
+        await Db.AddTelemetryAsync("acme", "recall", Expired, 45_000);
+        await Db.AddTelemetryAsync("acme", "write", Now.AddHours(-2), 500);
+
+        var summary = WorkerHarness.SummaryJson(await Worker.RunAsync("hosted-telemetry-retention"));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(Passes(summary), Is.EqualTo(new[] { 20_000, 20_000, 5_000 }));
+            Assert.That(await RowsAsync("acme", expired: true), Is.EqualTo(0));
+            Assert.That(await RowsAsync("acme", expired: false), Is.EqualTo(60_500), "newer rows stay");
+            Assert.That(summary.GetProperty("ok").GetBoolean(), Is.True);
+        });
+    }
+
+    [Test]
     public async Task Expired_and_newer_rows_interleaved_go_in_passes_of_exactly_the_batch_limit()
     {
         for (var i = 0; i < 10; i++)
