@@ -1,12 +1,11 @@
-using Aionis.Jobs.Framework;
 using System.CommandLine;
 using Aionis.Data;
 using Aionis.Jobs.Framework;
 using Aionis.Jobs.Telemetry;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.DependencyInjection;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 
