@@ -117,10 +117,11 @@ public sealed class TelemetryPurger(NpgsqlDataSource dataSource)
             {
                 var started = Stopwatch.GetTimestamp();
                 var blocks = (long)Math.Min(WindowBlocks, remaining * WindowFill / _eligiblePerBlock);
-                if (_position.OffsetNumber == 0 && blocks >= SmallestDirectWindow)
+                if (blocks >= SmallestDirectWindow)
                 {
                     var end = Math.Min(_position.BlockNumber + blocks, _endBlock);
                     var windowEnd = new NpgsqlTid((uint)end, 0);
+                    // The window may start inside a block (where the previous pass's exact statement stopped).
                     var (deleted, kept) = await _purger.DeleteWindowAsync(_position, windowEnd, _scope, remaining, cancellationToken);
                     batches.Add(new PurgeBatch(kept ? deleted : 0, Stopwatch.GetElapsedTime(started)));
                     // Denser than seen (rolled back): the next window is sized for what this one held.
@@ -130,8 +131,8 @@ public sealed class TelemetryPurger(NpgsqlDataSource dataSource)
                     _position = windowEnd;
                     continue;
                 }
-                // The pass's last rows (or the rest of a block the previous pass stopped inside): picked exactly.
-                var limitEnd = new NpgsqlTid((uint)Math.Min(_position.BlockNumber + (_position.OffsetNumber == 0 ? WindowBlocks : 1), _endBlock), 0);
+                // The pass's last rows, fewer than a few blocks hold: picked exactly.
+                var limitEnd = new NpgsqlTid((uint)Math.Min(_position.BlockNumber + WindowBlocks, _endBlock), 0);
                 var (count, last) = await _purger.DeleteFirstRowsAsync(_position, limitEnd, _scope, remaining, cancellationToken);
                 batches.Add(new PurgeBatch(count, Stopwatch.GetElapsedTime(started)));
                 remaining -= count;
