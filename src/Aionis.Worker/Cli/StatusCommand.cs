@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Aionis.Data.Controls;
@@ -131,7 +130,7 @@ public static class StatusCommand
         return text.ToString();
     }
 
-    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset at) => CliTime.Format(at);
 
     private static string Ago(DateTimeOffset now, DateTimeOffset at) => Seconds(Math.Max(0, (now - at).TotalSeconds));
 
