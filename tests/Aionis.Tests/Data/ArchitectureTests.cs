@@ -81,6 +81,19 @@ public sealed class ArchitectureTests
     }
 
     [Test]
+    public void The_worker_meter_is_created_once()
+    {
+        // Two Meter instances named Aionis.Worker (a static one and one from IMeterFactory) were once both exported.
+        var creation = new Regex(@"new Meter\(|\bMeter\s+\w+\s*=\s*new\b|IMeterFactory\s+[a-z]");
+        var creators = Directory.EnumerateFiles(Path.Combine(Root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && creation.IsMatch(File.ReadAllText(file)))
+            .Select(file => Path.GetRelativePath(Root, file))
+            .ToList();
+        Assert.That(creators, Is.EqualTo(new[] { Path.Combine("src", "Aionis.Jobs", "Framework", "WorkerMeter.cs") }));
+        Assert.That(creation.IsMatch("public TaskGauges(IMeterFactory meters, InFlightRuns runs)"), Is.True, "negative control");
+    }
+
+    [Test]
     public void A_forbidden_use_is_found()
     {
         // Negative controls of the scans above: the pattern sees a using of another area, and the lists forbid it.
