@@ -77,7 +77,7 @@ public static class StatusCommand
         {
             return await queue.ReadDepthAsync(cancellationToken);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        catch (PostgresException e) when (PostgresFailures.IsUndefinedTable(e))
         {
             return null;
         }

@@ -74,7 +74,7 @@ public sealed class NodeControl(
         {
             await nodes.StoppedAsync(worker.Value.NodeName, _pid, clock.GetUtcNow(), cancellationToken);
         }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+        catch (Exception e) when (PostgresFailures.IsUnreachable(e))
         {
             ControlsLog.PollFailed(logger, JobErrors.Text(e));
         }

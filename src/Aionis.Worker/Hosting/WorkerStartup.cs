@@ -44,7 +44,7 @@ public sealed class WorkerStartup(
                 ReleaseStartupMemory();
                 return;
             }
-            catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+            catch (Exception e) when (PostgresFailures.IsUnreachable(e))
             {
                 var target = DatabaseConnection.Describe(database.Require());
                 HostingLog.DatabaseUnreachable(logger, target, e.Message, delay);
