@@ -7,7 +7,7 @@ namespace Aionis.Bench.Telemetry;
 
 /// <summary>
 /// Timeseries export and key-usage anomaly on 10M telemetry rows (hot tenant), in the same run and interleaved rounds as
-/// their competitors: the original's statements (reference §4/§5, at the server's settings, as the original ran them),
+/// their competitors: the original's statements (the original report pages', at the server's settings, as the original ran them),
 /// our earlier statement and hand-tuned plain SQL. The job is timed inside the process (the worker's runner, history row
 /// included) and as a whole process (the published <c>aionis job …</c>, start-up included); the settings every competitor
 /// ran with are printed. Then the worker's allocations and the process peak at 1M vs 10M rows (aggregation stays in
@@ -40,8 +40,8 @@ public sealed class TelemetryReportsBenchmark : IBenchmark
 
     private static readonly SqlCompetitor[] TimeseriesSql =
     [
-        // Reference §4: the page's total, the page (three percentile_cont, session-time-zone date_trunc), the endpoint budget.
-        new("original §4: total + series + budget (3 statements)", [
+        // The original timeseries page: its total, the page (three percentile_cont, session-time-zone date_trunc), the endpoint budget.
+        new("original timeseries: total + series + budget (3 statements)", [
             $"SELECT count(*) FROM (SELECT 1 {TimeseriesFilter} GROUP BY date_trunc('hour', created_at), endpoint) g",
             $"""
             SELECT date_trunc('hour', created_at) AS bucket_utc, endpoint, count(*),
@@ -73,8 +73,8 @@ public sealed class TelemetryReportsBenchmark : IBenchmark
 
     private static readonly SqlCompetitor[] KeyUsageSql =
     [
-        // Reference §5: the page (recent LEFT JOIN baseline) and its total (distinct recent pairs).
-        new("original §5: recent LEFT JOIN baseline + total (2 statements)", [
+        // The original key-usage page: the page (recent LEFT JOIN baseline) and its total (distinct recent pairs).
+        new("original key usage: recent LEFT JOIN baseline + total (2 statements)", [
             $"""
             WITH recent AS (
               SELECT api_key_prefix, endpoint, count(*) AS total, count(*) FILTER (WHERE status_code >= 500) AS srv,

@@ -173,7 +173,7 @@ CREATE INDEX IF NOT EXISTS control_incident_publish_jobs_tenant_created_idx ON p
 --;;
 CREATE INDEX IF NOT EXISTS control_incident_publish_jobs_run_created_idx ON public.control_incident_publish_jobs (run_id, created_at DESC);
 --;;
--- Data-plane tables the tenant dashboard counts (reference §4); minimal columns when the worker creates them.
+-- Data-plane tables the tenant dashboard counts (hosted-tenant-timeseries-export, docs/jobs/telemetry.md); minimal columns when the worker creates them.
 CREATE TABLE IF NOT EXISTS public.memory_nodes (id bigserial PRIMARY KEY, scope text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
 --;;
 CREATE TABLE IF NOT EXISTS public.memory_edges (id bigserial PRIMARY KEY, scope text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());

@@ -22,4 +22,7 @@ internal static partial class AlertLogMessages
     /// <summary>Debug when re-posted, a warning when not.</summary>
     [LoggerMessage(EventId = 1504, Message = "operator alert re-post of {Task} {Kind} via {Channel}: {Status} {Code} {Error}")]
     public static partial void Reposted(this ILogger logger, LogLevel level, string task, string kind, string? channel, string status, int? code, string? error);
+
+    [LoggerMessage(EventId = 1505, Level = LogLevel.Warning, Message = "no operator alert channels: failures, gate verdicts and overdue tasks alert nobody; set {Key} or {EnvironmentKey} (docs/jobs/alerts.md)")]
+    public static partial void NoOperatorChannels(this ILogger logger, string key, string environmentKey);
 }

@@ -2,6 +2,7 @@ using Aionis.Data.Alerts;
 using Aionis.Jobs.Framework;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Aionis.Jobs.Alerts;
@@ -33,6 +34,8 @@ internal sealed class AlertsModule : IServiceModule
         services.AddSingleton<Aionis.Data.Alerts.AlertSilenceStore>();
         services.AddSingleton<Aionis.Data.Alerts.OperatorAlertLedger>();
         services.AddSingleton<OperatorAlerts>();
+        // Started by serve's host only; the CLI's commands build no host.
+        services.AddHostedService<OperatorChannelWarning>();
     }
 
     private static HttpMessageHandler GuardedHandler(IServiceProvider services)

@@ -48,7 +48,7 @@ public sealed class BundleSteps(string bundleDir, JobContext context, NestedJobR
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 log.WriteLine(JsonSerializer.Serialize(new { ok = false, error = e.Message }));
-                lost = DatabaseFailures.IsUnreachable(e) ? e : null;
+                lost = PostgresFailures.IsUnreachable(e) ? e : null;
                 outcome = new StepOutcome(false, lost is null ? $"error={e.Message}" : $"database_unreachable,error={e.Message}");
             }
         }

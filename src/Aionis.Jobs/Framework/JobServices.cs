@@ -17,10 +17,6 @@ public static class JobServices
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IServiceModule).IsAssignableFrom(t))
             .OrderBy(t => t.FullName, StringComparer.Ordinal)
             .Select(t => (IServiceModule)Activator.CreateInstance(t)!);
-        foreach (var module in modules)
-        {
-            module.Register(services, configuration);
-        }
-        return services;
+        return services.AddModules(configuration, modules);
     }
 }

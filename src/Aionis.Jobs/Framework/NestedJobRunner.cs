@@ -50,7 +50,7 @@ public sealed class NestedJobRunner(JobCatalog catalog, IServiceProvider service
             return new NestedJobResult<TSummary>(descriptor.Name, gateFailed ? ExitCodes.GateFailed : ExitCodes.Ok, summary, null);
         }
         // A database outage is not the nested job's result: it ends the whole run (failed, exit 75, retried).
-        catch (Exception e) when (e is not OperationCanceledException && !DatabaseFailures.IsUnreachable(e))
+        catch (Exception e) when (e is not OperationCanceledException && !PostgresFailures.IsUnreachable(e))
         {
             return new NestedJobResult<TSummary>(descriptor.Name, ExitCodes.RuntimeError, null, JobErrors.Text(e));
         }

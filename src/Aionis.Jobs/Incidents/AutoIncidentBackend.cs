@@ -66,7 +66,7 @@ public sealed class AutoIncidentBackend(
             }
             return result;
         }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+        catch (Exception e) when (PostgresFailures.IsUnreachable(e))
         {
             lock (_gate)
             {

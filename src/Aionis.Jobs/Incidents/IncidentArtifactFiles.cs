@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using Aionis.Data.Incidents;
+using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Incidents;
 
@@ -50,14 +50,13 @@ public static class IncidentArtifactFiles
         {
             File.Delete(temporary);
         }
-        await using var stored = File.OpenRead(target);
-        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stored, cancellationToken));
+        var sha = await FileDigest.Sha256HexAsync(target, cancellationToken);
         return new IncidentArtifact
         {
             IncidentId = incidentId,
             Name = source.Name,
             Kind = source.Extension.TrimStart('.').ToLowerInvariant(),
-            SizeBytes = stored.Length,
+            SizeBytes = new FileInfo(target).Length,
             Sha256 = sha,
             Path = target,
             AddedAt = at,

@@ -51,7 +51,7 @@ public sealed class KeyRotationSlaReader(NpgsqlDataSource dataSource)
                 TenantsWithoutRecentRotation = withoutRotation,
             };
         }
-        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
+        catch (Exception e) when (PostgresFailures.IsUndefinedTable(e))
         {
             return new KeyRotationSlaReport { Ok = false, CheckedAt = now, Error = "control_plane_schema_missing" };
         }

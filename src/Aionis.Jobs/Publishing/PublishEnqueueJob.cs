@@ -76,7 +76,7 @@ public sealed class PublishEnqueueJob(PublishQueue queue) : IJob<PublishEnqueueO
             row = await queue.EnqueueAsync(options.TenantId, options.RunId, options.SourceDir, target, options.MaxAttempts,
                 options.Metadata, context.CancellationToken);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        catch (PostgresException e) when (PostgresFailures.IsForeignKeyViolation(e))
         {
             // The only reference of a queue row is its tenant: an unknown tenant is a bad option value, not a failure.
             throw new OptionBindingException([new OptionError("tenant-id", options.TenantId, "no such tenant")]);

@@ -48,7 +48,7 @@ public sealed class PublishSloReader(NpgsqlDataSource dataSource)
                 allTime.GetValueOrDefault("dead_letter"));
             return Evaluate(tenantId, thresholds, anchor, Metrics(current), Metrics(baseline), backlog);
         }
-        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
+        catch (Exception e) when (PostgresFailures.IsUndefinedTable(e))
         {
             return new PublishSloReport { Ok = false, TenantId = tenantId, GeneratedAt = anchor, Warning = "incident_publish_schema_missing" };
         }

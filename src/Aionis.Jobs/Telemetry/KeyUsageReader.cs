@@ -66,7 +66,7 @@ public sealed class KeyUsageReader(TelemetryStatements statements, TelemetrySett
             var (counts, pairs) = await ReadCountsAsync(query, window, now, cancellationToken);
             return Report(counts.Select(c => KeyUsageRules.Evaluate(c, window, query)).ToList(), pairs);
         }
-        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
+        catch (Exception e) when (PostgresFailures.IsUndefinedTable(e))
         {
             return Report([], 0) with { Ok = false, Warning = RequestTelemetry.TableMissing };
         }

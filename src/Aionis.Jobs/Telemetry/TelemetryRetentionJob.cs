@@ -74,7 +74,7 @@ public sealed class TelemetryRetentionJob(TelemetryPurger purger) : IJob<Telemet
             context.Actions.Record("delete", target, total, new { cutoff = scope.Cutoff, passes = passes.Count });
             return Summary(!reachedLimit, passes, reachedLimit);
         }
-        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
+        catch (Exception e) when (PostgresFailures.IsUndefinedTable(e))
         {
             return Summary(false, [], false) with { Error = RequestTelemetry.TableMissing };
         }

@@ -48,7 +48,7 @@ public sealed class TenantDashboardReader(NpgsqlDataSource dataSource)
                 new DataPlaneCounts(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)),
                 new OutboxCounts(reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9)));
         }
-        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
+        catch (Exception e) when (PostgresFailures.IsUndefinedTable(e))
         {
             return new DegradedTenantDashboard(tenantId, now, defaultTenantId, DegradedTenantDashboard.SchemaNotReady);
         }

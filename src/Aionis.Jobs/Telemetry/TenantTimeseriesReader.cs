@@ -48,7 +48,7 @@ public sealed class TenantTimeseriesReader(TelemetryStatements statements)
         {
             return Result(await ReadSeriesAsync(tenantId, now - TimeSpan.FromHours(applied), cancellationToken));
         }
-        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
+        catch (Exception e) when (PostgresFailures.IsUndefinedTable(e))
         {
             return Result([]) with { Ok = false, Warning = RequestTelemetry.TableMissing };
         }

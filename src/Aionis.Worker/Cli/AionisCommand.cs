@@ -91,7 +91,7 @@ public static class AionisCommand
         {
             return RunOutput.Fail(ExitCodes.Usage, e.Message);
         }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+        catch (Exception e) when (PostgresFailures.IsUnreachable(e))
         {
             return RunOutput.Fail(ExitCodes.DatabaseUnavailable, $"could not reach the database: {JobErrors.Text(e)}");
         }

@@ -1,12 +1,13 @@
 using System.Globalization;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Running;
 
 namespace Aionis.Worker.Cli;
 
 /// <summary>Times operators type: an ISO-8601 instant (UTC unless it says otherwise) or a duration from now (<c>2h</c>).</summary>
 public static class CliTime
 {
-    public static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    public static string Format(DateTimeOffset at) => OperatorTime.Format(at);
 
     public static bool TryParseInstant(string text, out DateTimeOffset at) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at);

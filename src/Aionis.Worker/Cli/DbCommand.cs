@@ -40,7 +40,7 @@ public static class DbCommand
                 }
                 return ExitCodes.Ok;
             }
-            catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+            catch (Exception e) when (PostgresFailures.IsUnreachable(e))
             {
                 return RunOutput.Fail(ExitCodes.DatabaseUnavailable, $"could not reach the database {DatabaseConnection.Describe(connectionString)}: {e.Message}");
             }
@@ -84,11 +84,11 @@ public static class DbCommand
                 });
                 return ExitCodes.Ok;
             }
-            catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+            catch (Exception e) when (PostgresFailures.IsUnreachable(e))
             {
                 return RunOutput.Fail(ExitCodes.DatabaseUnavailable, $"could not reach the database {DatabaseConnection.Describe(connectionString)}: {e.Message}");
             }
-            catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
+            catch (Exception e) when (PostgresFailures.IsUndefinedTable(e))
             {
                 return RunOutput.Fail(ExitCodes.RuntimeError, $"aionis db tune: {RequestTelemetry.Table} does not exist on {DatabaseConnection.Describe(connectionString)}");
             }

@@ -116,7 +116,7 @@ public static class HistoryCommand
         {
             return await action(store, services.GetRequiredService<TimeProvider>());
         }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+        catch (Exception e) when (PostgresFailures.IsUnreachable(e))
         {
             return RunOutput.Fail(ExitCodes.DatabaseUnavailable, $"could not reach the database: {e.Message}");
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Aionis.Jobs.Framework;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
@@ -32,7 +33,7 @@ public sealed class SchedulerClient : IAsyncDisposable
         services.AddWorker(configuration);
         var database = new DatabaseSettings(Aionis.Data.DatabaseConnection.Resolve(configuration));
         var worker = WorkerOptions.From(configuration);
-        services.AddScheduling(database, worker, $"{worker.NodeName}-cli-{Environment.ProcessId}");
+        services.AddModules(configuration, new SchedulingModule(database, worker, $"{worker.NodeName}-cli-{Environment.ProcessId}"));
         var provider = services.BuildServiceProvider();
         var scheduler = await provider.GetRequiredService<ISchedulerFactory>().GetScheduler(cancellationToken);
         return new SchedulerClient(provider, scheduler);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Aionis.Data.Controls;
@@ -78,7 +77,7 @@ public static class StatusCommand
         {
             return await queue.ReadDepthAsync(cancellationToken);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        catch (PostgresException e) when (PostgresFailures.IsUndefinedTable(e))
         {
             return null;
         }
@@ -131,7 +130,7 @@ public static class StatusCommand
         return text.ToString();
     }
 
-    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset at) => CliTime.Format(at);
 
     private static string Ago(DateTimeOffset now, DateTimeOffset at) => Seconds(Math.Max(0, (now - at).TotalSeconds));
 

@@ -23,7 +23,7 @@ public sealed class CleanStop(PersistedSchedule schedule, IOptions<WorkerOptions
         {
             await schedule.ForgetInstanceAsync(QuartzSetup.SchedulerName, node, cancellationToken);
         }
-        catch (Exception e) when (Aionis.Jobs.Framework.DatabaseFailures.IsUnreachable(e))
+        catch (Exception e) when (Aionis.Jobs.Framework.PostgresFailures.IsUnreachable(e))
         {
             // The other nodes (or this one's next start) then treat it as failed, which is safe.
             HostingLog.SignOffFailed(logger, node, e.Message);

@@ -11,9 +11,6 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "{Count} run(s) of node {Node} were interrupted by its last stop; marked abandoned")]
     public static partial void InterruptedRunsAbandoned(ILogger logger, int count, string node);
 
-    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "no operator alert channels: failures, gate verdicts and overdue tasks alert nobody; set {Key} or {EnvironmentKey} (docs/jobs/alerts.md)")]
-    public static partial void NoOperatorChannels(ILogger logger, string key, string environmentKey);
-
     [LoggerMessage(EventId = 1403, Level = LogLevel.Warning, Message = "demo kick-off: one dry run of each of {Count} enabled task(s) enqueued; see `aionis history`")]
     public static partial void DemoKickoff(ILogger logger, int count);
 

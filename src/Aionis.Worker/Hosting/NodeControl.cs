@@ -2,7 +2,6 @@ using System.Reflection;
 using Aionis.Data.Controls;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Running;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -75,21 +74,9 @@ public sealed class NodeControl(
         {
             await nodes.StoppedAsync(worker.Value.NodeName, _pid, clock.GetUtcNow(), cancellationToken);
         }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+        catch (Exception e) when (PostgresFailures.IsUnreachable(e))
         {
             ControlsLog.PollFailed(logger, JobErrors.Text(e));
         }
-    }
-}
-
-public static class NodeControlServices
-{
-    /// <summary>serve's part of the operator's controls: the stores and the <see cref="NodeControl"/> loop.</summary>
-    public static IServiceCollection AddNodeControl(this IServiceCollection services)
-    {
-        services.AddSingleton<NodeStore>();
-        services.AddSingleton<RunCancellationStore>();
-        services.AddSingleton<RunCancellationPoller>();
-        return services.AddHostedService<NodeControl>();
     }
 }

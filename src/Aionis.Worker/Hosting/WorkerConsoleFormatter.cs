@@ -35,7 +35,7 @@ public sealed class WorkerConsoleFormatter(TimeProvider clock) : ConsoleFormatte
         textWriter.WriteLine(logEntry.Exception switch
         {
             null => OneLine(message),
-            { } unreachable when DatabaseFailures.IsUnreachable(unreachable) => WithShortReason(message, unreachable),
+            { } unreachable when PostgresFailures.IsUnreachable(unreachable) => WithShortReason(message, unreachable),
             { } exception => $"{OneLine(message)} {OneLine(exception.ToString())}",
         });
     }

@@ -42,7 +42,7 @@ public sealed class WorkerHealth(
         {
             checkin = await LastCheckinAsync(probe.Token);
         }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (PostgresFailures.IsUnreachable(e) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return new HealthReport(true, "database unreachable: no task can fire until it is back; finished runs are spooled");
         }

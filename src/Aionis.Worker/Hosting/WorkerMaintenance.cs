@@ -36,7 +36,7 @@ public sealed class WorkerMaintenance(
             {
                 await RunOnceAsync(stoppingToken);
             }
-            catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+            catch (Exception e) when (PostgresFailures.IsUnreachable(e))
             {
                 HostingLog.MaintenanceSkipped(logger, e.Message);
             }

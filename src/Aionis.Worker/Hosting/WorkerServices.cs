@@ -1,5 +1,4 @@
 using Aionis.Data;
-using Aionis.Data.History;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Configuration;
@@ -13,7 +12,7 @@ using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 
-/// <summary>The services every command shares: options, clock, database, history, the runner and the jobs' own modules.</summary>
+/// <summary>The services every command shares: options, clock, logging, database, the runner's module and the jobs' own modules.</summary>
 public static class WorkerServices
 {
     public static IServiceCollection AddWorker(this IServiceCollection services, IConfiguration configuration)
@@ -52,18 +51,12 @@ public static class WorkerServices
         if (connectionString is not null)
         {
             services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
-            services.AddSingleton<RunHistoryStore>();
-            services.AddSingleton<TenantDirectory>();
         }
         services.AddSingleton(new DatabaseSettings(connectionString));
-        services.AddSingleton<RunSpool>();
-        services.AddSingleton(sp => new RunRecorder(sp.GetService<RunHistoryStore>(), sp.GetRequiredService<RunSpool>(), sp.GetRequiredService<ILogger<RunRecorder>>()));
-        services.AddSingleton<JobRunner>();
-        services.AddSingleton<InFlightRuns>();
-        services.AddSingleton<RunCancellations>();
         // Every HttpClient (alerts) logs through the redacting logger instead of the factory's full-URL one.
         services.AddSingleton<RedactingHttpClientLogger>();
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<RedactingHttpClientLogger>());
+        services.AddModules(configuration, new RunningModule(connectionString));
         services.AddAionisJobs(configuration);
         return services;
     }

@@ -1,6 +1,5 @@
 using Aionis.Data;
 using Aionis.Data.History;
-using Aionis.Jobs.Alerts;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
@@ -25,7 +24,6 @@ public sealed class WorkerStartup(
     RunSpool spool,
     RegistrySyncService registry,
     OperatorNotifications notifications,
-    OperatorChannelSet channels,
     ISchedulerFactory schedulers,
     TimeProvider clock,
     IOptions<WorkerOptions> worker,
@@ -46,7 +44,7 @@ public sealed class WorkerStartup(
                 ReleaseStartupMemory();
                 return;
             }
-            catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+            catch (Exception e) when (PostgresFailures.IsUnreachable(e))
             {
                 var target = DatabaseConnection.Describe(database.Require());
                 HostingLog.DatabaseUnreachable(logger, target, e.Message, delay);
@@ -92,11 +90,6 @@ public sealed class WorkerStartup(
         }
         await spool.ReplayAsync(history, cancellationToken);
         await registry.SyncAsync(cancellationToken);
-        if (channels.Channels.Count == 0)
-        {
-            // Said once here; each alert that then finds no channel is only a debug line.
-            HostingLog.NoOperatorChannels(logger, OperatorChannelSet.ChannelsKey, OperatorChannelSet.ChannelsEnvironmentKey);
-        }
         await notifications.RunsAbandonedAsync(await schedulers.GetScheduler(cancellationToken), interrupted, cancellationToken);
     }
 }

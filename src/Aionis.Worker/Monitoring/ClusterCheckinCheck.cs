@@ -14,7 +14,7 @@ public sealed class ClusterCheckinCheck(WorkerHealth health, TimeProvider clock)
         {
             checkin = await health.LastCheckinAsync(cancellationToken);
         }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+        catch (Exception e) when (PostgresFailures.IsUnreachable(e))
         {
             return HealthCheckResult.Unhealthy("unknown: database unreachable");
         }

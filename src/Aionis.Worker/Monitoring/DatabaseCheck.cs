@@ -15,7 +15,7 @@ public sealed class DatabaseCheck(NpgsqlDataSource dataSource) : IHealthCheck
             await command.ExecuteScalarAsync(cancellationToken);
             return HealthCheckResult.Healthy("reachable");
         }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e) || e is NpgsqlException)
+        catch (Exception e) when (PostgresFailures.IsUnreachable(e) || e is NpgsqlException)
         {
             // The message names host and port at most; never the connection string.
             return HealthCheckResult.Unhealthy($"unreachable: {e.Message}");

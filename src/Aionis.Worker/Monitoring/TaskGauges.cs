@@ -20,14 +20,17 @@ public sealed record TaskGaugeSample(
 /// checking in, and per pgBackRest stanza the RPO exposure. The callbacks only read the last sample, so a scrape never
 /// waits on the database; while it is unreachable the database-backed gauges report nothing (the sample is dropped).
 /// </summary>
-public sealed class TaskGauges : IDisposable
+public sealed class TaskGauges
 {
-    private readonly Meter _meter;
+    private readonly Meter _meter = WorkerTelemetry.Meter;
     private TaskGaugeSample? _sample;
 
-    public TaskGauges(IMeterFactory meters, InFlightRuns runs)
+    /// <remarks>
+    /// On the one static <c>Aionis.Worker</c> meter (not a second one from <see cref="IMeterFactory"/>), whose instruments
+    /// live as long as the process: one instance per process (serve's singleton).
+    /// </remarks>
+    public TaskGauges(InFlightRuns runs)
     {
-        _meter = meters.Create(WorkerTelemetry.Name);
         _meter.CreateObservableGauge("aionis.task.last_success_age", () => Observe(s => s.Tasks
                 .Where(t => t.LastSuccessAgeSeconds is not null)
                 .Select(t => new Measurement<double>(t.LastSuccessAgeSeconds!.Value, Tag("task", t.TaskId)))),
@@ -53,6 +56,4 @@ public sealed class TaskGauges : IDisposable
         Volatile.Read(ref _sample) is { } sample ? measure(sample).ToList() : [];
 
     private static KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);
-
-    public void Dispose() => _meter.Dispose();
 }

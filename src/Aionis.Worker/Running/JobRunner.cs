@@ -134,7 +134,7 @@ public sealed class JobRunner(
         }
         catch (Exception e)
         {
-            var unreachable = DatabaseFailures.IsUnreachable(e);
+            var unreachable = PostgresFailures.IsUnreachable(e);
             if (IsBug(e))
             {
                 RunnerLog.Failed(logger, e, job.Name);
@@ -245,7 +245,7 @@ public sealed class JobRunner(
                 outcome = new TenantOutcome(tenant, summary.Ok, summary.Ok ? RunStatus.Succeeded : RunStatus.GateFailed, summary,
                     summary.Ok ? null : summary.NotOkReason);
             }
-            catch (Exception e) when (e is not OperationCanceledException && !DatabaseFailures.IsUnreachable(e))
+            catch (Exception e) when (e is not OperationCanceledException && !PostgresFailures.IsUnreachable(e))
             {
                 // One tenant's failure does not stop the others; a database outage stops the run (failed, exit 75, retried)
                 // instead of ending as a verdict over the tenants that happened to run before it.

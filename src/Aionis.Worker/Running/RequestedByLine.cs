@@ -1,5 +1,3 @@
-using Aionis.Worker.Cli;
-
 namespace Aionis.Worker.Running;
 
 /// <summary>
@@ -9,5 +7,5 @@ namespace Aionis.Worker.Running;
 public static class RequestedByLine
 {
     public static string Of(string triggeredBy, string taskId, DateTimeOffset logicalTime, string requestedBy) =>
-        $"{triggeredBy} of {taskId} as of {CliTime.Format(logicalTime)}, requested by {requestedBy}";
+        $"{triggeredBy} of {taskId} as of {OperatorTime.Format(logicalTime)}, requested by {requestedBy}";
 }

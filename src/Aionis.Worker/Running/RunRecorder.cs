@@ -25,7 +25,7 @@ public sealed class RunRecorder(RunHistoryStore? store, RunSpool spool, ILogger<
         {
             await store.StartAsync(run, cancellationToken);
         }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+        catch (Exception e) when (PostgresFailures.IsUnreachable(e))
         {
             RunnerLog.StartNotRecorded(logger, run.RunId, e.Message);
         }
@@ -38,7 +38,7 @@ public sealed class RunRecorder(RunHistoryStore? store, RunSpool spool, ILogger<
         {
             await store.WriteFinishedAsync(run, cancellationToken);
         }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e) || e is OperationCanceledException)
+        catch (Exception e) when (PostgresFailures.IsUnreachable(e) || e is OperationCanceledException)
         {
             spool.Keep(run);
         }
@@ -56,7 +56,7 @@ public sealed class RunRecorder(RunHistoryStore? store, RunSpool spool, ILogger<
         {
             await store.AddLogsAsync(runId, lines, cancellationToken);
         }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e) || e is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
+        catch (Exception e) when (PostgresFailures.IsUnreachable(e) || PostgresFailures.IsForeignKeyViolation(e))
         {
             // A foreign-key violation: the run's row itself is still in the spool.
             RunnerLog.LateLogsLost(logger, runId, e.Message);

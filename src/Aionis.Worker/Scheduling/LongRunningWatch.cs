@@ -35,7 +35,7 @@ public sealed class LongRunningWatch(OperatorAlerts alerts, TaskDurationStore du
         {
             return await durations.P95Async(taskId, cancellationToken);
         }
-        catch (Exception e) when (Aionis.Jobs.Framework.DatabaseFailures.IsUnreachable(e))
+        catch (Exception e) when (Aionis.Jobs.Framework.PostgresFailures.IsUnreachable(e))
         {
             return null;
         }

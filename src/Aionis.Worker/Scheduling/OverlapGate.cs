@@ -28,7 +28,7 @@ public static class OverlapGate
         {
             held = await taskLock.TryAcquireAsync(request.TaskId!, cancellationToken);
         }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+        catch (Exception e) when (PostgresFailures.IsUnreachable(e))
         {
             // Running without knowing whether the task runs elsewhere could run it twice; the record is spooled.
             return await runner.RecordSkippedAsync(request, $"database unreachable, overlap could not be checked: {e.Message}", cancellationToken);

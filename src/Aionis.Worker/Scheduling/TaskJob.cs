@@ -142,7 +142,7 @@ public class TaskJob(
                 ? await groupSlots.TryAcquireAsync(group, definition.GroupMaxRunning, cancellationToken)
                 : await groupSlots.AcquireAsync(group, definition.GroupMaxRunning, cancellationToken);
         }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+        catch (Exception e) when (PostgresFailures.IsUnreachable(e))
         {
             return await runner.RecordSkippedAsync(request, $"database unreachable, group {group} could not be checked: {e.Message}", cancellationToken);
         }
@@ -190,7 +190,7 @@ public class TaskJob(
         {
             await context.Scheduler.ScheduleJob(trigger, default, CancellationToken.None);
         }
-        catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
+        catch (Exception e) when (PostgresFailures.IsUnreachable(e))
         {
             TaskJobLog.RetryNotScheduled(logger, context.JobDetail.Key.Name, failedRun, e.Message);
             return;

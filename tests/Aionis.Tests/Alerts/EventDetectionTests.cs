@@ -32,7 +32,7 @@ public sealed class EventDetectionTests : AlertJobTest
     [Test]
     public async Task A_key_usage_spike_raises_key_usage_anomaly()
     {
-        // Reference §12: baseline 1440 requests over 144 h → expected 240 in 24 h; 480 recent requests is a 2.0 spike.
+        // The worked example: baseline 1440 requests over 144 h → expected 240 in 24 h; 480 recent requests is a 2.0 spike.
         await Db.AddTenantAsync("acme");
         await Db.AddTelemetryAsync("acme", "write", Now.AddHours(-100), 1440, keyPrefix: "ak_live_spiky");
         await Db.AddTelemetryAsync("acme", "write", Now.AddHours(-2), 480, keyPrefix: "ak_live_spiky");
@@ -48,7 +48,7 @@ public sealed class EventDetectionTests : AlertJobTest
     [Test]
     public async Task A_degraded_incident_publish_slo_raises_the_event()
     {
-        // Reference §12 SLO case A: critical via dead_letter_rate_far_above_threshold.
+        // SLO gate case A (defaults): critical via dead_letter_rate_far_above_threshold.
         await Db.AddTenantAsync("acme");
         await AddPublishJobsAsync("succeeded", 90, Now.AddHours(-48));
         await AddPublishJobsAsync("failed", 8, Now.AddHours(-48));

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Aionis.Tests.Alerts;
 
-/// <summary>Contract §7 operator channels: what configuration is accepted, how severities route, and how bad JSON stops the worker.</summary>
+/// <summary>Operator channels (docs/jobs/alerts.md): what configuration is accepted, how severities route, and how bad JSON stops the worker.</summary>
 public sealed class OperatorChannelSetTests
 {
     private static IConfiguration Config(params (string Key, string Value)[] values) =>

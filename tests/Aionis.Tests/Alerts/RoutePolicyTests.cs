@@ -5,7 +5,7 @@ using Aionis.Jobs.Alerts;
 
 namespace Aionis.Tests.Alerts;
 
-/// <summary>Reference §12 "Alert dispatch" policy cases with contract §9.3's fixes, and the signature known answer.</summary>
+/// <summary>Alert dispatch policy cases (quiet windows, day 7 is Sunday: docs/jobs/alerts.md), and the signature known answer.</summary>
 public sealed class RoutePolicyTests
 {
     private const string DocPolicy = """

@@ -4,7 +4,7 @@ using Aionis.Tests.Support;
 
 namespace Aionis.Tests.Evidence;
 
-/// <summary>Reference §10 formats and the known answers of §12 "Evidence", checked against the real sha256sum and openssl.</summary>
+/// <summary>The evidence formats (docs/jobs/evidence.md) and their known answers, checked against the real sha256sum and openssl.</summary>
 public sealed class EvidenceKnownAnswerTests
 {
     private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Aionis.Tests.Evidence;
 
-/// <summary>incident-bundle-hosted (reference §10, contract §8) on seeded rows, checked with the tools an auditor has.</summary>
+/// <summary>incident-bundle-hosted (docs/jobs/evidence.md) on seeded rows, checked with the tools an auditor has.</summary>
 public sealed class IncidentBundleJobTests
 {
     private const string SigningKey = "bundle-hmac-secret-7f3a";

@@ -6,7 +6,7 @@ using Aionis.Worker.Running;
 namespace Aionis.Tests.Evidence;
 
 /// <summary>
-/// hosted-incident-verify (reference §9, contract §8 and §9.7) on copies of one real bundle: each kind of tampering is
+/// hosted-incident-verify (docs/jobs/evidence.md) on copies of one real bundle: each kind of tampering is
 /// caught and named, exit 2 under --strict. The verifier runs without a database.
 /// </summary>
 public sealed class IncidentVerifyJobTests

@@ -5,7 +5,7 @@ using Aionis.Worker.Running;
 
 namespace Aionis.Tests.KeyRotation;
 
-/// <summary>Reference §3 and the boundary cases of §12 "Key rotation SLA" (30/21/30), against real rows.</summary>
+/// <summary>The key rotation SLA and its boundary cases (30/21/30), against real rows.</summary>
 public sealed class KeyRotationSlaJobTests : DatabaseJobTest
 {
     private static readonly DateTimeOffset Fixed = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);

@@ -1,3 +1,4 @@
+using Aionis.Jobs.Framework;
 using Aionis.Tests.Support;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Scheduling;
@@ -36,7 +37,7 @@ public sealed class ClusterTests : BinaryTest
         var services = new ServiceCollection()
             .AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.UtcNow + dueIn))
             .AddWorker(configuration);
-        services.AddScheduling(new DatabaseSettings(Db.ConnectionString), WorkerOptions.From(configuration), "test-client");
+        services.AddModules(configuration, new SchedulingModule(new DatabaseSettings(Db.ConnectionString), WorkerOptions.From(configuration), "test-client"));
         await using var provider = services.BuildServiceProvider();
         var scheduler = await provider.GetRequiredService<ISchedulerFactory>().GetScheduler();
         var enqueuer = provider.GetRequiredService<TaskEnqueuer>();

@@ -10,7 +10,7 @@ using OpenTelemetry.Trace;
 namespace Aionis.Tests.Production;
 
 /// <summary>
-/// What an OpenTelemetry pipeline configured like serve's sees for a run (contract §10). Listeners see every run in the
+/// What an OpenTelemetry pipeline configured like serve's sees for a run (docs/operations.md). Listeners see every run in the
 /// process, and other fixtures run jobs in parallel: each test picks out its own run by run id and a task id of its own.
 /// </summary>
 public sealed class TelemetryTests

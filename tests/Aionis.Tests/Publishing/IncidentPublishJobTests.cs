@@ -5,7 +5,7 @@ using Aionis.Worker.Running;
 
 namespace Aionis.Tests.Publishing;
 
-/// <summary>The standalone publish (reference §11) through the real binary, and the enqueue helper (§7.1).</summary>
+/// <summary>The standalone publish through the real binary, and the enqueue helper (docs/jobs/publishing.md).</summary>
 public sealed class IncidentPublishJobTests : PublishingJobTest
 {
     protected override DateTimeOffset Now => new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);

@@ -4,7 +4,7 @@ using Aionis.Worker.Running;
 
 namespace Aionis.Tests.Publishing;
 
-/// <summary>Reference §7.3 and §12 "Worker backoff" (replay), with the audit event of contract §9 difference 10.</summary>
+/// <summary>The publish replay, its backoff and its audit event (docs/jobs/publishing.md).</summary>
 public sealed class PublishReplayJobTests : DatabaseJobTest
 {
     private static readonly DateTimeOffset Fixed = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);

@@ -4,7 +4,7 @@ using Aionis.Worker.Running;
 
 namespace Aionis.Tests.Publishing;
 
-/// <summary>Reference §7.5 and the SLO gate cases A, B and C of §12 (defaults), from rows in Postgres.</summary>
+/// <summary>The adaptive publish SLO gate (docs/jobs/publishing.md) and its cases A, B and C (defaults), from rows in Postgres.</summary>
 public sealed class PublishSloJobTests : DatabaseJobTest
 {
     private static readonly DateTimeOffset Fixed = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);

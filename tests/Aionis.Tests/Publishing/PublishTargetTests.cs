@@ -2,7 +2,7 @@ using Aionis.Jobs.Publishing;
 
 namespace Aionis.Tests.Publishing;
 
-/// <summary>Reference §12 "Publish target parsing" (run id R) and the error cases of contract §9 difference 8.</summary>
+/// <summary>Publish target parsing (run id R) and its error cases (docs/jobs/publishing.md).</summary>
 public sealed class PublishTargetTests
 {
     [TestCase("s3://b/a/b/", false, "s3", "b", "a/b/R", "s3://b/a/b/R")]

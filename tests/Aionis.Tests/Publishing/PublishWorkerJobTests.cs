@@ -5,7 +5,7 @@ using Aionis.Worker.Running;
 
 namespace Aionis.Tests.Publishing;
 
-/// <summary>Reference §7.2 and §12 "Worker backoff", with contract §8's stale-lock recovery, against Postgres and real targets.</summary>
+/// <summary>The publish worker, its backoff and its stale-lock recovery (docs/jobs/publishing.md), against Postgres and real targets.</summary>
 public sealed class PublishWorkerJobTests : PublishingJobTest
 {
     protected override DateTimeOffset Now => new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);

@@ -3,7 +3,7 @@ using Aionis.Tests.Support;
 
 namespace Aionis.Tests.Reports;
 
-/// <summary>hosted-incident-publish-rollup (reference §15): counts, replay sums and the failed sample by hand, and the roll-up inside the incident bundle.</summary>
+/// <summary>hosted-incident-publish-rollup (docs/jobs/reports.md): counts, replay sums and the failed sample by hand, and the roll-up inside the incident bundle.</summary>
 public sealed class PublishRollupJobTests : DatabaseJobTest
 {
     protected override DateTimeOffset Now => new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);

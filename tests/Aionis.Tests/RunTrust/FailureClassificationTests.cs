@@ -87,11 +87,11 @@ public sealed class FailureClassificationTests : DatabaseJobTest
         var refused = new SocketException((int)SocketError.ConnectionRefused);
         Assert.Multiple(() =>
         {
-            Assert.That(DatabaseFailures.IsUnreachable(new HttpRequestException("Connection refused (127.0.0.1:9)", refused)), Is.False);
-            Assert.That(DatabaseFailures.IsUnreachable(new InvalidOperationException("upload failed", new HttpRequestException("x", refused))), Is.False);
-            Assert.That(DatabaseFailures.IsUnreachable(refused), Is.False, "a bare socket error is somebody else's");
-            Assert.That(DatabaseFailures.IsUnreachable(new NpgsqlException("Failed to connect to 127.0.0.1:5432", refused)), Is.True);
-            Assert.That(DatabaseFailures.IsUnreachable(new AggregateException(new NpgsqlException("Failed to connect", refused))), Is.True);
+            Assert.That(PostgresFailures.IsUnreachable(new HttpRequestException("Connection refused (127.0.0.1:9)", refused)), Is.False);
+            Assert.That(PostgresFailures.IsUnreachable(new InvalidOperationException("upload failed", new HttpRequestException("x", refused))), Is.False);
+            Assert.That(PostgresFailures.IsUnreachable(refused), Is.False, "a bare socket error is somebody else's");
+            Assert.That(PostgresFailures.IsUnreachable(new NpgsqlException("Failed to connect to 127.0.0.1:5432", refused)), Is.True);
+            Assert.That(PostgresFailures.IsUnreachable(new AggregateException(new NpgsqlException("Failed to connect", refused))), Is.True);
         });
     }
 

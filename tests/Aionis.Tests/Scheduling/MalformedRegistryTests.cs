@@ -5,7 +5,7 @@ using Aionis.Worker.Scheduling;
 
 namespace Aionis.Tests.Scheduling;
 
-/// <summary>Contract §3: every malformed registry gives its own precise error with file, line, column, task and field.</summary>
+/// <summary>Every malformed registry gives its own precise error with file, line, column, task and field.</summary>
 public sealed partial class MalformedRegistryTests
 {
     private const string Header = "version: 1\ntasks:\n";

@@ -9,7 +9,7 @@ using Quartz;
 
 namespace Aionis.Tests.Scheduling;
 
-/// <summary>Contract §3 "Sync, not overwrite": add, change and remove are applied; unchanged triggers are left alone.</summary>
+/// <summary>Sync, not overwrite: add, change and remove are applied; unchanged triggers are left alone.</summary>
 public sealed class RegistrySyncTests
 {
     private const string Sla = "hosted-key-rotation-sla";

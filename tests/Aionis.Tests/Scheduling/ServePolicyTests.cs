@@ -3,7 +3,7 @@ using Aionis.Worker.Scheduling;
 
 namespace Aionis.Tests.Scheduling;
 
-/// <summary>Contract §4 through a running daemon: timeout, persisted retries with attempts, and overlap: skip.</summary>
+/// <summary>A task's policies through a running daemon: timeout, persisted retries with attempts, and overlap: skip.</summary>
 public sealed class ServePolicyTests : BinaryTest
 {
     private KeyTableLock _keys = null!;

@@ -35,7 +35,7 @@ public sealed class SchedulerHarness : IAsyncDisposable
         }).Build();
         var services = new ServiceCollection();
         services.AddWorker(configuration);
-        services.AddScheduling(new DatabaseSettings(database.ConnectionString), WorkerOptions.From(configuration), $"{instanceId}-{Guid.NewGuid():N}");
+        services.AddModules(configuration, new SchedulingModule(new DatabaseSettings(database.ConnectionString), WorkerOptions.From(configuration), $"{instanceId}-{Guid.NewGuid():N}"));
         var provider = services.BuildServiceProvider();
         return new SchedulerHarness(provider, await provider.GetRequiredService<ISchedulerFactory>().GetScheduler());
     }

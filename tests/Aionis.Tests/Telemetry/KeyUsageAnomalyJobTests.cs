@@ -8,7 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Aionis.Tests.Telemetry;
 
 /// <summary>
-/// Reference §5 and the hand-computed cases of §12 "Key usage" (W=24, B=168, slice 144, min 30, z 3): one tenant holds a
+/// hosted-key-usage-anomaly (docs/jobs/telemetry.md) and hand-computed cases (W=24, B=168, slice 144, min 30, z 3): one tenant holds a
 /// key prefix for every rule, the job runs once, and each pair's verdict is checked.
 /// </summary>
 public sealed class KeyUsageAnomalyJobTests

@@ -5,7 +5,7 @@ using Aionis.Worker.Running;
 
 namespace Aionis.Tests.Telemetry;
 
-/// <summary>Reference §6 and §12 "Retention" (batch 20000, max 20), with contract §9.6: reached_pass_limit only when rows remain.</summary>
+/// <summary>hosted-telemetry-retention (batch 20000, max 20; docs/jobs/telemetry.md): reached_pass_limit only when rows remain.</summary>
 public sealed class TelemetryRetentionJobTests : DatabaseJobTest
 {
     private static readonly DateTimeOffset Fixed = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
@@ -136,7 +136,7 @@ public sealed class TelemetryRetentionJobTests : DatabaseJobTest
         Assert.Multiple(async () =>
         {
             Assert.That(Passes(exactSummary), Is.EqualTo(new[] { 20_000, 20_000 }));
-            Assert.That(exactSummary.GetProperty("reached_pass_limit").GetBoolean(), Is.False, "everything was deleted (contract §9.6)");
+            Assert.That(exactSummary.GetProperty("reached_pass_limit").GetBoolean(), Is.False, "everything was deleted, so the pass limit was not what stopped it");
             Assert.That(exact.ExitCode, Is.EqualTo(ExitCodes.Ok));
             Assert.That(Passes(remainingSummary), Is.EqualTo(new[] { 20_000, 20_000 }));
             Assert.That(remainingSummary.GetProperty("reached_pass_limit").GetBoolean(), Is.True);

@@ -7,7 +7,7 @@ using Npgsql;
 namespace Aionis.Tests.Telemetry;
 
 /// <summary>
-/// Reference §4 with contract §8: hourly buckets and percentiles against independent SQL, hour boundaries in UTC while the
+/// hosted-tenant-timeseries-export (docs/jobs/telemetry.md): hourly buckets and percentiles against independent SQL, hour boundaries in UTC while the
 /// database's own time zone is +05:30, the report's newest-60 sample, the chart, the dashboard block and fan-out.
 /// </summary>
 public sealed class TimeseriesExportJobTests : DatabaseJobTest

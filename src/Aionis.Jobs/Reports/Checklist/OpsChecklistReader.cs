@@ -263,7 +263,7 @@ public sealed class OpsChecklistReader(OpsHistory history, TrafficReader traffic
         {
             return await read();
         }
-        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
+        catch (Exception e) when (PostgresFailures.IsUndefinedTable(e))
         {
             return null;
         }
@@ -276,7 +276,7 @@ public sealed class OpsChecklistReader(OpsHistory history, TrafficReader traffic
             await using var command = dataSource.CreateCommand("SELECT count(*) FROM control_incident_publish_jobs WHERE status = 'dead_letter'");
             return (long)(await command.ExecuteScalarAsync(ct))!;
         }
-        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
+        catch (Exception e) when (PostgresFailures.IsUndefinedTable(e))
         {
             return null;
         }

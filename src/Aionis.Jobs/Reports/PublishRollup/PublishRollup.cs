@@ -10,7 +10,7 @@ public sealed record RollupReplay(long ReplayEvents, long PreviewEvents, long Re
 public sealed record RollupSample(Guid Id, string RunId, string Status, int Attempts, int MaxAttempts, string Target, string? LastError, DateTimeOffset UpdatedAt);
 
 /// <summary>
-/// The hosted runbook's replay outcome roll-up (release evidence snapshot, reference §15): the tenant's publish jobs by
+/// The hosted runbook's replay outcome roll-up (release evidence snapshot, docs/jobs/reports.md): the tenant's publish jobs by
 /// status in the window, replay activity from the audit log, and the newest failed/dead-letter jobs. On a missing
 /// publish schema: ok false, <c>warning</c>, zero counts, an empty sample.
 /// </summary>

@@ -3,7 +3,7 @@ using Aionis.Jobs.Framework;
 namespace Aionis.Jobs.Reports.PublishRollup;
 
 /// <summary>
-/// The replay outcome roll-up as a job (reference §15; the original served it from an admin endpoint). The summary is
+/// The replay outcome roll-up as a job (docs/jobs/reports.md; the original served it from an admin endpoint). The summary is
 /// the roll-up itself; <c>--out</c> writes it, with a Markdown beside it (<c>.md</c>) for people.
 /// </summary>
 [Job("hosted-incident-publish-rollup", "Replay outcome roll-up of the incident publish queue: jobs by status, replay activity, failed sample",

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Aionis.Jobs.Reports.PublishRollup;
 
-/// <summary>Reads the roll-up of reference §15 for one tenant; used by the job and by the incident bundle's section.</summary>
+/// <summary>Reads the replay outcome roll-up (<see cref="PublishRollup"/>) of one tenant; used by the job and by the incident bundle's section.</summary>
 public sealed class PublishRollupReader(NpgsqlDataSource dataSource)
 {
     public async Task<PublishRollupReport> ReadAsync(string tenantId, int windowHours, int sampleLimit, DateTimeOffset now, CancellationToken ct)
@@ -61,7 +61,7 @@ public sealed class PublishRollupReader(NpgsqlDataSource dataSource)
             var failed = counts.GetValueOrDefault("failed") + counts.GetValueOrDefault("dead_letter");
             return new PublishRollupReport(true, tenantId, windowHours, now, new RollupJobs(counts.Values.Sum(), counts, failed), replay, sample);
         }
-        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
+        catch (Exception e) when (PostgresFailures.IsUndefinedTable(e))
         {
             return new PublishRollupReport(false, tenantId, windowHours, now, new RollupJobs(0, new Dictionary<string, long>(), 0),
                 new RollupReplay(0, 0, 0, 0), []) { Warning = PublishRollupReport.SchemaMissing };

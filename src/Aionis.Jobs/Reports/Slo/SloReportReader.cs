@@ -73,7 +73,7 @@ public sealed class SloReportReader(TrafficReader traffic, SloHistory history, N
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) result[DateOnly.FromDateTime(reader.GetDateTime(0))] = (reader.GetInt64(1), reader.GetInt64(2));
         }
-        catch (Exception e) when (DatabaseFailures.IsUndefinedTable(e))
+        catch (Exception e) when (PostgresFailures.IsUndefinedTable(e))
         {
             // No publish queue: no events, which the SLO reports as a warning.
         }

@@ -9,7 +9,7 @@ namespace Aionis.Jobs.Framework;
 /// other failure. Only Npgsql's own errors count: an HTTP peer that refuses connections (a webhook, an object store) is
 /// a runtime error of the job, never a database outage.
 /// </summary>
-public static class DatabaseFailures
+public static class PostgresFailures
 {
     public static bool IsUnreachable(Exception exception) => exception switch
     {
@@ -29,4 +29,8 @@ public static class DatabaseFailures
     /// <summary>SQLSTATE 42P01 (a table not there yet): readers degrade to <c>ok:false</c> with a warning instead of failing.</summary>
     public static bool IsUndefinedTable(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable };
+
+    /// <summary>SQLSTATE 23503: a row refers to one that is not there (a run's row gone, an unknown tenant).</summary>
+    public static bool IsForeignKeyViolation(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation };
 }

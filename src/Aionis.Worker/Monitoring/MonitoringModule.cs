@@ -1,6 +1,5 @@
 using Aionis.Data.Monitoring;
 using Aionis.Jobs.Framework;
-using Aionis.Worker.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
@@ -8,17 +7,20 @@ using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Monitoring;
 
-/// <summary><c>serve</c>'s monitoring: <c>/metrics</c> (Prometheus), <c>/healthz</c>, <c>/readyz</c>, and the task gauges.</summary>
-public static class MonitoringServices
+/// <summary>
+/// <c>serve</c>'s monitoring: <c>/metrics</c> (Prometheus), <c>/healthz</c>, <c>/readyz</c>, the task gauges and the
+/// Alertmanager re-post. Applied before the hosted services that wait for the database, so the endpoints answer from the start.
+/// </summary>
+/// <param name="root">The checked configuration root: an empty value (<c>Worker:Http:Urls=</c>) reads as unset.</param>
+public sealed class MonitoringModule(IConfigurationRoot root) : IServiceModule
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>Register before the hosted services that wait for the database, so the endpoints answer from the start.</summary>
-    public static IServiceCollection AddMonitoring(this IServiceCollection services, IConfiguration configuration)
+    public void Register(IServiceCollection services, IConfiguration configuration)
     {
         // Checked now as well as on start: a bad address is one line and exit 64 before anything is built.
-        if (Settings.Problems<MonitoringOptions>(configuration) is { Count: > 0 } problems) throw new ConfigurationException(problems);
-        services.AddSettings<MonitoringOptions>(configuration);
+        if (Settings.Problems<MonitoringOptions>(root) is { Count: > 0 } problems) throw new ConfigurationException(problems);
+        services.AddSettings<MonitoringOptions>(root);
         // The same MeterProvider the OTLP exporter reads (WorkerTelemetrySetup): one set of meters, two ways out.
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter().AddRuntimeInstrumentation());
         services.AddHealthChecks()
@@ -32,6 +34,5 @@ public static class MonitoringServices
         services.AddHostedService<MonitoringEndpoint>();
         services.AddHostedService<TaskGaugeSampler>();
         services.AddHostedService<AlertmanagerRepost>();
-        return services;
     }
 }
