@@ -59,9 +59,8 @@ public static class RunCommand
             JobOptions options;
             try
             {
-                var inputs = definition.Inputs.Where(i => !overrides.ContainsKey(i.Key))
-                    .Concat(overrides);
-                options = OptionBinder.Bind(definition.Job, inputs, key => configuration[key]);
+                // Without --set the loader's binding is the run's; with it, inputs and overrides are bound once, together.
+                options = overrides.Count == 0 ? definition.Options : TaskInputs.Bind(definition.Job, definition.Inputs, overrides, key => configuration[key]);
             }
             catch (OptionBindingException e)
             {

@@ -295,7 +295,7 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             {
                 var name = ((YamlScalarNode)k).Value!;
                 inputNodes[name] = k;
-                inputs[name] = ScalarValue(v, out var ok);
+                inputs[name] = InputValues.FromYaml(v, out var ok);
                 if (!ok) Error(v, $"inputs.{name}", "expected a value or a list of values");
             }
         }
@@ -536,29 +536,6 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
 
     private static string InputProblem(OptionError problem) =>
         problem.Value is null ? problem.Problem : $"'{problem.Value}': {problem.Problem}";
-
-    /// <summary>YAML scalars become long, double, bool, null or text (quoted scalars stay text); lists become text lists.</summary>
-    private static object? ScalarValue(YamlNode node, out bool ok)
-    {
-        ok = true;
-        switch (node)
-        {
-            case YamlSequenceNode seq when seq.Children.All(c => c is YamlScalarNode):
-                return seq.Children.Select(c => ((YamlScalarNode)c).Value ?? "").ToList();
-            case YamlScalarNode { Style: ScalarStyle.Plain } plain:
-                var text = plain.Value ?? "";
-                if (text is "" or "~" or "null") return null;
-                if (text is "true" or "false") return text == "true";
-                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)) return whole;
-                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)) return number;
-                return text;
-            case YamlScalarNode quoted:
-                return quoted.Value ?? "";
-            default:
-                ok = false;
-                return null;
-        }
-    }
 
     private static YamlNode? Child(YamlMappingNode map, string key) =>
         map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;

@@ -80,8 +80,12 @@ public sealed record TaskDefinition(
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    public static TaskDefinition FromJson(string json) => JsonSerializer.Deserialize<TaskDefinition>(json, Json)
-        ?? throw new InvalidOperationException("empty task definition");
+    /// <summary>The persisted definition, its inputs in the shape of <see cref="InputValues"/> (JSON elements made plain).</summary>
+    public static TaskDefinition FromJson(string json)
+    {
+        var definition = JsonSerializer.Deserialize<TaskDefinition>(json, Json) ?? throw new InvalidOperationException("empty task definition");
+        return definition with { Inputs = definition.Inputs.ToDictionary(i => i.Key, i => InputValues.Plain(i.Value), StringComparer.Ordinal) };
+    }
 
     public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson())));
 
@@ -96,18 +100,4 @@ public sealed record TaskDefinition(
     /// <summary>Whether the task declared a <c>notify</c> block at all.</summary>
     public bool HasNotify => NotifyOnFailure || NotifyOnGateFailed || OverdueAfterSeconds is not null || NotifyChannels.Count > 0
         || LongRunningAfterSeconds is not null || LongRunningP95Factor is not null;
-
-    /// <summary>Inputs as the binder takes them: JSON values back to long, double, bool, text or text lists.</summary>
-    public IEnumerable<KeyValuePair<string, object?>> BindableInputs() => Inputs.Select(i => KeyValuePair.Create(i.Key, Plain(i.Value)));
-
-    private static object? Plain(object? value) => value switch
-    {
-        JsonElement { ValueKind: JsonValueKind.Number } n => n.TryGetInt64(out var l) ? l : n.GetDouble(),
-        JsonElement { ValueKind: JsonValueKind.True } => true,
-        JsonElement { ValueKind: JsonValueKind.False } => false,
-        JsonElement { ValueKind: JsonValueKind.String } s => s.GetString(),
-        JsonElement { ValueKind: JsonValueKind.Array } a => a.EnumerateArray().Select(e => e.ToString()).ToList(),
-        JsonElement { ValueKind: JsonValueKind.Null } => null,
-        _ => value,
-    };
 }

@@ -37,8 +37,20 @@ public class TaskJob(
 
         var missed = MissedFires.Of(context, configuration.GetValue<TimeSpan?>("Worker:MisfireThreshold") ?? WorkerOptions.DefaultMisfireThreshold);
         var trigger = TriggerKind(context, missed);
-        var request = new RunRequest(job, job.CreateOptions())
+        // The one binding of this fire: the task's inputs, then the run's overrides. A bad value is the run's setup error.
+        JobOptions options;
+        string? setupError = null;
+        try
         {
+            options = TaskInputs.Bind(job, definition.Inputs, InputOverrides.Parse(data.GetString(ScheduleKeys.InputOverrides)), key => configuration[key]);
+        }
+        catch (OptionBindingException e)
+        {
+            (options, setupError) = (job.CreateOptions(), e.Message);
+        }
+        var request = new RunRequest(job, options)
+        {
+            SetupError = setupError,
             TaskId = taskId,
             Trigger = trigger,
             TriggeredBy = TriggeredBy(trigger, data),
@@ -62,16 +74,6 @@ public class TaskJob(
             {
                 request.Log!.Add("info", RequestedByLine.Of(request.TriggeredBy!, taskId, logical, operatorName));
             }
-        }
-        try
-        {
-            var overrides = InputOverrides.Parse(data.GetString(ScheduleKeys.InputOverrides));
-            var inputs = definition.BindableInputs().Where(i => !overrides.ContainsKey(i.Key)).Concat(overrides);
-            request = request with { Options = OptionBinder.Bind(job, inputs, key => configuration[key]) };
-        }
-        catch (OptionBindingException e)
-        {
-            request = request with { SetupError = e.Message };
         }
 
         using var scope = logger.BeginScope(new RunScope(request.RunId, taskId, request.Log!));
