@@ -43,7 +43,8 @@ public static class InputValues
     /// <summary>A JSON value: numbers, booleans, strings and null as themselves, an array as the text of its items.</summary>
     public static object? FromJson(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.Number => value.TryGetInt64(out var whole) ? whole : value.GetDouble(),
+        // (object) first: a conditional of long and double would be a double.
+        JsonValueKind.Number => value.TryGetInt64(out var whole) ? (object)whole : value.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.String => value.GetString(),

@@ -1,4 +1,5 @@
 using Aionis.Data.History;
+using Aionis.Jobs.Alerts;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Configuration;
@@ -88,13 +89,13 @@ public class TaskJob(
         {
             await ScheduleRetryAsync(context, data, attempt, retry.DelayAfter(attempt), result.RunId);
         }
-        var finished = new TaskRunFinished(taskId, job.Name, result.RunId, result.Status, attempt, retry.MaxAttempts, result.Error, clock.GetUtcNow(),
-            definition, request.DryRun);
+        var finished = new RunFinishedNotice(taskId, job.Name, result.RunId, result.Status, attempt, retry.MaxAttempts, result.Error, clock.GetUtcNow(),
+            DryRun: request.DryRun);
         foreach (var observer in observers)
         {
             try
             {
-                await observer.OnRunFinishedAsync(finished, CancellationToken.None);
+                await observer.OnRunFinishedAsync(finished, definition, CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -141,17 +142,17 @@ public class TaskJob(
         try
         {
             slot = definition.Overlap == OverlapPolicy.Skip
-                ? await groupSlots.TryAcquireAsync(group, definition.GroupMaxRunning, cancellationToken)
-                : await groupSlots.AcquireAsync(group, definition.GroupMaxRunning, cancellationToken);
+                ? await groupSlots.TryAcquireAsync(group.Name, group.MaxRunning, cancellationToken)
+                : await groupSlots.AcquireAsync(group.Name, group.MaxRunning, cancellationToken);
         }
         catch (Exception e) when (DatabaseFailures.IsUnreachable(e))
         {
-            return await runner.RecordSkippedAsync(request, $"database unreachable, group {group} could not be checked: {e.Message}", cancellationToken);
+            return await runner.RecordSkippedAsync(request, $"database unreachable, group {group.Name} could not be checked: {e.Message}", cancellationToken);
         }
         await using (slot)
         {
             return slot is null
-                ? await runner.RecordSkippedAsync(request, $"group {group} already runs {definition.GroupMaxRunning} task(s) (max_running; overlap: skip)", cancellationToken)
+                ? await runner.RecordSkippedAsync(request, $"group {group.Name} already runs {group.MaxRunning} task(s) (max_running; overlap: skip)", cancellationToken)
                 : await RunAsync(definition, request, cancellationToken);
         }
     }
