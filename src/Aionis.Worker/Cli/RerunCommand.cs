@@ -67,9 +67,9 @@ public static class RerunCommand
     }
 
     /// <summary>
-    /// The original run's inputs in the shape of <see cref="InputValues"/>; nulls and masked secrets are left out, so
+    /// The original run's inputs in the shape of <see cref="TaskInputs"/>; nulls and masked secrets are left out, so
     /// those come from the task's inputs and settings again.
     /// </summary>
     private static Dictionary<string, object?> InputsOf(JobRun run) =>
-        InputValues.FromJsonObject(run.Inputs).Where(i => i.Value is not (null or Secrets.Mask)).ToDictionary(StringComparer.Ordinal);
+        TaskInputs.FromJsonObject(run.Inputs).Where(i => i.Value is not (null or Secrets.Mask)).ToDictionary(StringComparer.Ordinal);
 }

@@ -296,7 +296,7 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             {
                 var name = ((YamlScalarNode)k).Value!;
                 inputNodes[name] = k;
-                inputs[name] = InputValues.FromYaml(v, out var ok);
+                inputs[name] = TaskInputs.FromYaml(v, out var ok);
                 if (!ok) Error(v, $"inputs.{name}", "expected a value or a list of values");
             }
         }

@@ -37,7 +37,7 @@ public sealed record TaskDefinition
     public bool DryRun { get; init; }
     public IReadOnlyList<string> Permissions { get; init; } = [];
 
-    /// <summary>Inputs as written (registry names), in the shape of <see cref="InputValues"/>; bound per run (<see cref="TaskInputs"/>).</summary>
+    /// <summary>Inputs as written (registry names), in the shape of <see cref="TaskInputs"/>; bound per run (<see cref="TaskInputs"/>).</summary>
     public IReadOnlyDictionary<string, object?> Inputs { get; init; } = new Dictionary<string, object?>();
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
@@ -59,7 +59,7 @@ public sealed record TaskDefinition
     public string ToJson() => JsonSerializer.Serialize(this with { Inputs = new SortedDictionary<string, object?>(Inputs.ToDictionary(), StringComparer.Ordinal) }, Json);
 
     /// <summary>
-    /// The persisted definition, its inputs in the shape of <see cref="InputValues"/>. Job data a sync wrote before the
+    /// The persisted definition, its inputs in the shape of <see cref="TaskInputs"/>. Job data a sync wrote before the
     /// policies were nested (flat <c>max_attempts</c>, <c>notify_*</c>, <c>*_seconds</c> fields) is read as well: the
     /// next sync rewrites it, as its hash differs.
     /// </summary>
@@ -67,7 +67,7 @@ public sealed record TaskDefinition
     {
         var node = JsonNode.Parse(json)?.AsObject() ?? throw new InvalidOperationException("empty task definition");
         var definition = node.ContainsKey("max_attempts") ? FlatTaskDefinition.Read(node, Json) : node.Deserialize<TaskDefinition>(Json)!;
-        return definition with { Inputs = definition.Inputs.ToDictionary(i => i.Key, i => InputValues.Plain(i.Value), StringComparer.Ordinal) };
+        return definition with { Inputs = definition.Inputs.ToDictionary(i => i.Key, i => TaskInputs.Plain(i.Value), StringComparer.Ordinal) };
     }
 
     public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson())));

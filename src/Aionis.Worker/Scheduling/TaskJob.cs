@@ -43,7 +43,7 @@ public class TaskJob(
         string? setupError = null;
         try
         {
-            options = TaskInputs.Bind(job, definition.Inputs, InputOverrides.Parse(data.GetString(ScheduleKeys.InputOverrides)), key => configuration[key]);
+            options = TaskInputs.Bind(job, definition.Inputs, TaskInputs.ParseOverrides(data.GetString(ScheduleKeys.InputOverrides)), key => configuration[key]);
         }
         catch (OptionBindingException e)
         {

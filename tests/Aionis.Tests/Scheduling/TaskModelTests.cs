@@ -48,8 +48,8 @@ public sealed class TaskModelTests
         var noOverrides = new Dictionary<string, object?>();
         var overridden = new Dictionary<string, object?>(task.Definition.Inputs) { ["gate_command"] = new List<string> { "true" } };
         // An enqueued run's overrides travel as JSON in its trigger; a rerun's come from the run's recorded inputs.
-        var enqueued = InputOverrides.Parse(InputOverrides.Serialize(new Dictionary<string, object?> { ["gate_command"] = Commands.ToList() }));
-        var rerun = InputValues.FromJsonObject(Secrets.RedactedInputs(task.Job, task.Options).ToJsonString());
+        var enqueued = TaskInputs.ParseOverrides(TaskInputs.SerializeOverrides(new Dictionary<string, object?> { ["gate_command"] = Commands.ToList() }));
+        var rerun = TaskInputs.FromJsonObject(Secrets.RedactedInputs(task.Job, task.Options).ToJsonString());
 
         var fromYaml = (IncidentBundleOptions)task.Options;
         Assert.Multiple(() =>
@@ -71,16 +71,16 @@ public sealed class TaskModelTests
     {
         var yaml = new YamlDotNet.RepresentationModel.YamlStream();
         yaml.Load(new StringReader("[\"echo a, b\", echo c]"));
-        var fromYaml = InputValues.FromYaml(yaml.Documents[0].RootNode, out var ok);
-        var fromJson = InputValues.FromJsonObject("""{"v": ["echo a, b", "echo c"]}""")["v"];
+        var fromYaml = TaskInputs.FromYaml(yaml.Documents[0].RootNode, out var ok);
+        var fromJson = TaskInputs.FromJsonObject("""{"v": ["echo a, b", "echo c"]}""")["v"];
 
         Assert.Multiple(() =>
         {
             Assert.That(ok, Is.True);
             Assert.That(fromYaml, Is.EqualTo(Commands));
             Assert.That(fromJson, Is.EqualTo(Commands));
-            Assert.That(InputValues.FromJsonObject("""{"n": 168}""")["n"], Is.TypeOf<long>(), "a whole number stays whole");
-            Assert.That(InputValues.FromJsonObject("""{"n": 168, "x": 2.5, "b": true, "s": "168", "z": null}"""),
+            Assert.That(TaskInputs.FromJsonObject("""{"n": 168}""")["n"], Is.TypeOf<long>(), "a whole number stays whole");
+            Assert.That(TaskInputs.FromJsonObject("""{"n": 168, "x": 2.5, "b": true, "s": "168", "z": null}"""),
                 Is.EquivalentTo(new Dictionary<string, object?> { ["n"] = 168L, ["x"] = 2.5, ["b"] = true, ["s"] = "168", ["z"] = null }));
         });
     }
