@@ -19,7 +19,7 @@ public sealed record TaskDefinition
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new SecondsConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
@@ -71,4 +71,16 @@ public sealed record TaskDefinition
     }
 
     public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson())));
+
+    /// <summary>
+    /// Durations are persisted as seconds (a JSON number), so SQL over the job data reads them as numbers
+    /// (<c>aionis status</c> reads <c>timeout</c>).
+    /// </summary>
+    private sealed class SecondsConverter : JsonConverter<TimeSpan>
+    {
+        public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            TimeSpan.FromSeconds(reader.GetDouble());
+
+        public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) => writer.WriteNumberValue(value.TotalSeconds);
+    }
 }

@@ -100,6 +100,7 @@ public sealed class TaskModelTests
             Assert.That(back.Notify.Channels, Is.EqualTo(new[] { "ops" }));
             Assert.That(back.Notify.LongRunningAfter, Is.EqualTo(TimeSpan.FromMinutes(15)));
             Assert.That(back.Notify.Declared, Is.True);
+            Assert.That(json, Does.Contain("\"timeout\":600,"), "durations are seconds, so SQL over the job data reads them (aionis status)");
             Assert.That(json, Does.Not.Contain("line"), "where an entry stands in the file is not persisted (moving it changes no hash)");
         });
     }
