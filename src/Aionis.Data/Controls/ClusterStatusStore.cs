@@ -49,11 +49,13 @@ public sealed class ClusterStatusStore(NpgsqlDataSource dataSource)
           FROM worker.nodes n ORDER BY n.node
         """;
 
-    // The timeout is the persisted task definition's (a JSON string inside the Quartz job data).
+    // The timeout is the persisted task definition's (a JSON string inside the Quartz job data): `timeout` in seconds, or
+    // `timeout_seconds` in job data a sync wrote before the definition nested its policies.
     private const string Running = """
         SELECT r.run_id, r.task_id, r.job, r.node, r.dry_run, coalesce(r.triggered_by, r.trigger), r.started_at,
                extract(epoch FROM $1 - r.started_at)::float8, s.p95_duration_ms_7d / 1000.0,
-               (((convert_from(j.job_data, 'UTF8')::jsonb ->> 'definition')::jsonb) ->> 'timeout_seconds')::float8,
+               (SELECT coalesce(d ->> 'timeout', d ->> 'timeout_seconds')::float8
+                  FROM (SELECT (convert_from(j.job_data, 'UTF8')::jsonb ->> 'definition')::jsonb AS d) definition),
                EXISTS (SELECT 1 FROM worker.run_cancellations c WHERE c.run_id = r.run_id)
           FROM worker.job_runs r
           LEFT JOIN worker.task_status s ON s.task_id = r.task_id

@@ -31,8 +31,7 @@ public sealed class PersistedTaskRuns(SchedulerClient client, IConfiguration con
     public async Task<RunResult> RunHereAsync(RunnableTask task, IReadOnlyDictionary<string, object?> inputs, bool dryRun, DateTimeOffset logicalTime,
         string triggeredBy, CancellationToken cancellationToken)
     {
-        var bound = task.Definition.BindableInputs().Where(i => !inputs.ContainsKey(i.Key)).Concat(inputs);
-        var options = OptionBinder.Bind(task.Job, bound, key => configuration[key]);
+        var options = TaskInputs.Bind(task.Job, task.Definition.Inputs, inputs, key => configuration[key]);
         var log = new RunLog(client.Services.GetRequiredService<TimeProvider>());
         log.Add("info", RequestedByLine.Of(triggeredBy, task.TaskId, logicalTime, CliRunIdentity.TriggeredBy));
         var request = new RunRequest(task.Job, options)

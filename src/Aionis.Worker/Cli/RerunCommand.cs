@@ -5,6 +5,7 @@ using Aionis.Data.History;
 using Aionis.Data.Model;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Running;
+using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Aionis.Worker.Cli;
@@ -66,25 +67,9 @@ public static class RerunCommand
     }
 
     /// <summary>
-    /// The original run's inputs in their shape (a list stays a list of strings, anything else its text); masked secrets
-    /// are left out, so they come from the task's settings again.
+    /// The original run's inputs in the shape of <see cref="TaskInputs"/>; nulls and masked secrets are left out, so
+    /// those come from the task's inputs and settings again.
     /// </summary>
-    private static Dictionary<string, object?> InputsOf(JobRun run)
-    {
-        var inputs = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (key, node) in JsonNode.Parse(run.Inputs)!.AsObject())
-        {
-            object? value = node switch
-            {
-                null => null,
-                JsonArray list => list.Select(Text).ToList(),
-                _ => Text(node),
-            };
-            if (value is not null and not Secrets.Mask) inputs[key] = value;
-        }
-        return inputs;
-    }
-
-    private static string? Text(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : node?.ToJsonString();
+    private static Dictionary<string, object?> InputsOf(JobRun run) =>
+        TaskInputs.FromJsonObject(run.Inputs).Where(i => i.Value is not (null or Secrets.Mask)).ToDictionary(StringComparer.Ordinal);
 }

@@ -59,21 +59,20 @@ public static class RunCommand
             JobOptions options;
             try
             {
-                var inputs = definition.Inputs.Where(i => !overrides.ContainsKey(i.Key))
-                    .Concat(overrides);
-                options = OptionBinder.Bind(definition.Job, inputs, key => configuration[key]);
+                // Without --set the loader's binding is the run's; with it, inputs and overrides are bound once, together.
+                options = overrides.Count == 0 ? definition.Options : TaskInputs.Bind(definition.Job, definition.Definition.Inputs, overrides, key => configuration[key]);
             }
             catch (OptionBindingException e)
             {
                 return RunOutput.OptionErrors(id, e);
             }
-            var missing = definition.Job.RequiredPermissions(options).Except(definition.Permissions).ToList();
+            var missing = definition.Job.RequiredPermissions(options).Except(definition.Definition.Permissions).ToList();
             if (missing.Count > 0)
             {
                 return RunOutput.Fail(ExitCodes.Usage, $"task '{id}' with these inputs needs {string.Join(", ", missing)}, which the registry does not grant");
             }
 
-            var dry = parse.GetValue(dryRun) || definition.DryRun;
+            var dry = parse.GetValue(dryRun) || definition.Definition.DryRun;
             if (parse.GetValue(enqueue))
             {
                 await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
@@ -97,7 +96,7 @@ public static class RunCommand
             {
                 TaskId = id,
                 DryRun = dry,
-                Timeout = definition.Timeout,
+                Timeout = definition.Definition.Timeout,
                 RegistryHash = loaded.Hash,
                 FireInstanceId = CliRunIdentity.Current,
                 TriggeredBy = CliRunIdentity.TriggeredBy,

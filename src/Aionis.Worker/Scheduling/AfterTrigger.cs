@@ -1,4 +1,5 @@
 using Aionis.Data.Pauses;
+using Aionis.Jobs.Alerts;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -14,15 +15,15 @@ namespace Aionis.Worker.Scheduling;
 public sealed class AfterTrigger(ISchedulerFactory schedulers, PersistedSchedule persisted, TaskEnqueuer enqueuer, TaskPauseStore pauses,
     ILogger<AfterTrigger> logger) : IRunObserver
 {
-    public async Task OnRunFinishedAsync(TaskRunFinished run, CancellationToken cancellationToken)
+    public async Task OnRunFinishedAsync(RunFinishedNotice run, TaskDefinition definition, CancellationToken cancellationToken)
     {
         // A dry run changes nothing a follower could build on; a failed attempt that will be retried has not ended yet.
         if (run.DryRun || (Aionis.Data.History.RunStatus.IsFailure(run.Status) && run.Attempt < run.MaxAttempts)) return;
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        foreach (var (taskId, definition) in await persisted.DownstreamOfAsync(scheduler.SchedulerName, run.TaskId, cancellationToken))
+        foreach (var (taskId, follower) in await persisted.DownstreamOfAsync(scheduler.SchedulerName, run.TaskId, cancellationToken))
         {
-            if (definition.Disabled || definition.Schedule.Length > 0) continue;
-            if (!definition.After!.Any(a => a.Task == run.TaskId && a.Status == run.Status)) continue;
+            if (!follower.Enabled || follower.Schedule.Length > 0) continue;
+            if (!follower.After.Any(a => a.Task == run.TaskId && a.Status == run.Status)) continue;
             if (await pauses.IsPausedAsync(taskId, cancellationToken))
             {
                 AfterTriggerLog.Paused(logger, taskId, run.TaskId, run.RunId, run.Status);

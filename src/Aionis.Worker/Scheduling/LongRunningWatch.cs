@@ -13,11 +13,11 @@ public sealed class LongRunningWatch(OperatorAlerts alerts, TaskDurationStore du
     /// <returns>Disposed when the run has ended (<paramref name="status"/> then says how); null when nothing is watched.</returns>
     public async Task<Watch?> StartAsync(string taskId, string job, Guid runId, TaskDefinition definition, CancellationToken cancellationToken)
     {
-        TimeSpan? threshold = definition.LongRunningAfterSeconds is { } s ? TimeSpan.FromSeconds(s)
-            : definition.LongRunningP95Factor is { } factor && await P95Async(taskId, cancellationToken) is { } p95 ? p95 * factor
+        var policy = definition.Notify;
+        TimeSpan? threshold = policy.LongRunningAfter is { } fixedAfter ? fixedAfter
+            : policy.LongRunningP95Factor is { } factor && await P95Async(taskId, cancellationToken) is { } p95 ? p95 * factor
             : null;
         if (threshold is not { } after) return null;
-        var policy = OperatorNotifications.PolicyOf(definition);
         var started = clock.GetUtcNow();
         var stop = new CancellationTokenSource();
         var raised = Task.Run(async () =>

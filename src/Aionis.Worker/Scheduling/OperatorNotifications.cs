@@ -17,14 +17,11 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, TaskStatusStore
     TimeProvider clock) : IRunObserver
 {
     /// <summary>A run this node finished; alerts name this node (runs found abandoned name the node they ran on).</summary>
-    public Task OnRunFinishedAsync(TaskRunFinished run, CancellationToken cancellationToken) => NotifyAsync(run, worker.Value.NodeName, cancellationToken);
+    public Task OnRunFinishedAsync(RunFinishedNotice run, TaskDefinition definition, CancellationToken cancellationToken) =>
+        NotifyAsync(run with { Node = run.Node ?? worker.Value.NodeName }, definition, cancellationToken);
 
-    private Task NotifyAsync(TaskRunFinished run, string? node, CancellationToken cancellationToken) =>
-        run.Definition.HasNotify && !run.DryRun
-            ? alerts.RunFinishedAsync(
-                new RunFinishedNotice(run.TaskId, run.Job, run.RunId, run.Status, run.Attempt, run.MaxAttempts, run.Error, run.FinishedAt, node),
-                PolicyOf(run.Definition), cancellationToken)
-            : Task.CompletedTask;
+    private Task NotifyAsync(RunFinishedNotice run, TaskDefinition definition, CancellationToken cancellationToken) =>
+        definition.Notify.Declared && !run.DryRun ? alerts.RunFinishedAsync(run, definition.Notify, cancellationToken) : Task.CompletedTask;
 
     /// <summary>An abandoned run is a failure of its last attempt: nothing will retry it.</summary>
     public async Task RunsAbandonedAsync(IScheduler scheduler, IEnumerable<JobRun> runs, CancellationToken cancellationToken)
@@ -33,15 +30,15 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, TaskStatusStore
         {
             if (await scheduler.GetJobDetail(ScheduleKeys.Job(run.TaskId!), cancellationToken) is not { } job) continue;
             var definition = TaskDefinition.FromJson(job.JobDataMap.GetString(ScheduleKeys.Definition)!);
-            await NotifyAsync(new TaskRunFinished(run.TaskId!, run.Job, run.RunId, Aionis.Data.History.RunStatus.Abandoned,
-                run.Attempt, run.Attempt, run.Error, clock.GetUtcNow(), definition, run.DryRun), run.Node, cancellationToken);
+            await NotifyAsync(new RunFinishedNotice(run.TaskId!, run.Job, run.RunId, Aionis.Data.History.RunStatus.Abandoned,
+                run.Attempt, run.Attempt, run.Error, clock.GetUtcNow(), run.Node, run.DryRun), definition, cancellationToken);
         }
     }
 
     /// <summary>Tasks whose last success is older than twice their period (or <c>overdue_after</c>) raise <c>overdue</c>.</summary>
     public async Task CheckOverdueAsync(TaskRegistry registry, CancellationToken cancellationToken)
     {
-        var watched = registry.Tasks.Where(t => t.Enabled && t.Scheduled && TaskDefinition.From(t).HasNotify).ToList();
+        var watched = registry.Tasks.Where(t => t.Definition.Enabled && t.Scheduled && t.Definition.Notify.Declared).ToList();
         if (watched.Count == 0) return;
         await alerts.CheckOverdueAsync(await OverdueCandidatesAsync(watched, cancellationToken), cancellationToken);
     }
@@ -58,17 +55,8 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, TaskStatusStore
         var now = clock.GetUtcNow();
         return tasks
             .Where(t => lastSuccess.ContainsKey(t.Id))
-            .Select(t => new OverdueCandidate(t.Id, lastSuccess[t.Id], CronSchedule.Period(t.QuartzCron, TimeZoneInfo.FindSystemTimeZoneById(t.TimeZone), now),
-                PolicyOf(TaskDefinition.From(t))) { Since = since.GetValueOrDefault(t.Id) })
+            .Select(t => new OverdueCandidate(t.Id, lastSuccess[t.Id], CronSchedule.Period(t.QuartzCron, TimeZoneInfo.FindSystemTimeZoneById(t.Definition.TimeZone), now),
+                t.Definition.Notify) { Since = since.GetValueOrDefault(t.Id) })
             .ToList();
     }
-
-    internal static NotifyPolicy PolicyOf(TaskDefinition definition) => new()
-    {
-        OnFailure = definition.NotifyOnFailure,
-        OnGateFailed = definition.NotifyOnGateFailed,
-        Severity = definition.NotifySeverity,
-        Channels = definition.NotifyChannels,
-        OverdueAfter = definition.OverdueAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
-    };
 }

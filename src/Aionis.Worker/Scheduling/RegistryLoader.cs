@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Aionis.Jobs.Alerts;
 using Aionis.Jobs.Framework;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -295,7 +296,7 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             {
                 var name = ((YamlScalarNode)k).Value!;
                 inputNodes[name] = k;
-                inputs[name] = ScalarValue(v, out var ok);
+                inputs[name] = TaskInputs.FromYaml(v, out var ok);
                 if (!ok) Error(v, $"inputs.{name}", "expected a value or a list of values");
             }
         }
@@ -354,29 +355,33 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         {
             Id = id,
             Job = job,
-            Description = description,
-            Owner = owner,
-            Schedule = schedule!,
-            QuartzCron = quartzCron,
-            TimeZone = timeZone,
-            Enabled = enabled,
-            DryRun = dryRun,
-            Permissions = permissions.Select(p => p.Value).ToList(),
-            Notify = notify,
-            Inputs = inputs,
             Options = options,
-            Timeout = timeout,
-            Overlap = overlap,
-            CatchUp = catchUp,
-            CatchUpWindow = catchUpWindow,
+            QuartzCron = quartzCron,
             Calendar = calendar,
-            Jitter = jitter,
-            Group = group,
-            After = after,
-            Retry = retry,
-            RequestsRecovery = recovery,
             Line = (int)node.Start.Line,
             Column = (int)node.Start.Column,
+            Definition = new TaskDefinition
+            {
+                Job = job.Name,
+                Description = description,
+                Owner = owner,
+                Schedule = schedule!,
+                TimeZone = timeZone,
+                Enabled = enabled,
+                DryRun = dryRun,
+                Permissions = permissions.Select(p => p.Value).ToList(),
+                Inputs = inputs,
+                Timeout = timeout,
+                Overlap = overlap,
+                CatchUp = catchUp,
+                CatchUpWindow = catchUpWindow,
+                Jitter = jitter,
+                Retry = retry,
+                Notify = notify,
+                Group = group,
+                After = after,
+                RequestsRecovery = recovery,
+            },
         };
 
         // Every single-valued field goes through here: a list or mapping where a value belongs is an error, never a default.
@@ -487,13 +492,13 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
             return new RetryPolicy(attempts, backoff, maxBackoff);
         }
 
-        NotifySettings Notify(YamlNode? at)
+        NotifyPolicy Notify(YamlNode? at)
         {
-            if (at is null) return NotifySettings.None;
+            if (at is null) return NotifyPolicy.None;
             if (at is not YamlMappingNode map)
             {
                 Error(at, "notify", "expected { on_failure, on_gate_failed, severity, channels, overdue_after }");
-                return NotifySettings.None;
+                return NotifyPolicy.None;
             }
             foreach (var key in map.Children.Keys.OfType<YamlScalarNode>().Where(k => !NotifyKeys.Contains(k.Value)))
             {
@@ -525,40 +530,21 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
                 }
                 if (longAfter is not null) Error(p, "notify.long_running", "give long_running_after or long_running, not both");
             }
-            return new NotifySettings(
-                Flag(Child(map, "on_failure"), "notify.on_failure", false),
-                Flag(Child(map, "on_gate_failed"), "notify.on_gate_failed", false),
-                severity,
-                List(Child(map, "channels"), "notify.channels").Select(c => c.Value).ToList(),
-                overdue) { LongRunningAfter = longAfter, LongRunningP95Factor = p95Factor };
+            return new NotifyPolicy
+            {
+                OnFailure = Flag(Child(map, "on_failure"), "notify.on_failure", false),
+                OnGateFailed = Flag(Child(map, "on_gate_failed"), "notify.on_gate_failed", false),
+                Severity = severity,
+                Channels = List(Child(map, "channels"), "notify.channels").Select(c => c.Value).ToList(),
+                OverdueAfter = overdue,
+                LongRunningAfter = longAfter,
+                LongRunningP95Factor = p95Factor,
+            };
         }
     }
 
     private static string InputProblem(OptionError problem) =>
         problem.Value is null ? problem.Problem : $"'{problem.Value}': {problem.Problem}";
-
-    /// <summary>YAML scalars become long, double, bool, null or text (quoted scalars stay text); lists become text lists.</summary>
-    private static object? ScalarValue(YamlNode node, out bool ok)
-    {
-        ok = true;
-        switch (node)
-        {
-            case YamlSequenceNode seq when seq.Children.All(c => c is YamlScalarNode):
-                return seq.Children.Select(c => ((YamlScalarNode)c).Value ?? "").ToList();
-            case YamlScalarNode { Style: ScalarStyle.Plain } plain:
-                var text = plain.Value ?? "";
-                if (text is "" or "~" or "null") return null;
-                if (text is "true" or "false") return text == "true";
-                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)) return whole;
-                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)) return number;
-                return text;
-            case YamlScalarNode quoted:
-                return quoted.Value ?? "";
-            default:
-                ok = false;
-                return null;
-        }
-    }
 
     private static YamlNode? Child(YamlMappingNode map, string key) =>
         map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;

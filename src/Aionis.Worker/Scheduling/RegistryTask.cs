@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Aionis.Jobs.Framework;
 
 namespace Aionis.Worker.Scheduling;
@@ -26,67 +27,35 @@ public sealed record ConcurrencyGroup(string Name, int MaxRunning);
 /// </summary>
 public sealed record AfterDependency(string Task, TimeSpan Within, string Status)
 {
-    public int Line { get; init; }
-    public int Column { get; init; }
+    /// <summary>Where the entry stands in the file (for errors); not persisted.</summary>
+    [JsonIgnore] public int Line { get; init; }
+
+    [JsonIgnore] public int Column { get; init; }
 }
 
-/// <summary>Operator alerts for a task: failures after the last attempt, gate verdicts, overdue runs.</summary>
-public sealed record NotifySettings(bool OnFailure, bool OnGateFailed, string Severity, IReadOnlyList<string> Channels, TimeSpan? OverdueAfter)
-{
-    /// <summary><c>long_running_after</c>: alert while a run is still going after this long.</summary>
-    public TimeSpan? LongRunningAfter { get; init; }
-
-    /// <summary><c>long_running: p95xN</c>: alert after N times the task's 7-day p95 duration.</summary>
-    public double? LongRunningP95Factor { get; init; }
-
-    public static NotifySettings None { get; } = new(false, false, "warning", [], null);
-}
-
-/// <summary>One validated task of task_registry.yml, with defaults applied and inputs bound to the job's options.</summary>
+/// <summary>
+/// One validated task of task_registry.yml: its <see cref="TaskDefinition"/> (defaults applied, what a sync persists)
+/// and what the loader derived from it and the file: the job type, the inputs bound to its options, the Quartz cron,
+/// the calendars and where the task stands in the file.
+/// </summary>
 public sealed record RegistryTask
 {
     public required string Id { get; init; }
+    public required TaskDefinition Definition { get; init; }
     public required JobDescriptor Job { get; init; }
-    public string? Description { get; init; }
-    public string? Owner { get; init; }
 
-    /// <summary>The schedule as written (5-field cron, Quartz cron or @daily…).</summary>
-    public required string Schedule { get; init; }
+    /// <summary>The definition's inputs bound to the job's options (what <c>aionis run</c> without <c>--set</c> runs with).</summary>
+    public required JobOptions Options { get; init; }
 
-    /// <summary>The same schedule as a Quartz cron expression; empty for a task fired only by its <see cref="After"/> upstreams.</summary>
+    /// <summary>The schedule as a Quartz cron expression; empty for a task fired only by its <c>after:</c> upstreams.</summary>
     public required string QuartzCron { get; init; }
 
     /// <summary>Whether the task has a cron schedule of its own (a task with only <c>after:</c> has none).</summary>
     public bool Scheduled => QuartzCron.Length > 0;
 
-    public IReadOnlyList<AfterDependency> After { get; init; } = [];
-
-    public required string TimeZone { get; init; }
-    public bool Enabled { get; init; } = true;
-    public bool DryRun { get; init; }
-    public IReadOnlyList<string> Permissions { get; init; } = [];
-    public NotifySettings Notify { get; init; } = NotifySettings.None;
-
-    /// <summary>Inputs as written (registry names), kept to rebind with overrides (<c>aionis run --set</c>).</summary>
-    public IReadOnlyDictionary<string, object?> Inputs { get; init; } = new Dictionary<string, object?>();
-
-    public required JobOptions Options { get; init; }
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
-    public OverlapPolicy Overlap { get; init; } = OverlapPolicy.Skip;
-    public CatchUpPolicy CatchUp { get; init; } = CatchUpPolicy.Once;
-
-    /// <summary>Missed fires older than this before a catch-up are dropped (one <c>skipped</c> row counts them); null: no bound.</summary>
-    public TimeSpan? CatchUpWindow { get; init; }
-
     /// <summary>The calendars of <c>exclude_calendars</c> with their bases; null when the task names none.</summary>
     public TaskCalendar? Calendar { get; init; }
 
-    /// <summary>Upper bound of the stable per-fire delay (<see cref="FireJitter"/>); zero: none.</summary>
-    public TimeSpan Jitter { get; init; }
-
-    public ConcurrencyGroup? Group { get; init; }
-    public RetryPolicy Retry { get; init; } = RetryPolicy.None;
-    public bool RequestsRecovery { get; init; } = true;
     public int Line { get; init; }
     public int Column { get; init; }
 }

@@ -10,7 +10,7 @@ public sealed record SyncPlan(IReadOnlyList<RegistryTask> Added, IReadOnlyList<T
 
     public IEnumerable<string> Describe()
     {
-        foreach (var t in Added) yield return $"+ {t.Id} ({t.Job.Name}, {(!t.Enabled ? "disabled" : t.Scheduled ? t.Schedule + " " + t.TimeZone : "after " + string.Join(", ", t.After.Select(a => a.Task)))})";
+        foreach (var t in Added) yield return $"+ {t.Id} ({t.Job.Name}, {(!t.Definition.Enabled ? "disabled" : t.Scheduled ? t.Definition.Schedule + " " + t.Definition.TimeZone : "after " + string.Join(", ", t.Definition.After.Select(a => a.Task)))})";
         foreach (var c in Changed) yield return $"~ {c.Task.Id} ({(c.TriggerChanged ? "schedule" : "")}{(c.TriggerChanged && c.DefinitionChanged ? ", " : "")}{(c.DefinitionChanged ? "definition" : "")})";
         foreach (var id in Removed) yield return $"- {id}";
         yield return $"= {Unchanged} unchanged";

@@ -1,113 +1,86 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Aionis.Jobs.Alerts;
 
 namespace Aionis.Worker.Scheduling;
 
-/// <summary>An <c>after:</c> entry as persisted (<see cref="AfterDependency"/>).</summary>
-public sealed record AfterEntry(string Task, double WithinSeconds, string Status)
-{
-    public TimeSpan Within => TimeSpan.FromSeconds(WithinSeconds);
-}
-
 /// <summary>
-/// A task as persisted in its Quartz job's data: enough for any node to run it, whatever registry file that node has.
-/// Schedule fields live in the trigger; everything else here, hashed so a sync rewrites only what changed.
+/// The one model of a task: what the registry loader builds from task_registry.yml, what a sync persists in the
+/// task's Quartz job data (enough for any node to run it, whatever registry file that node has), what a fire, a rerun,
+/// a backfill and the CLI read back. Its policies are records of their own (<see cref="RetryPolicy"/>,
+/// <see cref="NotifyPolicy"/>, <see cref="ConcurrencyGroup"/>, <see cref="AfterDependency"/>); the trigger carries the
+/// schedule, this carries everything else, hashed so a sync rewrites only what changed.
 /// </summary>
-public sealed record TaskDefinition(
-    string Job,
-    Dictionary<string, object?> Inputs,
-    bool DryRun,
-    double TimeoutSeconds,
-    OverlapPolicy Overlap,
-    int MaxAttempts,
-    double BackoffSeconds,
-    double MaxBackoffSeconds,
-    bool NotifyOnFailure,
-    bool NotifyOnGateFailed,
-    string NotifySeverity,
-    List<string> NotifyChannels,
-    double? OverdueAfterSeconds,
-    bool RequestsRecovery,
-    string? Description,
-    string? Owner,
-    string Schedule,
-    string TimeZone,
-    // Later fields are left out of the JSON at their default, so tasks that do not use them keep their hash.
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double JitterSeconds = 0,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double? CatchUpWindowSeconds = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] string? Group = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int GroupMaxRunning = 0,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<AfterEntry>? After = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Disabled = false,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? LongRunningAfterSeconds = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? LongRunningP95Factor = null)
+public sealed record TaskDefinition
 {
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new SecondsConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static TaskDefinition From(RegistryTask task) => new(
-        task.Job.Name,
-        new Dictionary<string, object?>(task.Inputs.OrderBy(i => i.Key, StringComparer.Ordinal)),
-        task.DryRun,
-        task.Timeout.TotalSeconds,
-        task.Overlap,
-        task.Retry.MaxAttempts,
-        task.Retry.Backoff.TotalSeconds,
-        task.Retry.MaxBackoff.TotalSeconds,
-        task.Notify.OnFailure,
-        task.Notify.OnGateFailed,
-        task.Notify.Severity,
-        task.Notify.Channels.ToList(),
-        task.Notify.OverdueAfter?.TotalSeconds,
-        task.RequestsRecovery,
-        task.Description,
-        task.Owner,
-        task.Schedule,
-        task.TimeZone,
-        task.Jitter.TotalSeconds,
-        task.CatchUpWindow?.TotalSeconds,
-        task.Group?.Name,
-        task.Group?.MaxRunning ?? 0,
-        task.After.Count == 0 ? null : task.After.Select(a => new AfterEntry(a.Task, a.Within.TotalSeconds, a.Status)).ToList(),
-        !task.Enabled,
-        task.Notify.LongRunningAfter?.TotalSeconds,
-        task.Notify.LongRunningP95Factor);
+    /// <summary>The job type's name (<c>job:</c>).</summary>
+    public required string Job { get; init; }
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string? Description { get; init; }
+    public string? Owner { get; init; }
 
-    public static TaskDefinition FromJson(string json) => JsonSerializer.Deserialize<TaskDefinition>(json, Json)
-        ?? throw new InvalidOperationException("empty task definition");
+    /// <summary>The schedule as written (5-field cron, Quartz cron or @daily…); empty for a task fired only by its <see cref="After"/> upstreams.</summary>
+    public required string Schedule { get; init; }
+
+    public required string TimeZone { get; init; }
+    public bool Enabled { get; init; } = true;
+    public bool DryRun { get; init; }
+    public IReadOnlyList<string> Permissions { get; init; } = [];
+
+    /// <summary>Inputs as written (registry names), in the shape of <see cref="TaskInputs"/>; bound per run (<see cref="TaskInputs"/>).</summary>
+    public IReadOnlyDictionary<string, object?> Inputs { get; init; } = new Dictionary<string, object?>();
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
+    public OverlapPolicy Overlap { get; init; } = OverlapPolicy.Skip;
+    public CatchUpPolicy CatchUp { get; init; } = CatchUpPolicy.Once;
+
+    /// <summary>Missed fires older than this before a catch-up are dropped (one <c>skipped</c> row counts them); null: no bound.</summary>
+    public TimeSpan? CatchUpWindow { get; init; }
+
+    /// <summary>Upper bound of the stable per-fire delay (<see cref="FireJitter"/>); zero: none.</summary>
+    public TimeSpan Jitter { get; init; }
+
+    public RetryPolicy Retry { get; init; } = RetryPolicy.None;
+    public NotifyPolicy Notify { get; init; } = NotifyPolicy.None;
+    public ConcurrencyGroup? Group { get; init; }
+    public IReadOnlyList<AfterDependency> After { get; init; } = [];
+    public bool RequestsRecovery { get; init; } = true;
+
+    public string ToJson() => JsonSerializer.Serialize(this with { Inputs = new SortedDictionary<string, object?>(Inputs.ToDictionary(), StringComparer.Ordinal) }, Json);
+
+    /// <summary>
+    /// The persisted definition, its inputs in the shape of <see cref="TaskInputs"/>. Job data a sync wrote before the
+    /// policies were nested (flat <c>max_attempts</c>, <c>notify_*</c>, <c>*_seconds</c> fields) is read as well: the
+    /// next sync rewrites it, as its hash differs.
+    /// </summary>
+    public static TaskDefinition FromJson(string json)
+    {
+        var node = JsonNode.Parse(json)?.AsObject() ?? throw new InvalidOperationException("empty task definition");
+        var definition = node.ContainsKey("max_attempts") ? FlatTaskDefinition.Read(node, Json) : node.Deserialize<TaskDefinition>(Json)!;
+        return definition with { Inputs = definition.Inputs.ToDictionary(i => i.Key, i => TaskInputs.Plain(i.Value), StringComparer.Ordinal) };
+    }
 
     public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson())));
 
-    public RetryPolicy Retry => new(MaxAttempts, TimeSpan.FromSeconds(BackoffSeconds), TimeSpan.FromSeconds(MaxBackoffSeconds));
-
-    public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
-
-    public TimeSpan Jitter => TimeSpan.FromSeconds(JitterSeconds);
-
-    public TimeSpan? CatchUpWindow => CatchUpWindowSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
-
-    /// <summary>Whether the task declared a <c>notify</c> block at all.</summary>
-    public bool HasNotify => NotifyOnFailure || NotifyOnGateFailed || OverdueAfterSeconds is not null || NotifyChannels.Count > 0
-        || LongRunningAfterSeconds is not null || LongRunningP95Factor is not null;
-
-    /// <summary>Inputs as the binder takes them: JSON values back to long, double, bool, text or text lists.</summary>
-    public IEnumerable<KeyValuePair<string, object?>> BindableInputs() => Inputs.Select(i => KeyValuePair.Create(i.Key, Plain(i.Value)));
-
-    private static object? Plain(object? value) => value switch
+    /// <summary>
+    /// Durations are persisted as seconds (a JSON number), so SQL over the job data reads them as numbers
+    /// (<c>aionis status</c> reads <c>timeout</c>).
+    /// </summary>
+    private sealed class SecondsConverter : JsonConverter<TimeSpan>
     {
-        JsonElement { ValueKind: JsonValueKind.Number } n => n.TryGetInt64(out var l) ? l : n.GetDouble(),
-        JsonElement { ValueKind: JsonValueKind.True } => true,
-        JsonElement { ValueKind: JsonValueKind.False } => false,
-        JsonElement { ValueKind: JsonValueKind.String } s => s.GetString(),
-        JsonElement { ValueKind: JsonValueKind.Array } a => a.EnumerateArray().Select(e => e.ToString()).ToList(),
-        JsonElement { ValueKind: JsonValueKind.Null } => null,
-        _ => value,
-    };
+        public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            TimeSpan.FromSeconds(reader.GetDouble());
+
+        public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) => writer.WriteNumberValue(value.TotalSeconds);
+    }
 }

@@ -1,4 +1,5 @@
 using Aionis.Data.History;
+using Aionis.Jobs.Alerts;
 using Aionis.Jobs.Framework;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Configuration;
@@ -37,8 +38,20 @@ public class TaskJob(
 
         var missed = MissedFires.Of(context, configuration.GetValue<TimeSpan?>("Worker:MisfireThreshold") ?? WorkerOptions.DefaultMisfireThreshold);
         var trigger = TriggerKind(context, missed);
-        var request = new RunRequest(job, job.CreateOptions())
+        // The one binding of this fire: the task's inputs, then the run's overrides. A bad value is the run's setup error.
+        JobOptions options;
+        string? setupError = null;
+        try
         {
+            options = TaskInputs.Bind(job, definition.Inputs, TaskInputs.ParseOverrides(data.GetString(ScheduleKeys.InputOverrides)), key => configuration[key]);
+        }
+        catch (OptionBindingException e)
+        {
+            (options, setupError) = (job.CreateOptions(), e.Message);
+        }
+        var request = new RunRequest(job, options)
+        {
+            SetupError = setupError,
             TaskId = taskId,
             Trigger = trigger,
             TriggeredBy = TriggeredBy(trigger, data),
@@ -63,16 +76,6 @@ public class TaskJob(
                 request.Log!.Add("info", RequestedByLine.Of(request.TriggeredBy!, taskId, logical, operatorName));
             }
         }
-        try
-        {
-            var overrides = InputOverrides.Parse(data.GetString(ScheduleKeys.InputOverrides));
-            var inputs = definition.BindableInputs().Where(i => !overrides.ContainsKey(i.Key)).Concat(overrides);
-            request = request with { Options = OptionBinder.Bind(job, inputs, key => configuration[key]) };
-        }
-        catch (OptionBindingException e)
-        {
-            request = request with { SetupError = e.Message };
-        }
 
         using var scope = logger.BeginScope(new RunScope(request.RunId, taskId, request.Log!));
         RunResult result;
@@ -86,13 +89,13 @@ public class TaskJob(
         {
             await ScheduleRetryAsync(context, data, attempt, retry.DelayAfter(attempt), result.RunId);
         }
-        var finished = new TaskRunFinished(taskId, job.Name, result.RunId, result.Status, attempt, retry.MaxAttempts, result.Error, clock.GetUtcNow(),
-            definition, request.DryRun);
+        var finished = new RunFinishedNotice(taskId, job.Name, result.RunId, result.Status, attempt, retry.MaxAttempts, result.Error, clock.GetUtcNow(),
+            DryRun: request.DryRun);
         foreach (var observer in observers)
         {
             try
             {
-                await observer.OnRunFinishedAsync(finished, CancellationToken.None);
+                await observer.OnRunFinishedAsync(finished, definition, CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -139,17 +142,17 @@ public class TaskJob(
         try
         {
             slot = definition.Overlap == OverlapPolicy.Skip
-                ? await groupSlots.TryAcquireAsync(group, definition.GroupMaxRunning, cancellationToken)
-                : await groupSlots.AcquireAsync(group, definition.GroupMaxRunning, cancellationToken);
+                ? await groupSlots.TryAcquireAsync(group.Name, group.MaxRunning, cancellationToken)
+                : await groupSlots.AcquireAsync(group.Name, group.MaxRunning, cancellationToken);
         }
         catch (Exception e) when (PostgresFailures.IsUnreachable(e))
         {
-            return await runner.RecordSkippedAsync(request, $"database unreachable, group {group} could not be checked: {e.Message}", cancellationToken);
+            return await runner.RecordSkippedAsync(request, $"database unreachable, group {group.Name} could not be checked: {e.Message}", cancellationToken);
         }
         await using (slot)
         {
             return slot is null
-                ? await runner.RecordSkippedAsync(request, $"group {group} already runs {definition.GroupMaxRunning} task(s) (max_running; overlap: skip)", cancellationToken)
+                ? await runner.RecordSkippedAsync(request, $"group {group.Name} already runs {group.MaxRunning} task(s) (max_running; overlap: skip)", cancellationToken)
                 : await RunAsync(definition, request, cancellationToken);
         }
     }

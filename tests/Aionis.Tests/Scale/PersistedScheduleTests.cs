@@ -56,7 +56,7 @@ public sealed class PersistedScheduleTests
                 Assert.That(stored.TimeZone, Is.EqualTo(trigger?.TimeZone.Id), task.Id);
                 Assert.That(stored.MisfireInstruction, Is.EqualTo(trigger is null ? (int?)null : (int)trigger.MisfireInstruction), task.Id);
                 Assert.That(stored.NextFireTime, Is.EqualTo(trigger?.NextFireTimeUtc), task.Id);
-                Assert.That(stored.HasTrigger, Is.EqualTo(task.Enabled), task.Id);
+                Assert.That(stored.HasTrigger, Is.EqualTo(task.Definition.Enabled), task.Id);
             });
         }
     }
