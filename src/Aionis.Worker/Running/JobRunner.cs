@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Aionis.Data.History;
-using Aionis.Data.Model;
 using Aionis.Jobs.Framework;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
