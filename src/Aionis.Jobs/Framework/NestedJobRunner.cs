@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Aionis.Jobs.Framework;
 
@@ -38,25 +37,15 @@ public sealed class NestedJobRunner(JobCatalog catalog, IServiceProvider service
             return new NestedJobResult<TSummary>(descriptor.Name, ExitCodes.Usage, null, e.Message);
         }
 
-        var instance = ActivatorUtilities.CreateInstance(services, descriptor.JobType);
         try
         {
-            var summary = await ((IJob<TOptions, TSummary>)instance).RunAsync(bound, context);
-            if (bound is ISummaryFileOptions { Out: { Length: > 0 } outPath })
-            {
-                await JobJson.WriteFileAsync(context.ResolveOutputPath(outPath), summary, context.CancellationToken);
-            }
-            var gateFailed = bound is IStrictOptions { Strict: true } && !summary.Ok;
-            return new NestedJobResult<TSummary>(descriptor.Name, gateFailed ? ExitCodes.GateFailed : ExitCodes.Ok, summary, null);
+            var done = await JobCompletion.RunAsync(bound, context, () => descriptor.RunAsync(services, bound, context));
+            return new NestedJobResult<TSummary>(descriptor.Name, done.ExitCode, (TSummary)done.Summary, null);
         }
         // A database outage is not the nested job's result: it ends the whole run (failed, exit 75, retried).
         catch (Exception e) when (e is not OperationCanceledException && !PostgresFailures.IsUnreachable(e))
         {
             return new NestedJobResult<TSummary>(descriptor.Name, ExitCodes.RuntimeError, null, JobErrors.Text(e));
-        }
-        finally
-        {
-            (instance as IDisposable)?.Dispose();
         }
     }
 }

@@ -33,7 +33,7 @@ public static class JobsCommand
             if (!catalog.TryGet(selected, out var descriptor))
             {
                 Console.Error.WriteLine($"aionis jobs: unknown job type '{selected}'; known: {string.Join(", ", catalog.All.Select(j => j.Name))}");
-                return 64;
+                return ExitCodes.Usage;
             }
             if (parse.GetValue(markdown))
             {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Aionis.Data.History;
-using Aionis.Data.Model;
 using Aionis.Jobs.Framework;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -36,18 +35,17 @@ public sealed class JobRunner(
             throw new DatabaseNotConfiguredException();
         }
 
-        var tenant = (request.Options as ITenantOptions)?.TenantId;
-        var run = NewRecord(request, tenant);
+        var tenant = request.TenantId;
         var log = request.Log ?? new RunLog(clock);
-        var runScope = new RunScope(run.RunId, request.TaskId, log);
+        var runScope = new RunScope(request.RunId, request.TaskId, log);
         using var scope = logger.BeginScope(runScope);
         using var activity = WorkerTelemetry.ActivitySource.StartActivity($"job {request.TaskId ?? job.Name}");
         activity?.SetTag("aionis.task", request.TaskId);
         activity?.SetTag("aionis.job", job.Name);
         activity?.SetTag("aionis.dry_run", request.DryRun);
         activity?.SetTag("aionis.tenant", tenant);
-        activity?.SetTag("aionis.run_id", run.RunId.ToString());
-        run.TraceId = activity?.TraceId.ToString();
+        activity?.SetTag("aionis.run_id", request.RunId.ToString());
+        var run = RunRecord.Start(request, clock.GetUtcNow(), worker.Value.NodeName, activity?.TraceId.ToString());
 
         await recorder.StartAsync(run, cancellationToken);
         RunnerLog.Started(logger, job.Name, run.Trigger, run.TriggeredBy, run.Attempt, request.DryRun ? ", dry run" : "");
@@ -87,27 +85,23 @@ public sealed class JobRunner(
             {
                 throw new OptionBindingException([new OptionError("inputs", null, problem)]);
             }
-            // Resolved before the run: a path outside the artifacts root is refused before the job does anything.
-            var summaryPath = request.Options is ISummaryFileOptions { Out: { Length: > 0 } outPath } ? context.ResolveOutputPath(outPath) : null;
             // A job that ignores an operator's cancellation is abandoned after the grace: the runner stops waiting for it.
-            var summary = await (tenant == AllTenants && job.PerTenant
+            var done = await JobCompletion.RunAsync(request.Options, context, () => (tenant == AllTenants && job.PerTenant
                 ? FanOutAsync(request, context)
-                : RunOnceAsync(job, request.Options, context)).WaitAsync(cancel.Abandoned);
-            if (summaryPath is not null)
+                : job.RunAsync(services, request.Options, context)).WaitAsync(cancel.Abandoned));
+            if (done.SummaryPath is not null)
             {
-                await JobJson.WriteFileAsync(summaryPath, summary, CancellationToken.None);
-                context.Artifacts.Add("summary_json", summaryPath);
+                context.Artifacts.Add("summary_json", done.SummaryPath);
             }
-            var strict = request.Options is IStrictOptions { Strict: true };
-            if (strict && !summary.Ok)
+            if (done.GateFailed)
             {
-                var reason = summary.NotOkReason ?? "verdict not ok (strict)";
+                var reason = done.Summary.NotOkReason ?? "verdict not ok (strict)";
                 RunnerLog.GateFailed(_outcome, job.Name, reason);
-                result = new RunResult(run.RunId, RunStatus.GateFailed, ExitCodes.GateFailed, false, summary, reason);
+                result = new RunResult(run.RunId, RunStatus.GateFailed, done.ExitCode, false, done.Summary, reason);
             }
             else
             {
-                result = new RunResult(run.RunId, RunStatus.Succeeded, ExitCodes.Ok, summary.Ok, summary, null);
+                result = new RunResult(run.RunId, RunStatus.Succeeded, done.ExitCode, done.Summary.Ok, done.Summary, null);
             }
         }
         catch (OperationCanceledException) when (cancel.IsAbandoned)
@@ -149,17 +143,8 @@ public sealed class JobRunner(
         }
         stopwatch.Stop();
 
-        run.Status = result.Status;
-        run.Ok = result.Ok;
-        run.ExitCode = result.ExitCode;
-        run.FinishedAt = clock.GetUtcNow();
-        run.DurationMs = stopwatch.ElapsedMilliseconds;
-        run.Summary = result.Summary is null ? null : JobJson.SerializeCompact(result.Summary);
-        run.PlannedActions = JobJson.SerializeCompact(context.Actions.ToList());
-        run.Artifacts = JobJson.SerializeCompact(context.Artifacts.ToDictionary());
-        run.Error = result.Error;
         RunnerLog.Finished(logger, job.Name, result.Status, result.ExitCode, stopwatch.ElapsedMilliseconds);
-        run.Logs = log.TakePending();
+        RunRecord.Finish(run, result, clock.GetUtcNow(), stopwatch.ElapsedMilliseconds, context, log);
         await recorder.FinishAsync(run, CancellationToken.None);
 
         activity?.SetTag("aionis.status", result.Status);
@@ -184,48 +169,12 @@ public sealed class JobRunner(
     /// <summary>A fire that did not run (overlap: skip): one finished row with status <c>skipped</c>.</summary>
     public async Task<RunResult> RecordSkippedAsync(RunRequest request, string reason, CancellationToken cancellationToken)
     {
-        var run = NewRecord(request, (request.Options as ITenantOptions)?.TenantId);
-        run.Status = RunStatus.Skipped;
-        run.ExitCode = ExitCodes.Ok;
-        run.FinishedAt = run.StartedAt;
-        run.DurationMs = 0;
-        run.Error = reason;
-        run.Logs = (request.Log ?? new RunLog(clock)).TakePending();
+        var run = RunRecord.Start(request, clock.GetUtcNow(), worker.Value.NodeName, traceId: null);
+        var result = new RunResult(run.RunId, RunStatus.Skipped, ExitCodes.Ok, null, null, reason);
+        RunRecord.Finish(run, result, run.StartedAt, 0, context: null, request.Log ?? new RunLog(clock));
         await recorder.FinishAsync(run, cancellationToken);
         WorkerTelemetry.Runs.Add(1, new TagList { { "task", request.TaskId ?? "" }, { "job", request.Job.Name }, { "status", RunStatus.Skipped }, { "dry_run", request.DryRun } });
-        return new RunResult(run.RunId, RunStatus.Skipped, ExitCodes.Ok, null, null, reason);
-    }
-
-    private JobRun NewRecord(RunRequest request, string? tenant) => new()
-    {
-        RunId = request.RunId,
-        TaskId = request.TaskId,
-        Job = request.Job.Name,
-        Trigger = request.Trigger,
-        DryRun = request.DryRun,
-        Status = RunStatus.Running,
-        ScheduledFor = request.ScheduledFor,
-        StartedAt = clock.GetUtcNow(),
-        Node = worker.Value.NodeName,
-        Attempt = request.Attempt,
-        FireInstanceId = request.FireInstanceId,
-        TenantId = tenant,
-        Inputs = Secrets.RedactedInputs(request.Job, request.Options).ToJsonString(),
-        RegistryHash = request.RegistryHash,
-        TriggeredBy = request.TriggeredBy,
-    };
-
-    private async Task<IJobSummary> RunOnceAsync(JobDescriptor job, JobOptions options, JobContext context)
-    {
-        var instance = ActivatorUtilities.CreateInstance(services, job.JobType);
-        try
-        {
-            return await job.RunAsync(instance, options, context);
-        }
-        finally
-        {
-            (instance as IDisposable)?.Dispose();
-        }
+        return result;
     }
 
     private async Task<IJobSummary> FanOutAsync(RunRequest request, JobContext context)
@@ -240,7 +189,7 @@ public sealed class JobRunner(
             TenantOutcome outcome;
             try
             {
-                var summary = await RunOnceAsync(request.Job, options, context.ForTenant(tenant));
+                var summary = await request.Job.RunAsync(services, options, context.ForTenant(tenant));
                 // The step tells the tenant's own verdict: a tenant that is not ok is a gate failure of that tenant.
                 outcome = new TenantOutcome(tenant, summary.Ok, summary.Ok ? RunStatus.Succeeded : RunStatus.GateFailed, summary,
                     summary.Ok ? null : summary.NotOkReason);

@@ -29,6 +29,9 @@ public sealed record RunRequest(JobDescriptor Job, JobOptions Options)
     /// <summary>Cancels the job's token when exceeded; the run ends <c>timed_out</c>.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>The tenant the options name (<c>*</c>: every active tenant, a fan-out); null for a job without one.</summary>
+    public string? TenantId => (Options as ITenantOptions)?.TenantId;
+
     /// <summary>Why the run cannot start (e.g. its persisted inputs no longer bind); recorded as a failed run.</summary>
     public string? SetupError { get; init; }
 }
