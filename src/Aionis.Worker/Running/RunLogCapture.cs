@@ -30,7 +30,9 @@ public sealed class RunLogCapture : ILoggerProvider, ISupportExternalScope
             if (RunScope.Innermost(provider._scopes) is not { } run) return;
             var message = formatter(state, exception);
             if (exception is not null) message += $" ({exception.GetType().Name}: {exception.Message})";
-            run.Log.Add(LevelName(logLevel), $"{category}: {message}".ReplaceLineEndings(" "));
+            // A progress line is the job's own words, kept as the job wrote them; the worker's lines say who wrote them.
+            var line = category == RunnerLog.ProgressCategory ? message : $"{category}: {message}";
+            run.Log.Add(LevelName(logLevel), line.ReplaceLineEndings(" "));
         }
     }
 
