@@ -13,11 +13,16 @@ work="$root/.local/test-run"
 rm -rf "$work"
 mkdir -p "$work"
 cleanup() {
+  if [ -n "${build_pid:-}" ]; then kill "$build_pid" 2>/dev/null || true; fi
   pg_stop "$work/pg"
   emulator_stop "$work/s3"
   emulator_stop "$work/azurite"
 }
 trap cleanup EXIT
+
+# The build takes most of the set-up time: it runs while the packages are checked and the services start.
+dotnet build Aionis.sln -c Release -v q -nologo >"$work/build.log" 2>&1 &
+build_pid=$!
 
 pg_ensure_installed
 # The PITR tests drive the real pgBackRest against an archiving cluster of their own.
@@ -45,21 +50,24 @@ if ! command -v openssl >/dev/null || ! command -v sha256sum >/dev/null; then
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl coreutils >&2
 fi
 
+# The three services start at once (node takes seconds to start on a loaded machine).
 pg_port=$(pg_free_port)
-pg_start "$work/pg" "$pg_port" fast
-export AIONIS_TEST_PG="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
-
 s3_port=$(pg_free_port)
-s3rver_start "$work/s3" "$s3_port"
-export AIONIS_TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port"
-
 az_port=$(pg_free_port)
-azurite_start "$work/azurite" "$az_port"
+pg_start "$work/pg" "$pg_port" fast & pg_pid=$!
+s3rver_start "$work/s3" "$s3_port" & s3_pid=$!
+azurite_start "$work/azurite" "$az_port" & az_pid=$!
+for pid in "$pg_pid" "$s3_pid" "$az_pid"; do wait "$pid" || { echo "a test service did not start" >&2; exit 1; }; done
+export AIONIS_TEST_PG="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+export AIONIS_TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port"
 export AIONIS_TEST_AZURE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$az_port/devstoreaccount1;"
 
 echo "services: postgres 127.0.0.1:$pg_port, s3rver :$s3_port, azurite :$az_port" >&2
 
-dotnet build Aionis.sln -c Release -v q -nologo >&2
+build_status=0
+wait "$build_pid" || build_status=$?
+build_pid=
+if [ "$build_status" != 0 ]; then cat "$work/build.log" >&2; echo "the build failed" >&2; exit 1; fi
 built=$(date +%s)
 status=0
 dotnet test tests/Aionis.Tests/Aionis.Tests.csproj -c Release --no-build -nologo \

@@ -123,13 +123,24 @@ public sealed partial class ScratchCluster : IAsyncDisposable
         throw new TimeoutException($"the restored server was not ready within {limit.TotalSeconds:0}s ({lastError}): {await LogTailAsync()}");
     }
 
-    /// <summary>The server log's last FATAL/PANIC/ERROR line (why recovery stopped), else its last line.</summary>
+    /// <summary>
+    /// The server log's last FATAL/PANIC/ERROR line (why recovery stopped), else its last line. The FATAL lines of the
+    /// readiness probe's own connections being turned away are not the reason: on a slow machine they come after it.
+    /// </summary>
     public async Task<string> LogTailAsync()
     {
         if (!File.Exists(LogFile)) return "no server log";
         var lines = await File.ReadAllLinesAsync(LogFile, CancellationToken.None);
-        return lines.LastOrDefault(l => l.Contains("FATAL:") || l.Contains("PANIC:") || l.Contains("ERROR:")) ?? lines.LastOrDefault() ?? "empty server log";
+        return lines.LastOrDefault(l => (l.Contains("FATAL:") || l.Contains("PANIC:") || l.Contains("ERROR:")) && !IsRefusedConnection(l))
+            ?? lines.LastOrDefault() ?? "empty server log";
     }
+
+    private static bool IsRefusedConnection(string line) =>
+        line.Contains("the database system is starting up", StringComparison.Ordinal)
+        || line.Contains("the database system is in recovery mode", StringComparison.Ordinal)
+        || line.Contains("the database system is shutting down", StringComparison.Ordinal)
+        || line.Contains("the database system is not yet accepting connections", StringComparison.Ordinal)
+        || line.Contains("the database system is not accepting connections", StringComparison.Ordinal);
 
     /// <summary>Stops the server (immediate: the copy is thrown away) and removes the folder. Never throws for a missing server.</summary>
     public async ValueTask DisposeAsync()

@@ -10,7 +10,6 @@ namespace Aionis.Tests.Backups;
 /// The pgBackRest jobs against a real archiving PostgreSQL 15 cluster and the real pgbackrest binary: backups, the archive
 /// check, repository verification and point-in-time restore drills. The stanza and a full backup are made once.
 /// </summary>
-[NonParallelizable]
 public sealed class PitrTests
 {
     private PitrCluster _cluster = null!;

@@ -27,6 +27,12 @@ public sealed class ClusterControlTests : BinaryTest
     private static bool? Alive(JsonElement status, string node) => status.GetProperty("nodes").EnumerateArray()
         .Where(n => n.GetProperty("node").GetString() == node).Select(n => (bool?)n.GetProperty("alive").GetBoolean()).SingleOrDefault();
 
+    /// <summary>Seconds from a run's cancellation request to its end, as the database recorded them.</summary>
+    private Task<double> RequestToEndAsync(string runId) => Db.ScalarAsync<double>("""
+        SELECT extract(epoch FROM r.finished_at - c.requested_at) FROM worker.job_runs r JOIN worker.run_cancellations c USING (run_id)
+        WHERE run_id = $1::uuid
+        """, runId);
+
     /// <summary>Waits for a state with no node left to watch (both killed).</summary>
     private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
@@ -98,9 +104,10 @@ public sealed class ClusterControlTests : BinaryTest
         var node = await Db.ScalarAsync<string>("SELECT node FROM worker.job_runs WHERE run_id = $1", runId);
         var running = await StatusAsync();
 
-        var asked = Stopwatch.StartNew();
         var cancel = await CliAsync("cancel", runId.ToString(), "--reason", "stuck on a lock", "--json");
-        var took = asked.Elapsed;
+        // From the request to the run's end, as the database recorded them: the CLI's own start-up (seconds on a loaded
+        // machine) is not part of what cancel promises.
+        var took = await RequestToEndAsync(runId.ToString());
         var row = (await Db.RowsAsync("SELECT status, error FROM worker.job_runs WHERE run_id = $1", runId)).Single();
         var request = (await Db.RowsAsync("SELECT requested_by, reason, seen_by FROM worker.run_cancellations WHERE run_id = $1", runId)).Single();
 
@@ -116,7 +123,7 @@ public sealed class ClusterControlTests : BinaryTest
             Assert.That(running.GetProperty("running")[0].GetProperty("node").GetString(), Is.EqualTo(node));
             Assert.That(cancel.ExitCode, Is.EqualTo(0), cancel.Stderr);
             Assert.That(JsonDocument.Parse(cancel.Stdout).RootElement.GetProperty("status").GetString(), Is.EqualTo("cancelled"));
-            Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(10)));
+            Assert.That(took, Is.GreaterThan(0).And.LessThan(10), "seconds from the request to the run's end");
             Assert.That(row["status"], Is.EqualTo("cancelled"));
             Assert.That((string)row["error"]!, Does.StartWith("cancelled by cli:").And.EndWith(": stuck on a lock"));
             Assert.That((string)request["requested_by"]!, Does.StartWith("cli:"));
@@ -199,9 +206,10 @@ public sealed class ClusterControlTests : BinaryTest
         await WaitForAsync(async () => (runId = await Db.ScalarAsync<string?>("SELECT run_id::text FROM worker.job_runs WHERE status = 'running'")) is not null,
             TimeSpan.FromSeconds(30), "the CLI's run to start");
 
-        var asked = Stopwatch.StartNew();
         var cancel = await CliAsync("cancel", runId!, "--reason", "wrong day", "--json");
-        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(0, 10 - asked.Elapsed.TotalSeconds))))
+        // The run's process is given a minute to exit; the promise (ended within 10 s of the request) is checked on the
+        // times the database recorded, so the cancel command's own start-up on a loaded machine does not count.
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
             try
             {
@@ -210,10 +218,10 @@ public sealed class ClusterControlTests : BinaryTest
             catch (OperationCanceledException)
             {
                 run.Kill(entireProcessTree: true);
-                Assert.Fail($"aionis run still running 10 s after the cancel; cancel: {cancel.Stderr}{cancel.Stdout}; run: {await stderr}");
+                Assert.Fail($"aionis run still running a minute after the cancel; cancel: {cancel.Stderr}{cancel.Stdout}; run: {await stderr}");
             }
         }
-        var took = asked.Elapsed;
+        var took = await RequestToEndAsync(runId!);
         var row = (await Db.RowsAsync("SELECT status, error, node FROM worker.job_runs WHERE run_id = $1::uuid", runId)).Single();
         var request = (await Db.RowsAsync("SELECT seen_by, outcome FROM worker.run_cancellations WHERE run_id = $1::uuid", runId)).Single();
 
@@ -221,7 +229,7 @@ public sealed class ClusterControlTests : BinaryTest
         {
             Assert.That(cancel.ExitCode, Is.EqualTo(0), cancel.Stderr);
             Assert.That(JsonDocument.Parse(cancel.Stdout).RootElement.GetProperty("status").GetString(), Is.EqualTo("cancelled"));
-            Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(10)));
+            Assert.That(took, Is.GreaterThan(0).And.LessThan(10), "seconds from the request to the run's end");
             Assert.That(run.ExitCode, Is.EqualTo(1), await stderr);
             Assert.That(JsonDocument.Parse(await stdout).RootElement.GetProperty("status").GetString(), Is.EqualTo("cancelled"));
             Assert.That(row["status"], Is.EqualTo("cancelled"));

@@ -12,6 +12,7 @@ namespace Aionis.Tests.Incidents;
 /// <summary>
 /// The <c>auto</c> backend against a PostgreSQL cluster of the test's own (stopping the shared one would break other
 /// tests): writes go to JSONL while it is down and move into Postgres exactly once after it is back, even across a kill.
+/// Alone: a 20,000-event move and two cluster restarts, whose deadlines a parallel run on a loaded machine exceeded.
 /// </summary>
 [NonParallelizable]
 public sealed class IncidentBackendOutageTests

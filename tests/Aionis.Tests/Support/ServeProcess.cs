@@ -49,7 +49,14 @@ public sealed class ServeProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (await condition()) return;
-            if (_process.HasExited) Assert.Fail($"serve exited ({_process.ExitCode}) while waiting for {what}:\n{Output}");
+            if (_process.HasExited)
+            {
+                // The exit can be seen before the last lines it printed have been read: once the output is drained,
+                // what the process did before exiting is all there, and the condition gets its last look.
+                await _process.WaitForExitAsync();
+                if (await condition()) return;
+                Assert.Fail($"serve exited ({_process.ExitCode}) while waiting for {what}:\n{Output}");
+            }
             await Task.Delay(200);
         }
         Assert.Fail($"timed out waiting for {what}:\n{Output}");
