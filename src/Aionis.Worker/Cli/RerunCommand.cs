@@ -41,7 +41,7 @@ public static class RerunCommand
             {
                 return RunOutput.Fail(ExitCodes.Usage, $"RUN_ID '{id}': task '{original.TaskId}' is no longer in the persisted schedule");
             }
-            var inputs = InputsOf(original);
+            var inputs = TaskInputs.OfRecordedRun(original.Inputs);
             var logical = original.ScheduledFor ?? original.StartedAt;
             var by = $"rerun:{id}";
             var dry = parse.GetValue(dryRun) || original.DryRun;
@@ -65,11 +65,4 @@ public static class RerunCommand
         });
         return command;
     }
-
-    /// <summary>
-    /// The original run's inputs in the shape of <see cref="TaskInputs"/>; nulls and masked secrets are left out, so
-    /// those come from the task's inputs and settings again.
-    /// </summary>
-    private static Dictionary<string, object?> InputsOf(JobRun run) =>
-        TaskInputs.FromJsonObject(run.Inputs).Where(i => i.Value is not (null or Secrets.Mask)).ToDictionary(StringComparer.Ordinal);
 }

@@ -37,6 +37,13 @@ public static class TaskInputs
     public static Dictionary<string, object?> ParseOverrides(string? json) => FromJsonObject(json);
 
     /// <summary>
+    /// A past run's recorded inputs (<c>worker.job_runs.inputs</c>) as overrides of a rerun: nulls and masked secrets
+    /// are left out, so those come from the task's inputs and settings again.
+    /// </summary>
+    public static Dictionary<string, object?> OfRecordedRun(string json) =>
+        FromJsonObject(json).Where(i => i.Value is not (null or Secrets.Mask)).ToDictionary(StringComparer.Ordinal);
+
+    /// <summary>
     /// A YAML value: plain scalars are typed (<c>168</c> a long, <c>true</c> a bool, <c>~</c> null), quoted ones stay text,
     /// a sequence of scalars is a list of its items' text. <paramref name="ok"/> is false for any other node (a mapping).
     /// </summary>

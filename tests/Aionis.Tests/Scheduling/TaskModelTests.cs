@@ -49,7 +49,7 @@ public sealed class TaskModelTests
         var overridden = new Dictionary<string, object?>(task.Definition.Inputs) { ["gate_command"] = new List<string> { "true" } };
         // An enqueued run's overrides travel as JSON in its trigger; a rerun's come from the run's recorded inputs.
         var enqueued = TaskInputs.ParseOverrides(TaskInputs.SerializeOverrides(new Dictionary<string, object?> { ["gate_command"] = Commands.ToList() }));
-        var rerun = TaskInputs.FromJsonObject(Secrets.RedactedInputs(task.Job, task.Options).ToJsonString());
+        var rerun = TaskInputs.OfRecordedRun(Secrets.RedactedInputs(task.Job, task.Options).ToJsonString());
 
         var fromYaml = (IncidentBundleOptions)task.Options;
         Assert.Multiple(() =>
