@@ -20,10 +20,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The build takes most of the set-up time: it runs while the packages are checked and the services start.
-dotnet build Aionis.sln -c Release -v q -nologo >"$work/build.log" 2>&1 &
-build_pid=$!
-
 pg_ensure_installed
 # The PITR tests drive the real pgBackRest against an archiving cluster of their own.
 pgbackrest_ensure_installed
@@ -63,6 +59,11 @@ export AIONIS_TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port"
 export AIONIS_TEST_AZURE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$az_port/devstoreaccount1;"
 
 echo "services: postgres 127.0.0.1:$pg_port, s3rver :$s3_port, azurite :$az_port" >&2
+
+# The build starts once the services listen: beside it, node's first start on a fresh machine outlasted the emulators'
+# start-up deadline (CI failed with "a test service did not start").
+dotnet build Aionis.sln -c Release -v q -nologo >"$work/build.log" 2>&1 &
+build_pid=$!
 
 build_status=0
 wait "$build_pid" || build_status=$?
