@@ -3,6 +3,10 @@ using Aionis.Tests.Support;
 namespace Aionis.Tests.Scheduling.Timing;
 
 /// <summary>Issue #22 item 3: <c>after:</c> through two real <c>aionis serve</c> nodes.</summary>
+// Its tests measure follower latencies to the second across two nodes: they run one after another, as ServeTimingTests'
+// do. Run beside each other in the full suite, the stopping-node test timed out waiting for the follower in two CIs
+// running (it passes alone and with its fixture; the cause is not found yet).
+[Parallelizable(ParallelScope.Self)]
 public sealed class ServeAfterTests : BinaryTest
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
