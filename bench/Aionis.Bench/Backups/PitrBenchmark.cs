@@ -16,6 +16,7 @@ namespace Aionis.Bench.Backups;
 /// pg_restore of the same database. The diff and incr backups run AIONIS_BENCH_PITR_ROUNDS interleaved pairs (default 3),
 /// each pair with the same work on both sides and the order swapped every round, and report the median ratio: one
 /// round of each (a backup takes tens of seconds at 5 GB) was at the mercy of whatever else the machine did meanwhile.
+/// Every side of a pair starts on a settled disk (<see cref="SettleDiskAsync"/>).
 /// AIONIS_BENCH_PITR_DUMP=0 leaves out pg_dump and pg_restore (six minutes at 5 GB).
 /// </summary>
 public sealed class PitrBenchmark : IBenchmark
@@ -65,19 +66,19 @@ public sealed class PitrBenchmark : IBenchmark
             var rounds = context.Environment.TryGetValue("AIONIS_BENCH_PITR_ROUNDS", out var r) ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 3;
             // Same work for both sides: a full each; a diff each (both since the last full, no write between them); an
             // incr each after equal writes.
-            var full = await PairAsync(0, "full", () => ByHandAsync(config, "backup", "--type=full"), () => Job("pitr-backup", ("type", "full")));
+            var full = await PairAsync(0, Timed("full by hand, round 1", () => ByHandAsync(config, "backup", "--type=full")), Timed("full job, round 1", () => Job("pitr-backup", ("type", "full"))));
             var diffs = new List<(double Hand, double Job)>();
             var incrs = new List<(double Hand, double Job)>();
             for (var round = 0; round < rounds; round++)
             {
                 await ChangeAsync(connectionString, 0.02);
-                diffs.Add(await PairAsync(round, "diff", () => ByHandAsync(config, "backup", "--type=diff"), () => Job("pitr-backup", ("type", "diff"))));
-                incrs.Add(await PairAsync(round, "incr", () => ByHandAsync(config, "backup", "--type=incr"), () => Job("pitr-backup", ("type", "incr")),
-                    before: () => ChangeAsync(connectionString, 0.01)));
+                diffs.Add(await PairAsync(round, Timed($"diff by hand, round {round + 1}", () => ByHandAsync(config, "backup", "--type=diff")),
+                    Timed($"diff job, round {round + 1}", () => Job("pitr-backup", ("type", "diff")))));
+                incrs.Add(await PairAsync(round, Timed($"incr by hand, round {round + 1}", () => ByHandAsync(config, "backup", "--type=incr")),
+                    Timed($"incr job, round {round + 1}", () => Job("pitr-backup", ("type", "incr"))), before: () => ChangeAsync(connectionString, 0.01)));
             }
             await ArchiveAsync(connectionString);
 
-            // The restores alternate too: the second of a pair reads a repository the first one just brought into the page cache.
             var restores = new List<(double Hand, double Job)>();
             var drillTimings = new List<string>();
             var handTimings = new List<string>();
@@ -88,12 +89,12 @@ public sealed class PitrBenchmark : IBenchmark
                 {
                     JsonElement drill = default;
                     drillWall = await TimeAsync($"drill job, round {round + 1}", async () => drill = await Job("pitr-restore-drill", ("work-dir", "bench-drill")));
+                    if (!drill.GetProperty("ok").GetBoolean()) throw new InvalidOperationException($"the drill is not ok: {drill.GetProperty("reasons")}");
                     var timings = drill.GetProperty("timings");
                     drillTimings.Add($"{timings.GetProperty("restore_seconds").GetDouble():0.0}+{timings.GetProperty("replay_seconds").GetDouble():0.0}s");
                     return drill.GetProperty("rto_seconds").GetDouble();
                 }
-                Task<double> ByHand() => RestoreByHandAsync(config, Path.Combine(context.WorkDirectory, "hand-restore"), handTimings);
-                restores.Add(round % 2 == 0 ? (await ByHand(), await Drill()) : await SwappedAsync(Drill, ByHand));
+                restores.Add(await PairAsync(round, () => RestoreByHandAsync(config, Path.Combine(context.WorkDirectory, "hand-restore"), handTimings), Drill));
             }
             var jobRto = restores.Select(p => p.Job).Order().ElementAt(restores.Count / 2);
 
@@ -104,6 +105,7 @@ public sealed class PitrBenchmark : IBenchmark
             table.Info("drill restore+replay per round", string.Join(" ", drillTimings));
             table.Info("by hand restore+replay per round", string.Join(" ", handTimings));
             table.Info("drill wall time, last round (incl. verify, stop, remove)", $"{drillWall:0.00}s");
+            table.Info("before each timed side", Environment.UserName == "root" ? "sync + drop_caches" : "sync (not root: page cache kept)");
             if (!context.Environment.TryGetValue("AIONIS_BENCH_PITR_DUMP", out var dumpToo) || dumpToo != "0")
             {
                 var dumpFile = Path.Combine(context.WorkDirectory, "pitr.dump");
@@ -123,30 +125,47 @@ public sealed class PitrBenchmark : IBenchmark
     }
 
     /// <summary>
-    /// One by-hand run and one job run of the same work, by hand first in even rounds and the job first in odd ones;
-    /// <paramref name="before"/> (untimed) runs before each of them.
+    /// One by-hand run and one job run of the same work, each returning its seconds: by hand first in even rounds and the
+    /// job first in odd ones. Before each side, untimed: <paramref name="before"/>, then <see cref="SettleDiskAsync"/>.
     /// </summary>
-    private static async Task<(double Hand, double Job)> PairAsync(int round, string what, Func<Task> byHand, Func<Task> job, Func<Task>? before = null)
+    private static async Task<(double Hand, double Job)> PairAsync(int round, Func<Task<double>> byHand, Func<Task<double>> job, Func<Task>? before = null)
     {
-        async Task<double> Timed(string who, Func<Task> work)
+        async Task<double> Side(Func<Task<double>> side)
         {
             if (before is not null) await before();
-            return await TimeAsync($"{what} {who}, round {round + 1}", work);
+            await SettleDiskAsync();
+            return await side();
         }
         if (round % 2 == 0)
         {
-            var hand = await Timed("by hand", byHand);
-            return (hand, await Timed("job", job));
+            var hand = await Side(byHand);
+            return (hand, await Side(job));
         }
-        var jobFirst = await Timed("job", job);
-        return (await Timed("by hand", byHand), jobFirst);
+        var jobFirst = await Side(job);
+        return (await Side(byHand), jobFirst);
     }
 
-    /// <summary>The job first, then by hand, returned in (by hand, job) order.</summary>
-    private static async Task<(double Hand, double Job)> SwappedAsync(Func<Task<double>> job, Func<Task<double>> byHand)
+    private static Func<Task<double>> Timed(string what, Func<Task> work) => () => TimeAsync(what, work);
+
+    /// <summary>
+    /// pgBackRest fsyncs every file it writes (1,273 fsyncs in a 1 GB restore), so a backup or restore runs at the disk's
+    /// write speed, and this machine's disk swings from 350 MB/s to 1.7 GB/s with what was written just before
+    /// (<c>dd … conv=fsync</c>, three runs in a row). Unsettled, the second side of a pair paid for the first one's
+    /// writeback: a quiet run put the drill, always second in its only round, at 2.35× the restore by hand. Each side now
+    /// starts from the same state: nothing dirty (<c>sync</c>) and a cold page cache (<c>drop_caches</c>, when the
+    /// benchmark runs as root), so both read the database or the repository from disk.
+    /// </summary>
+    private static async Task SettleDiskAsync()
     {
-        var first = await job();
-        return (await byHand(), first);
+        await ProgramAsync(null, "sync");
+        try
+        {
+            await File.WriteAllTextAsync("/proc/sys/vm/drop_caches", "3");
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            // Not root: dirty pages are written, the cache stays warm for both sides alike.
+        }
     }
 
     private static void Row(BenchTable table, string what, IReadOnlyList<(double Hand, double Job)> pairs)

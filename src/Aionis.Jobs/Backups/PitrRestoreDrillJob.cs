@@ -97,8 +97,10 @@ public sealed partial class PitrRestoreDrillJob(PgBackRest pgBackRest, PgClient 
 
             started = context.Now;
             phase.Restart();
-            await using (var connection = new NpgsqlConnection(cluster.ConnectionString(database.Name, user)))
+            string? verifyError = null;
+            try
             {
+                await using var connection = new NpgsqlConnection(cluster.ConnectionString(database.Name, user));
                 await connection.OpenAsync(ct);
                 summary.Tables.AddRange(await RestoredCopyReader.CountBiggestAsync(connection, options.CountBiggest, ct));
                 foreach (var table in options.CreatedAtTables)
@@ -106,10 +108,19 @@ public sealed partial class PitrRestoreDrillJob(PgBackRest pgBackRest, PgClient 
                     summary.Tables.Add(await RestoredCopyReader.ReadNewestAsync(connection, table, options.CreatedAtColumn, ct));
                 }
             }
+            catch (Exception e) when (e is NpgsqlException or IOException && !ct.IsCancellationRequested)
+            {
+                // A query the copy refuses (a table it lacks) or a copy that died under it (a full disk): the drill's
+                // finding, with the copy's own last word, which goes with the folder in the cleanup below.
+                // PostgresException.Message adds the statement position on lines of its own; a reason is one line.
+                var error = e is PostgresException postgres ? $"{postgres.SqlState}: {postgres.MessageText}" : e.Message;
+                verifyError = $"{error}; scratch server log: {await cluster.LogTailAsync()}";
+                summary.Reasons.Add($"verify_failed: {verifyError}");
+            }
             verifySeconds = phase.Elapsed.TotalSeconds;
             context.Actions.Record("verify", database.Name, summary.Tables.Count);
-            await StepAsync(context, "verify", true, started, new { tables = summary.Tables });
-            Judge(summary, options);
+            await StepAsync(context, "verify", verifyError is null, started, new { tables = summary.Tables, error = verifyError });
+            if (verifyError is null) Judge(summary, options);
             return summary;
         }
         finally

@@ -121,6 +121,32 @@ public sealed class PitrTests
     }
 
     [Test]
+    public async Task A_verification_the_copy_refuses_is_the_drills_finding_with_the_copys_log_and_the_scratch_cluster_still_goes()
+    {
+        var drill = await _worker.RunAsync("pitr-restore-drill", new Dictionary<string, object?>
+        {
+            ["created_at_tables"] = "pitr_no_such_table", ["strict"] = null,
+        });
+
+        var summary = WorkerHarness.SummaryJson(drill);
+        var steps = await _cluster.ScalarAsync<string>(
+            "SELECT string_agg(name || ':' || status, ',' ORDER BY seq) FROM worker.job_run_steps WHERE run_id = $1", drill.RunId);
+        Assert.Multiple(() =>
+        {
+            Assert.That(drill.ExitCode, Is.EqualTo(ExitCodes.GateFailed), drill.Error + summary);
+            Assert.That(summary.GetProperty("ok").GetBoolean(), Is.False);
+            Assert.That(summary.GetProperty("ready").GetBoolean(), Is.True, "the copy came up; its verification failed");
+            Assert.That(summary.GetProperty("rto_seconds").GetDouble(), Is.GreaterThan(0), "RTO is measured before verification");
+            Assert.That(summary.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()).ToList(), Has.Count.EqualTo(1)
+                .And.One.StartsWith("verify_failed: 42P01: relation \"pitr_no_such_table\" does not exist; scratch server log: ")
+                .And.One.Contains("ERROR:  relation \"pitr_no_such_table\" does not exist"));
+            Assert.That(steps, Is.EqualTo("restore:succeeded,ready:succeeded,verify:failed,cleanup:succeeded"));
+            Assert.That(summary.GetProperty("scratch_removed").GetBoolean(), Is.True);
+        });
+        AssertScratchGone(summary);
+    }
+
+    [Test]
     public async Task Sigterm_of_the_worker_during_a_drill_stops_and_removes_the_scratch_cluster()
     {
         // A verification query that never ends on its own keeps the drill busy with the copy up until the signal.
