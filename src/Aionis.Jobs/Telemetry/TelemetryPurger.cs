@@ -32,7 +32,7 @@ public sealed record PurgeBatch(int Deleted, TimeSpan Elapsed);
 public sealed class TelemetryPurger(NpgsqlDataSource dataSource)
 {
     /// <summary>The largest window a statement covers: about 8 MB of heap, a few ms to pass over when nothing in it is eligible.</summary>
-    public const int WindowBlocks = 1024;
+    private const int WindowBlocks = 1024;
 
     /// <summary>What an 8 kB heap block can hold at most (MaxHeapTuplesPerPage): the density assumed before anything was seen.</summary>
     private const double MaxRowsPerBlock = 291;
