@@ -14,7 +14,12 @@ public sealed partial class ServeTimingTests : BinaryTest
 
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
 
-    private static Dictionary<string, string?> FastMisfires => new() { ["Worker__MisfireThreshold"] = "00:00:03" };
+    /// <summary>
+    /// Shorter than the outages below (16 s), so they are misfires; longer than a regular fire is ever late on a loaded
+    /// two-core machine. At 3 s, a fire after the restart that a machine at load 60 starts 3 s late is itself a misfire
+    /// and a second catch-up row: a correct decision of the scheduler, not what these tests pin.
+    /// </summary>
+    private static Dictionary<string, string?> FastMisfires => new() { ["Worker__MisfireThreshold"] = "00:00:08" };
 
     private Task<long> CountAsync(string where, params object?[] args) => Db.ScalarAsync<long>($"SELECT count(*) FROM worker.job_runs WHERE {where}", args);
 
