@@ -2,8 +2,6 @@ using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Telemetry;
 
-public sealed record KeyUsageThresholds(int WindowHours, int BaselineHours, int MinRequests, double ZscoreThreshold);
-
 public sealed record KeyUsageAnomalySample(int Count, IReadOnlyList<KeyUsageItem> Sample);
 
 public sealed record KeyUsageAnomalySummary(
@@ -24,14 +22,15 @@ public sealed class KeyUsageAnomalyJob(KeyUsageReader reader) : IJob<KeyUsageAno
 
     public async Task<KeyUsageAnomalySummary> RunAsync(KeyUsageAnomalyOptions options, JobContext context)
     {
-        var report = await reader.ReadAsync(options.ToQuery(), context.Now, context.CancellationToken);
+        var thresholds = new KeyUsageThresholds(options.WindowHours, options.BaselineHours, options.MinRequests, options.ZscoreThreshold);
+        var report = await reader.ReadAsync(options.TenantId, thresholds, options.Limit, context.Now, context.CancellationToken);
         var anomalies = report.Items.Where(i => i.Anomaly.IsAnomaly).ToList();
         return new KeyUsageAnomalySummary(
             Ok: report.Ok && anomalies.Count == 0,
             Strict: options.Strict,
             CheckedAt: context.Now,
             TenantId: options.TenantId,
-            Thresholds: new KeyUsageThresholds(options.WindowHours, options.BaselineHours, options.MinRequests, options.ZscoreThreshold),
+            Thresholds: thresholds,
             Anomalies: new KeyUsageAnomalySample(anomalies.Count, anomalies.Take(SampleSize).ToList()),
             Report: report);
     }

@@ -38,6 +38,4 @@ public sealed class KeyUsageAnomalyOptions : JobOptions, ITenantOptions, IStrict
         TenantId = TenantId.Trim();
         BaselineHours = Math.Max(BaselineHours, WindowHours + 1);
     }
-
-    public KeyUsageQuery ToQuery() => new(TenantId, WindowHours, BaselineHours, MinRequests, ZscoreThreshold, Limit);
 }

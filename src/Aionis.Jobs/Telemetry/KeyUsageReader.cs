@@ -45,17 +45,18 @@ public sealed class KeyUsageReader(TelemetryStatements statements, TelemetrySett
          LIMIT $4
         """;
 
-    public async Task<KeyUsageReport> ReadAsync(KeyUsageQuery query, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="limit">Most pairs in the report, busiest first.</param>
+    public async Task<KeyUsageReport> ReadAsync(string tenantId, KeyUsageThresholds thresholds, int limit, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var window = KeyUsageRetention.For(query.WindowHours, query.BaselineHours, settings.RetentionHours);
+        var window = KeyUsageRetention.For(thresholds.WindowHours, thresholds.BaselineHours, settings.RetentionHours);
         KeyUsageReport Report(IReadOnlyList<KeyUsageItem> items, int pairs) => new()
         {
             Ok = true,
-            TenantId = query.TenantId,
+            TenantId = tenantId,
             GeneratedAt = now,
             Retention = window,
-            Filters = new KeyUsageFilters(null, query.MinRequests, query.ZscoreThreshold),
-            Page = new KeyUsagePage(query.Limit, 0, pairs, items.Count < pairs),
+            Filters = new KeyUsageFilters(null, thresholds.MinRequests, thresholds.ZscoreThreshold),
+            Page = new KeyUsagePage(limit, 0, pairs, items.Count < pairs),
             Snapshot = new KeyUsageSnapshot(now),
             Anomalies = new KeyUsageAnomalyCount(items.Count(i => i.Anomaly.IsAnomaly)),
             Items = items,
@@ -63,8 +64,8 @@ public sealed class KeyUsageReader(TelemetryStatements statements, TelemetrySett
 
         try
         {
-            var (counts, pairs) = await ReadCountsAsync(query, window, now, cancellationToken);
-            return Report(counts.Select(c => KeyUsageRules.Evaluate(c, window, query)).ToList(), pairs);
+            var (counts, pairs) = await ReadCountsAsync(tenantId, limit, window, now, cancellationToken);
+            return Report(counts.Select(c => KeyUsageRules.Evaluate(c, window, thresholds)).ToList(), pairs);
         }
         catch (Exception e) when (PostgresFailures.IsUndefinedTable(e))
         {
@@ -72,9 +73,9 @@ public sealed class KeyUsageReader(TelemetryStatements statements, TelemetrySett
         }
     }
 
-    private Task<(List<KeyUsageCounts> Counts, int Pairs)> ReadCountsAsync(KeyUsageQuery query, KeyUsageRetention window, DateTimeOffset now, CancellationToken cancellationToken) =>
+    private Task<(List<KeyUsageCounts> Counts, int Pairs)> ReadCountsAsync(string tenantId, int limit, KeyUsageRetention window, DateTimeOffset now, CancellationToken cancellationToken) =>
         statements.QueryAsync(UsageSql,
-            [query.TenantId, now - TimeSpan.FromHours(window.AppliedBaselineHours), now - TimeSpan.FromHours(window.AppliedWindowHours), query.Limit],
+            [tenantId, now - TimeSpan.FromHours(window.AppliedBaselineHours), now - TimeSpan.FromHours(window.AppliedWindowHours), limit],
             async reader =>
             {
                 var counts = new List<KeyUsageCounts>();

@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace Aionis.Jobs.Telemetry;
 
-/// <summary>What to compare: the recent window against the baseline before it, for one tenant's API keys.</summary>
-public sealed record KeyUsageQuery(string TenantId, int WindowHours, int BaselineHours, int MinRequests, double ZscoreThreshold, int Limit = 500);
+/// <summary>What to compare (the recent window against the baseline before it) and when a pair is anomalous, as the options give them.</summary>
+public sealed record KeyUsageThresholds(int WindowHours, int BaselineHours, int MinRequests, double ZscoreThreshold);
 
 /// <summary>
 /// The reference's window arithmetic: the recent window is capped by retention, the baseline lies between window+1 and

@@ -15,7 +15,7 @@ public static class KeyUsageRules
     public const double MinErrorRate = 0.05;
     public const double ErrorRateRegressionFactor = 2.0;
 
-    public static KeyUsageItem Evaluate(KeyUsageCounts c, KeyUsageRetention window, KeyUsageQuery query)
+    public static KeyUsageItem Evaluate(KeyUsageCounts c, KeyUsageRetention window, KeyUsageThresholds thresholds)
     {
         var recentErrorRate = Rate(c.RecentServerErrors + c.RecentThrottled, c.RecentTotal);
         var baselineErrorRate = Rate(c.BaselineServerErrors + c.BaselineThrottled, c.BaselineTotal);
@@ -25,11 +25,11 @@ public static class KeyUsageRules
         var zscore = c.BaselineLatencyStddev > 0 ? (c.RecentLatencyAvg - c.BaselineLatencyAvg) / c.BaselineLatencyStddev : 0;
 
         var reasons = new List<string>();
-        if (c.RecentTotal >= query.MinRequests)
+        if (c.RecentTotal >= thresholds.MinRequests)
         {
             // A pair without baseline (infinite ratio) is never a spike.
             if (double.IsFinite(trafficRatio) && trafficRatio >= SpikeRatio) reasons.Add("request_spike");
-            if (zscore >= query.ZscoreThreshold) reasons.Add("latency_regression");
+            if (zscore >= thresholds.ZscoreThreshold) reasons.Add("latency_regression");
             if (recentErrorRate >= MinErrorRate && recentErrorRate >= ErrorRateRegressionFactor * baselineErrorRate) reasons.Add("error_budget_regression");
         }
 

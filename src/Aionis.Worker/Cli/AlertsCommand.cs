@@ -102,7 +102,7 @@ public static class AlertsCommand
     /// <summary>The task's <c>notify.channels</c> from its persisted definition; empty: the severity's routing.</summary>
     private static async Task<IReadOnlyList<string>> ChannelsOfAsync(SchedulerClient client, string taskId, CancellationToken cancellationToken) =>
         await client.Scheduler.GetJobDetail(ScheduleKeys.Job(taskId), cancellationToken) is { } job
-            ? TaskDefinition.FromJson(job.JobDataMap.GetString(ScheduleKeys.Definition)!).Notify.Channels
+            ? TaskDefinition.Of(job).Notify.Channels
             : [];
 
     private static Command Silence()

@@ -48,9 +48,9 @@ public static class BackfillCommand
             {
                 return RunOutput.Fail(ExitCodes.Usage, $"TASK '{id}': not in the persisted schedule (aionis registry list)");
             }
-            if (!persisted.Job.Backfillable)
+            if (!JobCatalog.Default.Get(persisted.Job).Backfillable)
             {
-                return RunOutput.Fail(ExitCodes.Usage, $"TASK '{id}': job {persisted.Job.Name} acts on the present state, its result cannot depend on a past time; it cannot be backfilled");
+                return RunOutput.Fail(ExitCodes.Usage, $"TASK '{id}': job {persisted.Job} acts on the present state, its result cannot depend on a past time; it cannot be backfilled");
             }
             var plan = FireTimes(persisted, start, end, limit + 1);
             if (plan.Count > limit)
@@ -58,7 +58,7 @@ public static class BackfillCommand
                 return RunOutput.Fail(ExitCodes.Usage, $"--max-runs '{limit}': the range has more fire times than that; narrow --from/--to or raise --max-runs");
             }
             var dry = parse.GetValue(dryRun);
-            Console.Error.WriteLine($"backfill plan: {plan.Count} fire time(s) of {id} ({persisted.Definition.Schedule} {persisted.Definition.TimeZone}){(dry ? ", dry runs" : "")}");
+            Console.Error.WriteLine($"backfill plan: {plan.Count} fire time(s) of {id} ({persisted.Schedule} {persisted.TimeZone}){(dry ? ", dry runs" : "")}");
             foreach (var at in plan) Console.Error.WriteLine($"  {CliTime.Format(at)}");
 
             var results = new List<object>();
@@ -90,9 +90,9 @@ public static class BackfillCommand
             new { run_id = result.RunId, scheduled_for = at, status = result.Status, exit_code = result.ExitCode, ok = result.Ok, error = result.Error });
 
     /// <summary>The schedule's fire times in [start, end], oldest first, at most <paramref name="count"/>.</summary>
-    private static List<DateTimeOffset> FireTimes(RunnableTask task, DateTimeOffset start, DateTimeOffset end, int count)
+    private static List<DateTimeOffset> FireTimes(Scheduling.TaskDefinition task, DateTimeOffset start, DateTimeOffset end, int count)
     {
-        var cron = new CronExpression(CronOf(task), TimeZoneInfo.FindSystemTimeZoneById(task.Definition.TimeZone));
+        var cron = new CronExpression(task.QuartzCron, TimeZoneInfo.FindSystemTimeZoneById(task.TimeZone));
         var times = new List<DateTimeOffset>();
         // GetNextValidTimeAfter is exclusive: a fire at exactly --from is included.
         for (var at = cron.GetNextValidTimeAfter(start.AddTicks(-1)); at is { } next && next <= end && times.Count < count; at = cron.GetNextValidTimeAfter(next))
@@ -101,8 +101,4 @@ public static class BackfillCommand
         }
         return times;
     }
-
-    private static string CronOf(RunnableTask task) => Scheduling.CronSchedule.TryToQuartz(task.Definition.Schedule, out var quartz, out var problem)
-        ? quartz
-        : throw new InvalidOperationException($"task {task.TaskId}: schedule '{task.Definition.Schedule}': {problem}");
 }

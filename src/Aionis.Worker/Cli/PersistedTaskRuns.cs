@@ -10,9 +10,6 @@ using Quartz;
 
 namespace Aionis.Worker.Cli;
 
-/// <summary>A registry task as the cluster runs it: its persisted definition (from any host, whatever file it has) and job.</summary>
-public sealed record RunnableTask(string TaskId, TaskDefinition Definition, JobDescriptor Job);
-
 /// <summary>
 /// Runs of a persisted task with a logical time (<c>rerun</c>, <c>backfill</c>): in this process under the task's
 /// overlap policy, or enqueued for any node (<c>--enqueue</c>) and followed to their end. Both record the fire time
@@ -20,25 +17,23 @@ public sealed record RunnableTask(string TaskId, TaskDefinition Definition, JobD
 /// </summary>
 public sealed class PersistedTaskRuns(SchedulerClient client, IConfiguration configuration)
 {
-    public async Task<RunnableTask?> FindAsync(string taskId, CancellationToken cancellationToken)
-    {
-        if (await client.Scheduler.GetJobDetail(ScheduleKeys.Job(taskId), cancellationToken) is not { } detail) return null;
-        var definition = TaskDefinition.FromJson(detail.JobDataMap.GetString(ScheduleKeys.Definition)!);
-        return new RunnableTask(taskId, definition, JobCatalog.Default.Get(definition.Job));
-    }
+    /// <summary>The task's persisted definition (from any host, whatever registry file it has); null when the schedule has no such task.</summary>
+    public async Task<TaskDefinition?> FindAsync(string taskId, CancellationToken cancellationToken) =>
+        await client.Scheduler.GetJobDetail(ScheduleKeys.Job(taskId), cancellationToken) is { } detail ? TaskDefinition.Of(detail) : null;
 
     /// <param name="inputs">Inputs over the task's own (a rerun: the original run's); binding errors throw <see cref="OptionBindingException"/>.</param>
-    public async Task<RunResult> RunHereAsync(RunnableTask task, IReadOnlyDictionary<string, object?> inputs, bool dryRun, DateTimeOffset logicalTime,
+    public async Task<RunResult> RunHereAsync(TaskDefinition task, IReadOnlyDictionary<string, object?> inputs, bool dryRun, DateTimeOffset logicalTime,
         string triggeredBy, CancellationToken cancellationToken)
     {
-        var options = TaskInputs.Bind(task.Job, task.Definition.Inputs, inputs, key => configuration[key]);
+        var job = JobCatalog.Default.Get(task.Job);
+        var options = TaskInputs.Bind(job, task.Inputs, inputs, key => configuration[key]);
         var log = new RunLog(client.Services.GetRequiredService<TimeProvider>());
-        log.Add("info", RequestedByLine.Of(triggeredBy, task.TaskId, logicalTime, CliRunIdentity.TriggeredBy));
-        var request = new RunRequest(task.Job, options)
+        log.Add("info", RequestedByLine.Of(triggeredBy, task.Id, logicalTime, CliRunIdentity.TriggeredBy));
+        var request = new RunRequest(job, options)
         {
-            TaskId = task.TaskId,
-            DryRun = dryRun || task.Definition.DryRun,
-            Timeout = task.Definition.Timeout,
+            TaskId = task.Id,
+            DryRun = dryRun || task.DryRun,
+            Timeout = task.Timeout,
             FireInstanceId = CliRunIdentity.Current,
             TriggeredBy = triggeredBy,
             ScheduledFor = logicalTime,
@@ -46,17 +41,17 @@ public sealed class PersistedTaskRuns(SchedulerClient client, IConfiguration con
             Log = log,
         };
         return await CliCancellation.FollowAsync(client.Services, OverlapGate.RunAsync(client.Services.GetRequiredService<JobRunner>(),
-            client.Services.GetRequiredService<TaskLock>(), task.Definition.Overlap, request, cancellationToken));
+            client.Services.GetRequiredService<TaskLock>(), task.Overlap, request, cancellationToken));
     }
 
     /// <summary>Enqueues the run for any node and waits for its row to end.</summary>
-    public async Task<JobRun> EnqueueAndWaitAsync(RunnableTask task, IReadOnlyDictionary<string, object?> inputs, bool dryRun, DateTimeOffset logicalTime,
+    public async Task<JobRun> EnqueueAndWaitAsync(TaskDefinition task, IReadOnlyDictionary<string, object?> inputs, bool dryRun, DateTimeOffset logicalTime,
         string triggeredBy, CancellationToken cancellationToken)
     {
         var runId = Guid.CreateVersion7();
-        await client.Services.GetRequiredService<TaskEnqueuer>().EnqueueAsync(client.Scheduler, task.TaskId, dryRun || task.Definition.DryRun, inputs,
+        await client.Services.GetRequiredService<TaskEnqueuer>().EnqueueAsync(client.Scheduler, task.Id, dryRun || task.DryRun, inputs,
             triggeredBy, cancellationToken, runId, logicalTime, requestedBy: CliRunIdentity.TriggeredBy);
-        Console.Error.WriteLine($"enqueued run {runId} of {task.TaskId} as of {CliTime.Format(logicalTime)}; waiting for a node to run it");
+        Console.Error.WriteLine($"enqueued run {runId} of {task.Id} as of {CliTime.Format(logicalTime)}; waiting for a node to run it");
         return (await RunWaiter.WaitForEndAsync(client.Services.GetRequiredService<RunHistoryStore>(), runId, limit: null, cancellationToken))!;
     }
 

@@ -25,7 +25,7 @@ public static class RegistryCommand
         var command = new Command("validate", "Check the file: every error with file:line:column, task and field (exit 64 on any)") { registry };
         command.SetAction(parse => WithRegistry(parse, registry, loaded =>
         {
-            Console.Out.WriteLine($"{loaded.Path}: ok, {loaded.Tasks.Count} task(s), {loaded.Tasks.Count(t => t.Definition.Enabled)} enabled, hash {loaded.Hash[..12]}");
+            Console.Out.WriteLine($"{loaded.Path}: ok, {loaded.Tasks.Count} task(s), {loaded.Tasks.Count(t => t.Enabled)} enabled, hash {loaded.Hash[..12]}");
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;
@@ -41,16 +41,16 @@ public static class RegistryCommand
             Console.Out.WriteLine($"{"task",-32} {"job",-34} {"schedule",-18} {"tz",-16} {"state",-9} {"next fire (task zone)",-25} next fire (UTC)");
             foreach (var task in loaded.Tasks)
             {
-                var state = !task.Definition.Enabled ? "disabled" : task.Definition.DryRun ? "rehearse" : "enabled";
+                var state = !task.Enabled ? "disabled" : task.DryRun ? "rehearse" : "enabled";
                 // The persisted next fire already skips excluded calendars; jitter is added to both forms, as the run starts then.
                 var (fire, note) = persisted is null
-                    ? (task.Definition.Enabled ? NextFires.After(task, DateTimeOffset.UtcNow) : null, " (not synced)")
+                    ? (task.Enabled ? NextFires.After(task, DateTimeOffset.UtcNow) : null, " (not synced)")
                     : persisted.TryGetValue(task.Id, out var n) ? (n.NextFireTime, n.Paused ? " (paused)" : "") : (null, "(not synced)");
                 var effective = fire is { } f ? NextFires.Effective(task, f) : (DateTimeOffset?)null;
-                var local = effective is { } e ? TimeZoneInfo.ConvertTime(e, TimeZoneInfo.FindSystemTimeZoneById(task.Definition.TimeZone)).ToString("yyyy-MM-dd HH:mm:ss zzz")
-                    : task.Scheduled ? "-" : "after " + string.Join(", ", task.Definition.After.Select(a => a.Task));
-                var jitter = fire is { } j && task.Definition.Jitter > TimeSpan.Zero ? $" (jitter +{(effective!.Value - j).TotalSeconds:0}s)" : "";
-                Console.Out.WriteLine($"{task.Id,-32} {task.Job.Name,-34} {task.Definition.Schedule,-18} {task.Definition.TimeZone,-16} {state,-9} {local,-25} {effective?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss")}{note}{jitter}");
+                var local = effective is { } e ? TimeZoneInfo.ConvertTime(e, TimeZoneInfo.FindSystemTimeZoneById(task.TimeZone)).ToString("yyyy-MM-dd HH:mm:ss zzz")
+                    : task.Scheduled ? "-" : "after " + string.Join(", ", task.After.Select(a => a.Task));
+                var jitter = fire is { } j && task.Jitter > TimeSpan.Zero ? $" (jitter +{(effective!.Value - j).TotalSeconds:0}s)" : "";
+                Console.Out.WriteLine($"{task.Id,-32} {task.Job,-34} {task.Schedule,-18} {task.TimeZone,-16} {state,-9} {local,-25} {effective?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss")}{note}{jitter}");
             }
             return ExitCodes.Ok;
         }));

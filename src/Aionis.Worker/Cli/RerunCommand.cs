@@ -45,7 +45,7 @@ public static class RerunCommand
             var logical = original.ScheduledFor ?? original.StartedAt;
             var by = $"rerun:{id}";
             var dry = parse.GetValue(dryRun) || original.DryRun;
-            Console.Error.WriteLine($"rerun of {id} ({task.TaskId}) as of {CliTime.Format(logical)}{(dry ? ", dry run" : "")}");
+            Console.Error.WriteLine($"rerun of {id} ({task.Id}) as of {CliTime.Format(logical)}{(dry ? ", dry run" : "")}");
             if (parse.GetValue(enqueue))
             {
                 var run = await runs.EnqueueAndWaitAsync(task, inputs, dry, logical, by, cancellationToken);
@@ -59,9 +59,9 @@ public static class RerunCommand
             }
             catch (OptionBindingException e)
             {
-                return RunOutput.OptionErrors(task.TaskId, e);
+                return RunOutput.OptionErrors(task.Id, e);
             }
-            return parse.GetValue(json) ? RunOutput.PrintJson(result, task.TaskId) : RunOutput.Print(result);
+            return parse.GetValue(json) ? RunOutput.PrintJson(result, task.Id) : RunOutput.Print(result);
         });
         return command;
     }

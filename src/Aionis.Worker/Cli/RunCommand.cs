@@ -56,23 +56,23 @@ public static class RunCommand
                 overrides[pair[..at].Trim().Replace('-', '_')] = pair[(at + 1)..];
             }
 
+            var job = JobCatalog.Default.Get(definition.Job);
             JobOptions options;
             try
             {
-                // Without --set the loader's binding is the run's; with it, inputs and overrides are bound once, together.
-                options = overrides.Count == 0 ? definition.Options : TaskInputs.Bind(definition.Job, definition.Definition.Inputs, overrides, key => configuration[key]);
+                options = TaskInputs.Bind(job, definition.Inputs, overrides, key => configuration[key]);
             }
             catch (OptionBindingException e)
             {
                 return RunOutput.OptionErrors(id, e);
             }
-            var missing = definition.Job.RequiredPermissions(options).Except(definition.Definition.Permissions).ToList();
+            var missing = job.RequiredPermissions(options).Except(definition.Permissions).ToList();
             if (missing.Count > 0)
             {
                 return RunOutput.Fail(ExitCodes.Usage, $"task '{id}' with these inputs needs {string.Join(", ", missing)}, which the registry does not grant");
             }
 
-            var dry = parse.GetValue(dryRun) || definition.Definition.DryRun;
+            var dry = parse.GetValue(dryRun) || definition.DryRun;
             if (parse.GetValue(enqueue))
             {
                 await using var client = await SchedulerClient.ConnectAsync(parse, cancellationToken);
@@ -92,11 +92,11 @@ public static class RunCommand
             }
 
             using var services = CliServices.BuildForRun(parse);
-            var result = await CliCancellation.FollowAsync(services, services.GetRequiredService<JobRunner>().RunAsync(new RunRequest(definition.Job, options)
+            var result = await CliCancellation.FollowAsync(services, services.GetRequiredService<JobRunner>().RunAsync(new RunRequest(job, options)
             {
                 TaskId = id,
                 DryRun = dry,
-                Timeout = definition.Definition.Timeout,
+                Timeout = definition.Timeout,
                 RegistryHash = loaded.Hash,
                 FireInstanceId = CliRunIdentity.Current,
                 TriggeredBy = CliRunIdentity.TriggeredBy,

@@ -27,10 +27,10 @@ public sealed class DemoKickoff(
         }
         if (file.LastGood is not { } registry) return;
         var scheduler = await schedulers.GetScheduler(stoppingToken);
-        foreach (var task in registry.Tasks.Where(t => t.Definition.Enabled))
+        foreach (var task in registry.Tasks.Where(t => t.Enabled))
         {
             await enqueuer.EnqueueAsync(scheduler, task.Id, dryRun: true, new Dictionary<string, object?>(), DemoKickoffTrigger, stoppingToken);
         }
-        HostingLog.DemoKickoff(logger, registry.Tasks.Count(t => t.Definition.Enabled));
+        HostingLog.DemoKickoff(logger, registry.Tasks.Count(t => t.Enabled));
     }
 }

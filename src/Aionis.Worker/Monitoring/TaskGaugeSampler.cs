@@ -48,7 +48,7 @@ public sealed class TaskGaugeSampler(
     {
         if (registry.LastGood is not { } synced) return null;
         var now = clock.GetUtcNow();
-        var candidates = await notifications.OverdueCandidatesAsync(synced.Tasks.Where(t => t.Definition.Enabled).ToList(), cancellationToken);
+        var candidates = await notifications.OverdueCandidatesAsync(synced.Tasks.Where(t => t.Enabled).ToList(), cancellationToken);
         var tasks = candidates
             .Select(t => new TaskGaugeSample.TaskState(t.TaskId, t.LastSuccessAt is { } at ? (now - at).TotalSeconds : null, t.IsOverdue(now)))
             .ToList();

@@ -7,11 +7,11 @@ namespace Aionis.Worker.Scheduling;
 public static class NextFires
 {
     /// <summary>The next trigger fire after <paramref name="now"/> outside the task's exclude_calendars (what Quartz stores as next fire).</summary>
-    public static DateTimeOffset? After(RegistryTask task, DateTimeOffset now)
+    public static DateTimeOffset? After(TaskDefinition task, DateTimeOffset now)
     {
         if (!task.Scheduled) return null;
         var trigger = (IOperableTrigger)TriggerBuilder.Create()
-            .WithCronSchedule(task.QuartzCron, cron => cron.InTimeZone(TimeZoneInfo.FindSystemTimeZoneById(task.Definition.TimeZone)))
+            .WithCronSchedule(task.QuartzCron, cron => cron.InTimeZone(TimeZoneInfo.FindSystemTimeZoneById(task.TimeZone)))
             // Quartz fires at or after the start time; cron fires are whole seconds, so the next second is "after now".
             .StartAt(new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(1))
             .Build();
@@ -19,5 +19,5 @@ public static class NextFires
     }
 
     /// <summary>When the run of a trigger fire starts: the fire plus the task's stable jitter.</summary>
-    public static DateTimeOffset Effective(RegistryTask task, DateTimeOffset fire) => fire + FireJitter.Offset(task.Id, fire, task.Definition.Jitter);
+    public static DateTimeOffset Effective(TaskDefinition task, DateTimeOffset fire) => fire + FireJitter.Offset(task.Id, fire, task.Jitter);
 }

@@ -29,7 +29,7 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, TaskStatusStore
         foreach (var run in runs.Where(r => r.TaskId is not null && !r.DryRun))
         {
             if (await scheduler.GetJobDetail(ScheduleKeys.Job(run.TaskId!), cancellationToken) is not { } job) continue;
-            var definition = TaskDefinition.FromJson(job.JobDataMap.GetString(ScheduleKeys.Definition)!);
+            var definition = TaskDefinition.Of(job);
             await NotifyAsync(new RunFinishedNotice(run.TaskId!, run.Job, run.RunId, Aionis.Data.History.RunStatus.Abandoned,
                 run.Attempt, run.Attempt, run.Error, clock.GetUtcNow(), run.Node, run.DryRun), definition, cancellationToken);
         }
@@ -38,7 +38,7 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, TaskStatusStore
     /// <summary>Tasks whose last success is older than twice their period (or <c>overdue_after</c>) raise <c>overdue</c>.</summary>
     public async Task CheckOverdueAsync(TaskRegistry registry, CancellationToken cancellationToken)
     {
-        var watched = registry.Tasks.Where(t => t.Definition.Enabled && t.Scheduled && t.Definition.Notify.Declared).ToList();
+        var watched = registry.Tasks.Where(t => t.Enabled && t.Scheduled && t.Notify.Declared).ToList();
         if (watched.Count == 0) return;
         await alerts.CheckOverdueAsync(await OverdueCandidatesAsync(watched, cancellationToken), cancellationToken);
     }
@@ -47,7 +47,7 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, TaskStatusStore
     /// The dead-man switch's view of <paramref name="tasks"/> (paused ones left out): last live success, expected period,
     /// and when each was added. Also read by the monitoring gauges, so a rule and an alert call the same task overdue.
     /// </summary>
-    public async Task<IReadOnlyList<OverdueCandidate>> OverdueCandidatesAsync(IReadOnlyCollection<RegistryTask> tasks, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OverdueCandidate>> OverdueCandidatesAsync(IReadOnlyCollection<TaskDefinition> tasks, CancellationToken cancellationToken)
     {
         if (tasks.Count == 0) return [];
         var lastSuccess = await status.LastSuccessOfUnpausedAsync(cancellationToken);
@@ -55,8 +55,8 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, TaskStatusStore
         var now = clock.GetUtcNow();
         return tasks
             .Where(t => lastSuccess.ContainsKey(t.Id))
-            .Select(t => new OverdueCandidate(t.Id, lastSuccess[t.Id], CronSchedule.Period(t.QuartzCron, TimeZoneInfo.FindSystemTimeZoneById(t.Definition.TimeZone), now),
-                t.Definition.Notify) { Since = since.GetValueOrDefault(t.Id) })
+            .Select(t => new OverdueCandidate(t.Id, lastSuccess[t.Id], CronSchedule.Period(t.QuartzCron, TimeZoneInfo.FindSystemTimeZoneById(t.TimeZone), now),
+                t.Notify) { Since = since.GetValueOrDefault(t.Id) })
             .ToList();
     }
 }

@@ -214,12 +214,12 @@ public sealed partial class RegistryLoader
     }
 
     /// <summary><c>after:</c> names tasks of this file, not the task itself, and the dependencies form no cycle.</summary>
-    private static void CheckAfter(string file, IReadOnlyList<RegistryTask> tasks, IReadOnlySet<string> ids, List<RegistryError> errors)
+    private static void CheckAfter(string file, IReadOnlyList<TaskDefinition> tasks, IReadOnlySet<string> ids, List<RegistryError> errors)
     {
         var byId = tasks.ToDictionary(t => t.Id, StringComparer.Ordinal);
         foreach (var task in tasks)
         {
-            foreach (var dependency in task.Definition.After)
+            foreach (var dependency in task.After)
             {
                 var problem = dependency.Task == task.Id ? "a task cannot follow itself"
                     : !ids.Contains(dependency.Task) ? $"unknown task '{Printable(dependency.Task)}'"
@@ -238,7 +238,7 @@ public sealed partial class RegistryLoader
 
             bool Walk(string at)
             {
-                foreach (var next in byId.TryGetValue(at, out var t) ? t.Definition.After.Select(a => a.Task) : [])
+                foreach (var next in byId.TryGetValue(at, out var t) ? t.After.Select(a => a.Task) : [])
                 {
                     if (next == start)
                     {

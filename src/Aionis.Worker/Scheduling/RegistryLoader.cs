@@ -58,7 +58,7 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
     public TaskRegistry Parse(string path, string text)
     {
         var errors = new List<RegistryError>();
-        var tasks = new List<RegistryTask>();
+        var tasks = new List<TaskDefinition>();
         var file = Path.GetFileName(path);
         var defaultNodes = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
         var reported = new HashSet<string>(StringComparer.Ordinal);
@@ -173,7 +173,7 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         IReadOnlyDictionary<string, RegistryCalendar> Calendars, IReadOnlyDictionary<string, ConcurrencyGroup> Groups,
         IReadOnlySet<string> DeclaredCalendars, IReadOnlySet<string> DeclaredGroups);
 
-    private RegistryTask? ParseTask(YamlMappingNode node, IReadOnlyDictionary<string, YamlNode> defaults, HashSet<string> ids, Sections sections,
+    private TaskDefinition? ParseTask(YamlMappingNode node, IReadOnlyDictionary<string, YamlNode> defaults, HashSet<string> ids, Sections sections,
         Action<YamlNode?, string?, string, string> error)
     {
         var idNode = Child(node, "id");
@@ -310,7 +310,7 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         {
             try
             {
-                options = OptionBinder.Bind(job, inputs, configurationDefaults);
+                options = TaskInputs.Bind(job, inputs, new Dictionary<string, object?>(), configurationDefaults);
             }
             catch (OptionBindingException e)
             {
@@ -351,37 +351,31 @@ public sealed partial class RegistryLoader(JobCatalog catalog, Func<string, stri
         {
             return null;
         }
-        return new RegistryTask
+        return new TaskDefinition
         {
             Id = id,
-            Job = job,
-            Options = options,
-            QuartzCron = quartzCron,
+            Job = job.Name,
+            Description = description,
+            Owner = owner,
+            Schedule = schedule!,
+            TimeZone = timeZone,
+            Enabled = enabled,
+            DryRun = dryRun,
+            Permissions = permissions.Select(p => p.Value).ToList(),
+            Inputs = inputs,
+            Timeout = timeout,
+            Overlap = overlap,
+            CatchUp = catchUp,
+            CatchUpWindow = catchUpWindow,
+            Jitter = jitter,
+            Retry = retry,
+            Notify = notify,
+            Group = group,
+            After = after,
+            RequestsRecovery = recovery,
             Calendar = calendar,
             Line = (int)node.Start.Line,
             Column = (int)node.Start.Column,
-            Definition = new TaskDefinition
-            {
-                Job = job.Name,
-                Description = description,
-                Owner = owner,
-                Schedule = schedule!,
-                TimeZone = timeZone,
-                Enabled = enabled,
-                DryRun = dryRun,
-                Permissions = permissions.Select(p => p.Value).ToList(),
-                Inputs = inputs,
-                Timeout = timeout,
-                Overlap = overlap,
-                CatchUp = catchUp,
-                CatchUpWindow = catchUpWindow,
-                Jitter = jitter,
-                Retry = retry,
-                Notify = notify,
-                Group = group,
-                After = after,
-                RequestsRecovery = recovery,
-            },
         };
 
         // Every single-valued field goes through here: a list or mapping where a value belongs is an error, never a default.

@@ -102,7 +102,7 @@ public sealed class RegistrySynchronizer(
             if (trigger is IOperableTrigger operable && operable.ComputeFirstFireTimeUtc(calendar) is null)
             {
                 problems.Add(new RegistryError(Path.GetFileName(registry.Path), task.Line, task.Column, task.Id, "schedule",
-                    $"'{task.Definition.Schedule}' never fires from now on in {task.Definition.TimeZone}{(calendar is null ? "" : " outside its exclude_calendars")}"));
+                    $"'{task.Schedule}' never fires from now on in {task.TimeZone}{(calendar is null ? "" : " outside its exclude_calendars")}"));
             }
             writes[BuildJob(task, registry)] = trigger is null ? [] : [trigger];
         }
@@ -144,7 +144,7 @@ public sealed class RegistrySynchronizer(
 
     private static SyncPlan Plan(IReadOnlyDictionary<string, PersistedTask> persisted, TaskRegistry registry)
     {
-        var added = new List<RegistryTask>();
+        var added = new List<TaskDefinition>();
         var changed = new List<TaskChange>();
         var unchanged = 0;
         foreach (var task in registry.Tasks)
@@ -154,9 +154,9 @@ public sealed class RegistrySynchronizer(
                 added.Add(task);
                 continue;
             }
-            var definitionChanged = stored.DefinitionHash != task.Definition.Hash()
-                || stored.JobClass != PersistedSchedule.JobClassName(TaskJobs.For(task.Definition.Overlap))
-                || stored.RequestsRecovery != task.Definition.RequestsRecovery;
+            var definitionChanged = stored.DefinitionHash != task.Hash()
+                || stored.JobClass != PersistedSchedule.JobClassName(TaskJobs.For(task.Overlap))
+                || stored.RequestsRecovery != task.RequestsRecovery;
             var triggerChanged = HasCron(task)
                 ? !stored.HasTrigger || stored.CronExpression != task.QuartzCron || stored.TimeZone != Zone(task).Id
                   || stored.MisfireInstruction != (int)MisfireInstruction(task) || stored.CalendarName != CalendarName(task)
@@ -185,14 +185,14 @@ public sealed class RegistrySynchronizer(
     }
 
     /// <summary>Whether the task gets a cron trigger: enabled, with a schedule of its own (not only <c>after:</c>).</summary>
-    private static bool HasCron(RegistryTask task) => task.Definition.Enabled && task.Scheduled;
+    private static bool HasCron(TaskDefinition task) => task.Enabled && task.Scheduled;
 
-    private static string? CalendarName(RegistryTask task) => task.Calendar?.QuartzName(task.Id);
+    private static string? CalendarName(TaskDefinition task) => task.Calendar?.QuartzName(task.Id);
 
-    private ITrigger BuildTrigger(RegistryTask task) => TriggerBuilder.Create(clock)
+    private ITrigger BuildTrigger(TaskDefinition task) => TriggerBuilder.Create(clock)
         .WithIdentity(ScheduleKeys.Trigger(task.Id))
         .ForJob(ScheduleKeys.Job(task.Id))
-        .WithDescription(task.Definition.Description)
+        .WithDescription(task.Description)
         .WithCalendarName(CalendarName(task))
         .WithCronSchedule(task.QuartzCron, cron =>
         {
@@ -202,24 +202,19 @@ public sealed class RegistrySynchronizer(
         .StartAt(clock.GetUtcNow())
         .Build();
 
-    private static IJobDetail BuildJob(RegistryTask task, TaskRegistry registry)
-    {
-        var definition = task.Definition;
-        return JobBuilder.Create()
-            .OfType(TaskJobs.For(task.Definition.Overlap))
+    private static IJobDetail BuildJob(TaskDefinition task, TaskRegistry registry) =>
+        JobBuilder.Create()
+            .OfType(TaskJobs.For(task.Overlap))
             .WithIdentity(ScheduleKeys.Job(task.Id))
-            .WithDescription(task.Definition.Description)
+            .WithDescription(task.Description)
             .StoreDurably()
-            .RequestRecovery(task.Definition.RequestsRecovery)
-            .UsingJobData(ScheduleKeys.Definition, definition.ToJson())
-            .UsingJobData(ScheduleKeys.DefinitionHash, definition.Hash())
-            .UsingJobData(ScheduleKeys.RegistryHash, registry.Hash)
+            .RequestRecovery(task.RequestsRecovery)
+            .UsingJobData(task.ToJobData(registry.Hash))
             .Build();
-    }
 
-    private static TimeZoneInfo Zone(RegistryTask task) => TimeZoneInfo.FindSystemTimeZoneById(task.Definition.TimeZone);
+    private static TimeZoneInfo Zone(TaskDefinition task) => TimeZoneInfo.FindSystemTimeZoneById(task.TimeZone);
 
-    private static CronTriggerMisfireInstruction MisfireInstruction(RegistryTask task) => task.Definition.CatchUp == CatchUpPolicy.Once
+    private static CronTriggerMisfireInstruction MisfireInstruction(TaskDefinition task) => task.CatchUp == CatchUpPolicy.Once
         ? CronTriggerMisfireInstruction.FireAndProceed
         : CronTriggerMisfireInstruction.DoNothing;
 

@@ -2,7 +2,10 @@ using Quartz;
 
 namespace Aionis.Worker.Scheduling;
 
-/// <summary>Names the registry uses in Quartz's tables: one durable job per task, its cron trigger, and one-shot triggers.</summary>
+/// <summary>
+/// Names the registry uses in Quartz's tables: one durable job per task, its cron trigger, and one-shot triggers with
+/// the data of one run. The task's own job data is <see cref="TaskDefinition.ToJobData"/>'s.
+/// </summary>
 public static class ScheduleKeys
 {
     /// <summary>Job group of registry tasks and group of their cron triggers (the views read it).</summary>
@@ -13,10 +16,6 @@ public static class ScheduleKeys
 
     /// <summary>One-shot triggers of <c>aionis run --enqueue</c> and the local-run kick-off.</summary>
     public const string EnqueuedGroup = "enqueued";
-
-    public const string Definition = "definition";
-    public const string DefinitionHash = "definition_hash";
-    public const string RegistryHash = "registry_hash";
 
     public const string Attempt = "attempt";
     public const string DryRunOverride = "dry_run";

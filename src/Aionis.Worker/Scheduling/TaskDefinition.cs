@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Aionis.Jobs.Alerts;
+using Quartz;
 
 namespace Aionis.Worker.Scheduling;
 
@@ -12,16 +13,26 @@ namespace Aionis.Worker.Scheduling;
 /// task's Quartz job data (enough for any node to run it, whatever registry file that node has), what a fire, a rerun,
 /// a backfill and the CLI read back. Its policies are records of their own (<see cref="RetryPolicy"/>,
 /// <see cref="NotifyPolicy"/>, <see cref="ConcurrencyGroup"/>, <see cref="AfterDependency"/>); the trigger carries the
-/// schedule, this carries everything else, hashed so a sync rewrites only what changed.
+/// schedule, this carries everything else, hashed so a sync rewrites only what changed. The few facts that come from
+/// the file around the task (its calendars, where it stands) are set by the loader and not persisted.
 /// </summary>
 public sealed record TaskDefinition
 {
+    // The task's Quartz job data: this definition, its hash (what the next sync compares; PersistedSchedule reads it
+    // in SQL by this name) and the hash of the registry file it came from.
+    private const string DefinitionKey = "definition";
+    private const string DefinitionHashKey = "definition_hash";
+    private const string RegistryHashKey = "registry_hash";
+
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new SecondsConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+
+    /// <summary>The task id: the name of its Quartz job, which carries it (not in the persisted JSON).</summary>
+    [JsonIgnore] public string Id { get; init; } = "";
 
     /// <summary>The job type's name (<c>job:</c>).</summary>
     public required string Job { get; init; }
@@ -56,6 +67,26 @@ public sealed record TaskDefinition
     public IReadOnlyList<AfterDependency> After { get; init; } = [];
     public bool RequestsRecovery { get; init; } = true;
 
+    /// <summary>Whether the task has a cron schedule of its own (a task with only <c>after:</c> has none).</summary>
+    [JsonIgnore] public bool Scheduled => Schedule.Length > 0;
+
+    /// <summary>
+    /// The schedule as a Quartz cron expression (validated when the registry was loaded); a task that is not
+    /// <see cref="Scheduled"/> has none (<see cref="InvalidOperationException"/>, which <c>aionis backfill</c> reports).
+    /// </summary>
+    [JsonIgnore]
+    public string QuartzCron => CronSchedule.TryToQuartz(Schedule, out var quartz, out var problem)
+        ? quartz
+        : throw new InvalidOperationException($"task {Id}: schedule '{Schedule}': {problem}");
+
+    /// <summary>The calendars of <c>exclude_calendars</c> with their bases (the loader's, from the file); null when the task names none.</summary>
+    [JsonIgnore] public TaskCalendar? Calendar { get; init; }
+
+    /// <summary>Where the task stands in the file (for errors); not persisted.</summary>
+    [JsonIgnore] public int Line { get; init; }
+
+    [JsonIgnore] public int Column { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this with { Inputs = new SortedDictionary<string, object?>(Inputs.ToDictionary(), StringComparer.Ordinal) }, Json);
 
     /// <summary>
@@ -69,6 +100,20 @@ public sealed record TaskDefinition
         var definition = node.ContainsKey("max_attempts") ? FlatTaskDefinition.Read(node, Json) : node.Deserialize<TaskDefinition>(Json)!;
         return definition with { Inputs = definition.Inputs.ToDictionary(i => i.Key, i => TaskInputs.Plain(i.Value), StringComparer.Ordinal) };
     }
+
+    /// <summary>The job data a sync stores with the task's Quartz job.</summary>
+    public JobDataMap ToJobData(string registryHash) => new()
+    {
+        [DefinitionKey] = ToJson(),
+        [DefinitionHashKey] = Hash(),
+        [RegistryHashKey] = registryHash,
+    };
+
+    /// <summary>The definition a sync stored with a task's Quartz job (<see cref="ToJobData"/>), its id the job's name.</summary>
+    public static TaskDefinition Of(IJobDetail job) => FromJson(job.JobDataMap.GetString(DefinitionKey)!) with { Id = job.Key.Name };
+
+    /// <summary>The hash of the registry file the stored definition came from.</summary>
+    public static string? RegistryHashOf(IJobDetail job) => job.JobDataMap.GetString(RegistryHashKey);
 
     public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson())));
 

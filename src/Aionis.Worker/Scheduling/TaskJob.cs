@@ -30,8 +30,8 @@ public class TaskJob(
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var taskId = context.JobDetail.Key.Name;
-        var definition = TaskDefinition.FromJson(context.JobDetail.JobDataMap.GetString(ScheduleKeys.Definition)!);
+        var definition = TaskDefinition.Of(context.JobDetail);
+        var taskId = definition.Id;
         var data = context.MergedJobDataMap;
         var attempt = int.TryParse(data.GetString(ScheduleKeys.Attempt), out var a) ? a : 1;
         var job = catalog.Get(definition.Job);
@@ -60,7 +60,7 @@ public class TaskJob(
             ScheduledFor = context.ScheduledFireTimeUtc,
             Attempt = attempt,
             FireInstanceId = context.FireInstanceId,
-            RegistryHash = context.JobDetail.JobDataMap.GetString(ScheduleKeys.RegistryHash),
+            RegistryHash = TaskDefinition.RegistryHashOf(context.JobDetail),
             Timeout = definition.Timeout,
         };
         if (Guid.TryParse(data.GetString(ScheduleKeys.RunId), out var runId) && trigger == RunTrigger.Enqueued)

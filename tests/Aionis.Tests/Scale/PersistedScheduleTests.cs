@@ -50,13 +50,13 @@ public sealed class PersistedScheduleTests
             {
                 Assert.That(stored.JobClass, Is.EqualTo(PersistedSchedule.JobClassName(job.JobType.Type)), task.Id);
                 Assert.That(stored.RequestsRecovery, Is.EqualTo(job.RequestsRecovery), task.Id);
-                Assert.That(stored.DefinitionHash, Is.EqualTo(job.JobDataMap.GetString(ScheduleKeys.DefinitionHash)), task.Id);
+                Assert.That(stored.DefinitionHash, Is.EqualTo(task.Hash()), task.Id);
                 Assert.That(stored.HasTrigger, Is.EqualTo(trigger is not null), task.Id);
                 Assert.That(stored.CronExpression, Is.EqualTo(trigger?.CronExpressionString), task.Id);
                 Assert.That(stored.TimeZone, Is.EqualTo(trigger?.TimeZone.Id), task.Id);
                 Assert.That(stored.MisfireInstruction, Is.EqualTo(trigger is null ? (int?)null : (int)trigger.MisfireInstruction), task.Id);
                 Assert.That(stored.NextFireTime, Is.EqualTo(trigger?.NextFireTimeUtc), task.Id);
-                Assert.That(stored.HasTrigger, Is.EqualTo(task.Definition.Enabled), task.Id);
+                Assert.That(stored.HasTrigger, Is.EqualTo(task.Enabled), task.Id);
             });
         }
     }

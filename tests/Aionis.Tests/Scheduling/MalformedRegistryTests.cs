@@ -104,8 +104,8 @@ public sealed partial class MalformedRegistryTests
             Assert.That(registry.Tasks, Is.Not.Empty);
             foreach (var task in registry.Tasks)
             {
-                Assert.That(task.Definition.Owner, Is.Not.Null.And.Not.Empty, task.Id);
-                Assert.That(task.Definition.Description, Is.Not.Null.And.Not.Empty, task.Id);
+                Assert.That(task.Owner, Is.Not.Null.And.Not.Empty, task.Id);
+                Assert.That(task.Description, Is.Not.Null.And.Not.Empty, task.Id);
             }
         });
     }

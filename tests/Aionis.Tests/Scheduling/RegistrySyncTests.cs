@@ -151,14 +151,14 @@ public sealed class RegistrySyncTests
         var before = await ScheduleAsync();
         // Valid when it was read, but its only date has passed by the time it is synced (the loader checks with its own clock).
         var read = SchedulerHarness.Parse(Registry(Task("keep", "0 7 * * *"), Task("fresh")));
-        var registry = read with { Tasks = read.Tasks.Select(t => t.Id == "keep" ? t with { QuartzCron = "0 0 0 1 1 ? 2020" } : t).ToList() };
+        var registry = read with { Tasks = read.Tasks.Select(t => t.Id == "keep" ? t with { Schedule = "0 0 0 1 1 ? 2020" } : t).ToList() };
 
         var e = (await Assert.ThrowsAsync<RegistryInvalidException>(() => scheduler.Synchronizer.SyncAsync(scheduler.Scheduler, registry, CancellationToken.None)))!;
 
         var last = (await _db.RowsAsync("SELECT accepted, added, errors::text AS errors FROM worker.registry_syncs ORDER BY id DESC LIMIT 1")).Single();
         Assert.Multiple(async () =>
         {
-            Assert.That(e.Errors.Select(x => x.ToString()), Is.EqualTo(new[] { "task_registry.yml:3:5: task 'keep': schedule: '0 7 * * *' never fires from now on in UTC" }));
+            Assert.That(e.Errors.Select(x => x.ToString()), Is.EqualTo(new[] { "task_registry.yml:3:5: task 'keep': schedule: '0 0 0 1 1 ? 2020' never fires from now on in UTC" }));
             Assert.That(await ScheduleAsync(), Is.EqualTo(before), "neither the new task, nor the removal, nor any change is applied");
             Assert.That(last["accepted"], Is.False);
             Assert.That(last["added"], Is.Empty);

@@ -35,28 +35,28 @@ public sealed class TaskModelTests
 
     private static readonly string[] Commands = ["echo a, b", "echo c"];
 
-    private static RegistryTask Task() => SchedulerHarness.Parse(Registry).Find("bundle")!;
+    private static TaskDefinition Task() => SchedulerHarness.Parse(Registry).Find("bundle")!;
 
-    private static IncidentBundleOptions Bind(RegistryTask task, IReadOnlyDictionary<string, object?> inputs, IReadOnlyDictionary<string, object?> overrides) =>
-        (IncidentBundleOptions)TaskInputs.Bind(task.Job, inputs, overrides, _ => null);
+    private static IncidentBundleOptions Bind(TaskDefinition task, IReadOnlyDictionary<string, object?> inputs, IReadOnlyDictionary<string, object?> overrides) =>
+        (IncidentBundleOptions)TaskInputs.Bind(JobCatalog.Default.Get(task.Job), inputs, overrides, _ => null);
 
     [Test]
     public void A_list_input_reaches_the_job_the_same_from_yaml_persisted_job_data_an_override_and_a_rerun()
     {
         var task = Task();
-        var persisted = TaskDefinition.FromJson(task.Definition.ToJson());
+        var persisted = TaskDefinition.FromJson(task.ToJson());
         var noOverrides = new Dictionary<string, object?>();
-        var overridden = new Dictionary<string, object?>(task.Definition.Inputs) { ["gate_command"] = new List<string> { "true" } };
+        var overridden = new Dictionary<string, object?>(task.Inputs) { ["gate_command"] = new List<string> { "true" } };
         // An enqueued run's overrides travel as JSON in its trigger; a rerun's come from the run's recorded inputs.
         var enqueued = TaskInputs.ParseOverrides(TaskInputs.SerializeOverrides(new Dictionary<string, object?> { ["gate_command"] = Commands.ToList() }));
-        var rerun = TaskInputs.OfRecordedRun(Secrets.RedactedInputs(task.Job, task.Options).ToJsonString());
+        var fromYaml = Bind(task, task.Inputs, noOverrides);
+        var rerun = TaskInputs.OfRecordedRun(Secrets.RedactedInputs(JobCatalog.Default.Get(task.Job), fromYaml).ToJsonString());
 
-        var fromYaml = (IncidentBundleOptions)task.Options;
         Assert.Multiple(() =>
         {
             Assert.That(fromYaml.GateCommand, Is.EqualTo(Commands));
             Assert.That(fromYaml.WindowHours, Is.EqualTo(24));
-            Assert.That(persisted.Inputs, Is.EquivalentTo(task.Definition.Inputs), "persisted inputs come back in the loader's shape");
+            Assert.That(persisted.Inputs, Is.EquivalentTo(task.Inputs), "persisted inputs come back in the loader's shape");
             Assert.That(persisted.Inputs["window_hours"], Is.TypeOf<long>());
             Assert.That(Bind(task, persisted.Inputs, noOverrides).GateCommand, Is.EqualTo(Commands));
             Assert.That(Bind(task, overridden, enqueued).GateCommand, Is.EqualTo(Commands), "an enqueued override replaces the task's list");
@@ -89,19 +89,37 @@ public sealed class TaskModelTests
     public void The_persisted_definition_round_trips_with_its_nested_policies()
     {
         var task = Task();
-        var json = task.Definition.ToJson();
+        var json = task.ToJson();
         var back = TaskDefinition.FromJson(json);
 
         Assert.Multiple(() =>
         {
             Assert.That(back.ToJson(), Is.EqualTo(json));
-            Assert.That(back.Hash(), Is.EqualTo(task.Definition.Hash()));
+            Assert.That(back.Hash(), Is.EqualTo(task.Hash()));
             Assert.That(back.Retry, Is.EqualTo(new RetryPolicy(3, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10))));
             Assert.That(back.Notify.Channels, Is.EqualTo(new[] { "ops" }));
             Assert.That(back.Notify.LongRunningAfter, Is.EqualTo(TimeSpan.FromMinutes(15)));
             Assert.That(back.Notify.Declared, Is.True);
             Assert.That(json, Does.Contain("\"timeout\":600,"), "durations are seconds, so SQL over the job data reads them (aionis status)");
             Assert.That(json, Does.Not.Contain("line"), "where an entry stands in the file is not persisted (moving it changes no hash)");
+        });
+    }
+
+    [Test]
+    public void The_job_data_a_sync_stores_is_read_back_as_the_task_with_its_id_and_the_registry_hash()
+    {
+        var task = Task();
+        var job = Quartz.JobBuilder.Create<Aionis.Worker.Scheduling.TaskJob>().WithIdentity(ScheduleKeys.Job(task.Id))
+            .UsingJobData(task.ToJobData("registry-hash")).Build();
+        var back = TaskDefinition.Of(job);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(back.Id, Is.EqualTo("bundle"));
+            Assert.That(back.ToJson(), Is.EqualTo(task.ToJson()));
+            Assert.That(job.JobDataMap["definition_hash"], Is.EqualTo(task.Hash()), "the name PersistedSchedule reads in SQL");
+            Assert.That(TaskDefinition.RegistryHashOf(job), Is.EqualTo("registry-hash"));
+            Assert.That(back.Calendar, Is.Null, "what the loader derived from the file is not persisted");
         });
     }
 
@@ -126,8 +144,8 @@ public sealed class TaskModelTests
         Assert.Multiple(() =>
         {
             // Permissions were not persisted in the flat shape; everything else must match the registry's task.
-            Assert.That((old with { Permissions = task.Definition.Permissions }).ToJson(), Is.EqualTo(task.Definition.ToJson()));
-            Assert.That(old.Hash(), Is.Not.EqualTo(task.Definition.Hash()), "the next sync rewrites it");
+            Assert.That((old with { Permissions = task.Permissions }).ToJson(), Is.EqualTo(task.ToJson()));
+            Assert.That(old.Hash(), Is.Not.EqualTo(task.Hash()), "the next sync rewrites it");
             Assert.That(Bind(task, old.Inputs, new Dictionary<string, object?>()).GateCommand, Is.EqualTo(Commands));
         });
     }

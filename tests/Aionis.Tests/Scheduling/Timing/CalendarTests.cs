@@ -15,7 +15,7 @@ public sealed class CalendarTests
           release_freeze: { type: holiday, time_zone: Europe/Berlin, dates: [2027-12-20], base: eu_holidays }
         """;
 
-    private static RegistryTask Task(string schedule, string exclude) => SchedulerHarness.Parse($"""
+    private static TaskDefinition Task(string schedule, string exclude) => SchedulerHarness.Parse($"""
         version: 1
         {Calendars}
         tasks:
@@ -28,7 +28,7 @@ public sealed class CalendarTests
         """).Tasks.Single();
 
     /// <summary>The local days (Europe/Berlin) on which the task fires between the two dates.</summary>
-    private static List<string> Days(RegistryTask task, string from, string until)
+    private static List<string> Days(TaskDefinition task, string from, string until)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
         var end = DateTimeOffset.Parse(until + "T00:00:00+01:00");
