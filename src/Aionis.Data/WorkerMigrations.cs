@@ -16,5 +16,6 @@ public static class WorkerMigrations
         "20261202010000_PitrArchiverState",
         "20261203030000_OperatorControls",
         "20261204000000_GameDayAcks",
+        "20261207134000_FollowersNotPaused",
     ];
 }

@@ -17,7 +17,8 @@ namespace Aionis.Bench.Backups;
 /// each pair with the same work on both sides and the order swapped every round, and report the median ratio: one
 /// round of each (a backup takes tens of seconds at 5 GB) was at the mercy of whatever else the machine did meanwhile.
 /// Every side of a pair starts on a settled disk (<see cref="SettleDiskAsync"/>).
-/// AIONIS_BENCH_PITR_DUMP=0 leaves out pg_dump and pg_restore (six minutes at 5 GB).
+/// The drill runs AIONIS_BENCH_PITR_DRILL_ROUNDS pairs (default 5). AIONIS_BENCH_PITR_DUMP=0 leaves out pg_dump and
+/// pg_restore (six minutes at 5 GB).
 /// </summary>
 public sealed class PitrBenchmark : IBenchmark
 {
@@ -63,7 +64,10 @@ public sealed class PitrBenchmark : IBenchmark
             }
 
             var table = new BenchTable($"pgBackRest PITR, {size / 1073741824.0:0.00} GiB database");
-            var rounds = context.Environment.TryGetValue("AIONIS_BENCH_PITR_ROUNDS", out var r) ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 3;
+            var rounds = Rounds(context, "AIONIS_BENCH_PITR_ROUNDS", 3);
+            // A restore runs at the disk's fsync speed, which swings by a third from one run to the next even on a
+            // settled disk (21-34 s for the same 5 GB restore, three runs each way): the drill gets its own, larger count.
+            var drillRounds = Rounds(context, "AIONIS_BENCH_PITR_DRILL_ROUNDS", 5);
             // Same work for both sides: a full each; a diff each (both since the last full, no write between them); an
             // incr each after equal writes.
             var full = await PairAsync(0, Timed("full by hand, round 1", () => ByHandAsync(config, "backup", "--type=full")), Timed("full job, round 1", () => Job("pitr-backup", ("type", "full"))));
@@ -83,7 +87,7 @@ public sealed class PitrBenchmark : IBenchmark
             var drillTimings = new List<string>();
             var handTimings = new List<string>();
             double drillWall = 0;
-            for (var round = 0; round < rounds; round++)
+            for (var round = 0; round < drillRounds; round++)
             {
                 async Task<double> Drill()
                 {
@@ -101,7 +105,7 @@ public sealed class PitrBenchmark : IBenchmark
             Row(table, "full backup", [full]);
             Row(table, $"diff backup (median of {rounds})", diffs);
             Row(table, $"incr backup (median of {rounds})", incrs);
-            Row(table, $"drill RTO (restore+replay+ready, median of {rounds})", restores);
+            Row(table, $"drill RTO (restore+replay+ready, median of {drillRounds})", restores);
             table.Info("drill restore+replay per round", string.Join(" ", drillTimings));
             table.Info("by hand restore+replay per round", string.Join(" ", handTimings));
             table.Info("drill wall time, last round (incl. verify, stop, remove)", $"{drillWall:0.00}s");
@@ -144,6 +148,9 @@ public sealed class PitrBenchmark : IBenchmark
         var jobFirst = await Side(job);
         return (await Side(byHand), jobFirst);
     }
+
+    private static int Rounds(BenchContext context, string variable, int otherwise) =>
+        context.Environment.TryGetValue(variable, out var text) ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : otherwise;
 
     private static Func<Task<double>> Timed(string what, Func<Task> work) => () => TimeAsync(what, work);
 

@@ -157,7 +157,7 @@ namespace Aionis.Data.Migrations
                 column: "at",
                 descending: new bool[0]);
 
-            // The views are created by the latest migration that changes them (20261201210000_RunTrust), from
+            // The views are created by the latest migration that changes them (20261207134000_FollowersNotPaused), from
             // Sql/worker_views.sql: that file describes today's tables, which this migration does not have yet.
         }
 

@@ -62,10 +62,7 @@ namespace Aionis.Data.Migrations
                 """);
             migrationBuilder.Sql("CREATE INDEX IF NOT EXISTS ix_operator_alert_events_alert ON worker.operator_alert_events (alert_id, at)");
 
-            foreach (var statement in SchemaScripts.RecreateWorkerViews())
-            {
-                migrationBuilder.Sql(statement);
-            }
+            // The views are created again by the latest migration that changes one (20261207134000_FollowersNotPaused).
         }
 
         protected override void Down(MigrationBuilder migrationBuilder)

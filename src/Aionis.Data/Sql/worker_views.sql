@@ -6,7 +6,9 @@ CREATE VIEW worker.task_status AS
 SELECT j.job_name                                            AS task_id,
        coalesce(ct.cron_expression, '')                      AS schedule,
        ct.time_zone_id                                       AS time_zone,
-       (p.task_id IS NOT NULL OR t.trigger_state = 'PAUSED') AS paused,
+       -- A task with only after: has no registry trigger: its trigger_state is NULL, which must read as not paused
+       -- (NULL here left followers out of every `WHERE NOT paused`: the dead-man switch's and the task gauges').
+       (p.task_id IS NOT NULL OR coalesce(t.trigger_state = 'PAUSED', false)) AS paused,
        p.reason                                              AS pause_reason,
        p.until                                               AS paused_until,
        p.paused_by                                           AS paused_by,

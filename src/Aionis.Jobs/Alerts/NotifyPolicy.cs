@@ -57,13 +57,15 @@ public sealed record RunFinishedNotice(
 /// <summary>
 /// A task to check for the dead-man switch. <see cref="LastSuccessAt"/> null = never succeeded; such a task is judged
 /// from <see cref="Since"/> (e.g. when it was added to the schedule), and not at all when that is unknown too.
+/// <see cref="ExpectedPeriod"/> null = no schedule of its own (a task with only <c>after:</c>): it runs when its upstream
+/// does, so it is overdue only after an explicit <c>overdue_after</c>.
 /// </summary>
-public sealed record OverdueCandidate(string TaskId, DateTimeOffset? LastSuccessAt, TimeSpan ExpectedPeriod, NotifyPolicy Policy)
+public sealed record OverdueCandidate(string TaskId, DateTimeOffset? LastSuccessAt, TimeSpan? ExpectedPeriod, NotifyPolicy Policy)
 {
     public DateTimeOffset? Since { get; init; }
 
-    public TimeSpan OverdueAfter => Policy.OverdueAfter ?? ExpectedPeriod * 2;
+    public TimeSpan? OverdueAfter => Policy.OverdueAfter ?? ExpectedPeriod * 2;
 
     /// <summary>The last success (or, before the first, the time the task was added) lies further back than <see cref="OverdueAfter"/>.</summary>
-    public bool IsOverdue(DateTimeOffset now) => (LastSuccessAt ?? Since) is { } reference && now - reference > OverdueAfter;
+    public bool IsOverdue(DateTimeOffset now) => (LastSuccessAt ?? Since) is { } reference && OverdueAfter is { } after && now - reference > after;
 }

@@ -58,17 +58,17 @@ public sealed partial class OperatorAlerts(
             {
                 continue;
             }
-            if (task.IsOverdue(now))
+            if (task.IsOverdue(now) && task.OverdueAfter is { } overdueAfter)
             {
                 var summary = task.LastSuccessAt is { } last
-                    ? $"task {task.TaskId} is overdue: last success {IsoTime.Format(last)}, expected within {task.OverdueAfter}"
-                    : $"task {task.TaskId} is overdue: no success since {IsoTime.Format(reference)}, expected within {task.OverdueAfter}";
+                    ? $"task {task.TaskId} is overdue: last success {IsoTime.Format(last)}, expected within {overdueAfter}"
+                    : $"task {task.TaskId} is overdue: no success since {IsoTime.Format(reference)}, expected within {overdueAfter}";
                 var payload = new JsonObject
                 {
                     ["task_id"] = task.TaskId,
                     ["last_success_at"] = task.LastSuccessAt is { } at ? IsoTime.Format(at) : null,
-                    ["expected_period_seconds"] = task.ExpectedPeriod.TotalSeconds,
-                    ["overdue_after_seconds"] = task.OverdueAfter.TotalSeconds,
+                    ["expected_period_seconds"] = task.ExpectedPeriod?.TotalSeconds,
+                    ["overdue_after_seconds"] = overdueAfter.TotalSeconds,
                 };
                 await RaiseAsync(task.TaskId, OperatorAlertKind.Overdue, task.Policy, renotifyAfter: null, notice: null,
                     ("job_overdue", summary, payload), cancellationToken);

@@ -15,7 +15,7 @@ internal static partial class MonitoringLog
         Message = "monitoring endpoints not started: cannot listen on {Addresses} ({Error}); /metrics, /healthz and /readyz are unavailable, the schedule runs on")]
     public static partial void ListenFailed(ILogger logger, string addresses, string error);
 
-    [LoggerMessage(EventId = 1903, Level = LogLevel.Debug, Message = "task gauges not sampled: {Error}")]
+    [LoggerMessage(EventId = 1903, Level = LogLevel.Warning, Message = "task gauges not sampled: {Error}")]
     public static partial void SampleFailed(ILogger logger, string error);
 
     [LoggerMessage(EventId = 1904, Level = LogLevel.Warning, Message = "open operator alerts not re-posted to Alertmanager: {Error}")]

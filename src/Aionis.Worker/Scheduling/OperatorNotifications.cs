@@ -55,8 +55,11 @@ public sealed class OperatorNotifications(OperatorAlerts alerts, TaskStatusStore
         var now = clock.GetUtcNow();
         return tasks
             .Where(t => lastSuccess.ContainsKey(t.Id))
-            .Select(t => new OverdueCandidate(t.Id, lastSuccess[t.Id], CronSchedule.Period(t.QuartzCron, TimeZoneInfo.FindSystemTimeZoneById(t.TimeZone), now),
-                t.Notify) { Since = since.GetValueOrDefault(t.Id) })
+            .Select(t => new OverdueCandidate(t.Id, lastSuccess[t.Id], ExpectedPeriod(t, now), t.Notify) { Since = since.GetValueOrDefault(t.Id) })
             .ToList();
     }
+
+    /// <summary>The gap between two fires of the task's own schedule; none for a task with only <c>after:</c>.</summary>
+    private static TimeSpan? ExpectedPeriod(TaskDefinition task, DateTimeOffset now) =>
+        task.Scheduled ? CronSchedule.Period(task.QuartzCron, TimeZoneInfo.FindSystemTimeZoneById(task.TimeZone), now) : null;
 }
