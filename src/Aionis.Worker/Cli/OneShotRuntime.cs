@@ -7,7 +7,7 @@ namespace Aionis.Worker.Cli;
 /// Such a process runs most code once, so IL that libraries emit to make repeated calls fast is pure start-up cost: each
 /// emitted method is compiled by the JIT at full optimisation, where ReadyToRun code needs none. Declaring dynamic code
 /// unsupported makes System.Text.Json (property accessors), the DI container (resolvers) and reflection (invoke stubs)
-/// take their plain reflection paths: about 10 % of the SLA job's CPU on an empty schema (docs/performance.md, cold
+/// take their plain reflection paths: 2–10 % of the SLA job's CPU on an empty schema (docs/performance.md, cold
 /// start). <c>serve</c>, whose code runs again and again, keeps them; so does <c>db</c>, because EF Core refuses to build
 /// its model without dynamic code.
 /// </remarks>
