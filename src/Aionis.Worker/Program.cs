@@ -1,3 +1,4 @@
 using Aionis.Worker.Cli;
 
+OneShotRuntime.Configure(args);
 return await AionisCommand.InvokeAsync(args);

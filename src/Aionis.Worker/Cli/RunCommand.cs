@@ -13,6 +13,8 @@ namespace Aionis.Worker.Cli;
 /// <summary><c>aionis run TASK [--dry-run] [--set key=value]… [--enqueue] [--json]</c>: run one registry task now.</summary>
 public static class RunCommand
 {
+    public const string Name = "run";
+
     public static Command Create()
     {
         var task = new Argument<string>("task") { Description = "Registry task id (aionis registry list shows them)" };
@@ -26,7 +28,7 @@ public static class RunCommand
         var wait = new Option<bool>("--wait") { Description = "With --enqueue: wait for the run to end and exit with its exit code" };
         var json = new Option<bool>("--json") { Description = "Print {run_id, status, exit_code, summary} instead of the summary alone" };
         var registry = RegistryOptions.Create();
-        var command = new Command("run", "Run one registry task now, in this process, with its inputs") { task, dryRun, set, enqueue, wait, json, registry };
+        var command = new Command(Name, "Run one registry task now, in this process, with its inputs") { task, dryRun, set, enqueue, wait, json, registry };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var configuration = CliServices.Configuration(parse);
