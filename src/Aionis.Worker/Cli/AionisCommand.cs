@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Options;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using Aionis.Jobs.Backups;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.DependencyInjection;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

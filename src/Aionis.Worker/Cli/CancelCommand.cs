@@ -3,11 +3,11 @@ using System.Text.Json;
 using Aionis.Data.Controls;
 using Aionis.Data.History;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

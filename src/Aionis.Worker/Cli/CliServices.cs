@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Runtime.CompilerServices;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Hosting;
-using Microsoft.Extensions.Configuration;
 using Aionis.Worker.Running;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

@@ -1,13 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Demo;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

@@ -4,9 +4,9 @@ using System.Text.Json.Nodes;
 using Aionis.Data.History;
 using Aionis.Data.Model;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.DependencyInjection;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

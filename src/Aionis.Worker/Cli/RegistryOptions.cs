@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Configuration;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
+using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
-using Aionis.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

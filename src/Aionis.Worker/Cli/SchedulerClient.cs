@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
@@ -7,7 +8,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Quartz;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Cli;
 

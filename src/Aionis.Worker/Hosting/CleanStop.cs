@@ -1,8 +1,8 @@
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 

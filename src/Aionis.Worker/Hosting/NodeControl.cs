@@ -1,11 +1,11 @@
 using System.Reflection;
 using Aionis.Data.Controls;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 

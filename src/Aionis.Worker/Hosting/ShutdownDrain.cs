@@ -1,9 +1,9 @@
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 

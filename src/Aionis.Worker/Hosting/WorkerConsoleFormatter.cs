@@ -1,5 +1,5 @@
-using Aionis.Jobs.Framework;
 using System.Globalization;
+using Aionis.Jobs.Framework;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;

@@ -1,10 +1,10 @@
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 

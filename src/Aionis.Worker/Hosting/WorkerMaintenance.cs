@@ -1,12 +1,12 @@
 using Aionis.Data.History;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 

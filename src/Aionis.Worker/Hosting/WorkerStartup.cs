@@ -1,6 +1,7 @@
 using Aionis.Data;
 using Aionis.Data.History;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Running;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;
@@ -8,7 +9,6 @@ using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Hosting;
 

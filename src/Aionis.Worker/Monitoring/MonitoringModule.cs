@@ -1,9 +1,9 @@
 using Aionis.Data.Monitoring;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Monitoring;
 

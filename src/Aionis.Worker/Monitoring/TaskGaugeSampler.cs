@@ -1,11 +1,11 @@
 using Aionis.Data.Monitoring;
 using Aionis.Jobs.Backups;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Monitoring;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Aionis.Data.History;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Running;
 

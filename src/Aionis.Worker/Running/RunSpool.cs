@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Aionis.Data.History;
 using Aionis.Data.Model;
+using Aionis.Worker.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Running;
 

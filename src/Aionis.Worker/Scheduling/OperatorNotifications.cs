@@ -2,9 +2,9 @@ using Aionis.Data.Model;
 using Aionis.Data.Registry;
 using Aionis.Data.Status;
 using Aionis.Jobs.Alerts;
+using Aionis.Worker.Configuration;
 using Microsoft.Extensions.Options;
 using Quartz;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Scheduling;
 

@@ -1,8 +1,8 @@
 using Aionis.Data;
+using Aionis.Worker.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Quartz;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Scheduling;
 

@@ -1,11 +1,11 @@
 using Aionis.Data.Pauses;
 using Aionis.Data.Registry;
+using Aionis.Worker.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
 using Quartz.Extensibility;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Scheduling;
 

@@ -1,11 +1,11 @@
 using Aionis.Data.History;
 using Aionis.Jobs.Alerts;
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Running;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Quartz;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Worker.Scheduling;
 

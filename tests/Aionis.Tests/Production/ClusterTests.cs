@@ -1,12 +1,12 @@
 using Aionis.Jobs.Framework;
 using Aionis.Tests.Support;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Quartz;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Tests.Production;
 

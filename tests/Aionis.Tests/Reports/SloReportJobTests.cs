@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Aionis.Tests.Support;
+using Microsoft.Extensions.Configuration;
 
 namespace Aionis.Tests.Reports;
 

@@ -1,10 +1,10 @@
 using Aionis.Jobs.Framework;
+using Aionis.Worker.Configuration;
 using Aionis.Worker.Hosting;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
-using Aionis.Worker.Configuration;
 
 namespace Aionis.Tests.Support;
 

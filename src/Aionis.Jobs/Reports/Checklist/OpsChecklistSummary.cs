@@ -1,6 +1,6 @@
+using System.Text.Json.Serialization;
 using Aionis.Data.Incidents;
 using Aionis.Data.Reports;
-using System.Text.Json.Serialization;
 using Aionis.Jobs.Framework;
 
 namespace Aionis.Jobs.Reports.Checklist;
