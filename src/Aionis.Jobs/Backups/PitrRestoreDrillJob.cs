@@ -112,9 +112,7 @@ public sealed partial class PitrRestoreDrillJob(PgBackRest pgBackRest, PgClient 
             {
                 // A query the copy refuses (a table it lacks) or a copy that died under it (a full disk): the drill's
                 // finding, with the copy's own last word, which goes with the folder in the cleanup below.
-                // PostgresException.Message adds the statement position on lines of its own; a reason is one line.
-                var error = e is PostgresException postgres ? $"{postgres.SqlState}: {postgres.MessageText}" : e.Message;
-                verifyError = $"{error}; scratch server log: {await cluster.LogTailAsync()}";
+                verifyError = $"{PostgresFailures.OneLine(e)}; scratch server log: {await cluster.LogTailAsync()}";
                 summary.Reasons.Add($"verify_failed: {verifyError}");
             }
             verifySeconds = phase.Elapsed.TotalSeconds;

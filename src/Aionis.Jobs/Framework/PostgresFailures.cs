@@ -33,4 +33,11 @@ public static class PostgresFailures
     /// <summary>SQLSTATE 23503: a row refers to one that is not there (a run's row gone, an unknown tenant).</summary>
     public static bool IsForeignKeyViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation };
+
+    /// <summary>
+    /// One line for a summary's reason: <c>SQLSTATE: message</c> for the server's errors (whose <see cref="Exception.Message"/>
+    /// adds the statement position on lines of its own), the message for any other failure.
+    /// </summary>
+    public static string OneLine(Exception exception) =>
+        exception is PostgresException postgres ? $"{postgres.SqlState}: {postgres.MessageText}" : exception.Message;
 }
