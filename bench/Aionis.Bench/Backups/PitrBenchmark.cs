@@ -17,7 +17,7 @@ namespace Aionis.Bench.Backups;
 /// each pair with the same work on both sides and the order swapped every round, and report the median ratio: one
 /// round of each (a backup takes tens of seconds at 5 GB) was at the mercy of whatever else the machine did meanwhile.
 /// Every side of a pair starts on a settled disk (<see cref="SettleDiskAsync"/>).
-/// The drill runs AIONIS_BENCH_PITR_DRILL_ROUNDS pairs (default 5). AIONIS_BENCH_PITR_DUMP=0 leaves out pg_dump and
+/// The drill runs AIONIS_BENCH_PITR_DRILL_ROUNDS pairs (default 7: five were not enough for a stable median at 5 GB). AIONIS_BENCH_PITR_DUMP=0 leaves out pg_dump and
 /// pg_restore (six minutes at 5 GB).
 /// </summary>
 public sealed class PitrBenchmark : IBenchmark
@@ -67,7 +67,7 @@ public sealed class PitrBenchmark : IBenchmark
             var rounds = Rounds(context, "AIONIS_BENCH_PITR_ROUNDS", 3);
             // A restore runs at the disk's fsync speed, which swings by a third from one run to the next even on a
             // settled disk (21-34 s for the same 5 GB restore, three runs each way): the drill gets its own, larger count.
-            var drillRounds = Rounds(context, "AIONIS_BENCH_PITR_DRILL_ROUNDS", 5);
+            var drillRounds = Rounds(context, "AIONIS_BENCH_PITR_DRILL_ROUNDS", 7);
             // Same work for both sides: a full each; a diff each (both since the last full, no write between them); an
             // incr each after equal writes.
             var full = await PairAsync(0, Timed("full by hand, round 1", () => ByHandAsync(config, "backup", "--type=full")), Timed("full job, round 1", () => Job("pitr-backup", ("type", "full"))));
