@@ -78,11 +78,10 @@ public class TaskJob(
         }
 
         using var scope = logger.BeginScope(new RunScope(request.RunId, taskId, request.Log!));
-        RunResult result;
-        using (var run = inFlight.Track(cancellationToken))
-        {
-            result = await FireAsync(definition, request, missed, run.Token);
-        }
+        // In flight until the retry and the observers are done too: a shutdown drains on this count, and once Quartz
+        // starts shutting down it refuses to schedule, so a follower enqueued or a retry scheduled after it would be lost.
+        using var run = inFlight.Track(cancellationToken);
+        var result = await FireAsync(definition, request, missed, run.Token);
 
         var retry = definition.Retry;
         if (result.Status is RunStatus.Failed or RunStatus.TimedOut && attempt < retry.MaxAttempts && request.SetupError is null)

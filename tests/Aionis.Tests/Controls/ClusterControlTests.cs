@@ -91,7 +91,7 @@ public sealed class ClusterControlTests : BinaryTest
     public async Task Cancel_stops_a_long_run_on_its_node_within_10_s_releases_the_lock_and_the_next_run_runs()
     {
         await KeyRotationRegistry.WriteAsync(RegistryPath, "0 6 * * *", "overlap: skip");
-        await using var keys = await KeyTableLock.HoldAsync(Db.ConnectionString);
+        await using var keys = await TableLock.HoldAsync(Db.ConnectionString);
         await using var nodeA = StartNode("node-a");
         await using var nodeB = StartNode("node-b");
         await WaitForNodesAsync(nodeA);
@@ -142,7 +142,7 @@ public sealed class ClusterControlTests : BinaryTest
     {
         await using var receiver = await AlertReceiver.StartAsync();
         await KeyRotationRegistry.WriteAsync(RegistryPath, "0 6 * * *", "overlap: skip", "notify: { on_failure: true, severity: warning, overdue_after: 1h }");
-        await using var keys = await KeyTableLock.HoldAsync(Db.ConnectionString);
+        await using var keys = await TableLock.HoldAsync(Db.ConnectionString);
         // The job blocks in a query on the locked table; its backend is then stopped, so the cancel request the token
         // sends is never answered, and the node's driver waits for that answer without limit (Cancellation Timeout=0):
         // a job that ignores its cancellation. The node's grace is 1 s.
@@ -194,7 +194,7 @@ public sealed class ClusterControlTests : BinaryTest
     public async Task Cancel_stops_an_aionis_run_in_a_cli_process_within_10_s_and_that_process_exits_1()
     {
         await KeyRotationRegistry.WriteAsync(RegistryPath, "0 6 * * *");
-        await using var keys = await KeyTableLock.HoldAsync(Db.ConnectionString);
+        await using var keys = await TableLock.HoldAsync(Db.ConnectionString);
         // No serve node: the run is in a CLI process of another "host" (its own node name and folders).
         var env = AionisCli.EnvFor(Db, Path.Combine(Dir, "vm-b"));
         env["Worker__NodeName"] = "vm-b";

@@ -18,7 +18,7 @@ public sealed class StatusWithoutNodeTests : BinaryTest
         Assert.That((await CliAsync("registry", "sync", "--registry", RegistryPath)).ExitCode, Is.EqualTo(0));
         var healthy = await CliAsync("status", "--json");
 
-        await using (await KeyTableLock.HoldAsync(Db.ConnectionString))
+        await using (await TableLock.HoldAsync(Db.ConnectionString))
         {
             var failed = await CliAsync("run", KeyRotationRegistry.TaskId, "--registry", RegistryPath);
             Assert.That(failed.ExitCode, Is.EqualTo(1), "the run times out on the locked table: " + failed.Stderr);

@@ -6,25 +6,10 @@ namespace Aionis.Tests.Monitoring;
 /// <summary>The task gauges on <c>/metrics</c> of a running serve, sampled from history every 15 s.</summary>
 public sealed partial class TaskGaugeTests : BinaryTest
 {
-    /// <summary>An upstream that fires on 1 January only and a follower with no schedule of its own.</summary>
-    private const string Chain = """
-        version: 1
-        tasks:
-          - id: digest
-            job: hosted-key-rotation-sla
-            schedule: "0 6 1 1 *"
-            permissions: [read:control_plane]
-          - id: backlog
-            job: hosted-key-rotation-sla
-            after: [{ task: digest }]
-            permissions: [read:control_plane]
-
-        """;
-
     [Test]
     public async Task A_follower_that_has_succeeded_has_its_gauges_beside_its_upstreams_and_is_never_overdue_for_want_of_a_schedule()
     {
-        await File.WriteAllTextAsync(RegistryPath, Chain);
+        await File.WriteAllTextAsync(RegistryPath, AfterChainRegistry.Yaml);
         var monitored = new MonitoredServe();
         await using var serve = ServeProcess.Start(Db, RegistryPath, "node-a", Dir, monitored.Env());
         await serve.WaitUntilAsync(async () => (await monitored.GetAsync("/readyz")).Status == 200, TimeSpan.FromSeconds(60), "/readyz 200");

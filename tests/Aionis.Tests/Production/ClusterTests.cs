@@ -80,7 +80,7 @@ public sealed class ClusterTests : BinaryTest
     public async Task A_node_killed_mid_run_has_its_run_recovered_by_the_other_and_its_row_marked_abandoned()
     {
         await KeyRotationRegistry.WriteAsync(RegistryPath, "0 6 * * *", KeyRotationRegistry.RecoverableStrict);
-        await using var keys = await KeyTableLock.HoldAsync(Db.ConnectionString);
+        await using var keys = await TableLock.HoldAsync(Db.ConnectionString);
         await using var nodeA = StartNode("node-a");
         await using var nodeB = StartNode("node-b");
         await WaitForClusterAsync(nodeA);

@@ -16,7 +16,7 @@ public sealed class OutageTests
         var spool = Path.Combine(dir, ".spool");
         var registry = Path.Combine(dir, "task_registry.yml");
         await KeyRotationRegistry.WriteAsync(registry, "0/3 * * * * ?", KeyRotationRegistry.RecoverableStrict);
-        var keys = await KeyTableLock.HoldAsync(postgres.ConnectionString);
+        var keys = await TableLock.HoldAsync(postgres.ConnectionString);
         await using var serve = ServeProcess.Start(null, registry, "node-a", dir,
             new Dictionary<string, string?> { ["ConnectionStrings__Aionis"] = postgres.ConnectionString });
 

@@ -17,7 +17,7 @@ public sealed class ServeRunTrustTests : BinaryTest
     public async Task A_live_run_is_never_skipped_because_a_dry_run_is_in_progress_and_each_line_names_its_run()
     {
         await KeyRotationRegistry.WriteAsync(RegistryPath, "0 6 * * *");
-        var keys = await KeyTableLock.HoldAsync(Db.ConnectionString);
+        var keys = await TableLock.HoldAsync(Db.ConnectionString);
         await using var serve = ServeProcess.Start(Db, RegistryPath, "node-a", Dir);
         await serve.WaitUntilAsync(async () => await CountAsync("SELECT count(*) FROM worker.qrtz_job_details") == 1, Patience, "the registry sync");
 

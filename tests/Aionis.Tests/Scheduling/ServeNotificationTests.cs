@@ -16,7 +16,7 @@ public sealed class ServeNotificationTests
         await KeyRotationRegistry.WriteAsync(registry, "0/2 * * * * ?", "timeout: 1s", "overlap: allow", "notify: { on_failure: true, severity: warning, overdue_after: 1h }");
         // overdue_after: this test is about failures; a loaded machine must not make the task overdue as well.
         // Every run blocks on this lock and times out after 1 s: a task that fails on every fire.
-        await using var keys = await KeyTableLock.HoldAsync(db.ConnectionString);
+        await using var keys = await TableLock.HoldAsync(db.ConnectionString);
 
         await using var serve = ServeProcess.Start(db, registry, "node-a", dir, new Dictionary<string, string?>
         {

@@ -6,11 +6,11 @@ namespace Aionis.Tests.Scheduling;
 /// <summary>A task's policies through a running daemon: timeout, persisted retries with attempts, and overlap: skip.</summary>
 public sealed class ServePolicyTests : BinaryTest
 {
-    private KeyTableLock _keys = null!;
+    private TableLock _keys = null!;
 
     /// <summary>Runs of hosted-key-rotation-sla block on this lock until the test ends: a reliably long (or hung) job.</summary>
     [SetUp]
-    public async Task HoldTheKeyTableAsync() => _keys = await KeyTableLock.HoldAsync(Db.ConnectionString);
+    public async Task HoldTheKeyTableAsync() => _keys = await TableLock.HoldAsync(Db.ConnectionString);
 
     [TearDown]
     public async Task ReleaseTheKeyTableAsync() => await _keys.DisposeAsync();

@@ -26,7 +26,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         var name = "t_" + Guid.NewGuid().ToString("N")[..16];
         await AdminAsync($"CREATE DATABASE {name} TEMPLATE {template}");
-        // CommandTimeout: a run a test holds on a lock of its own (KeyTableLock) is long by design; Npgsql's default of
+        // CommandTimeout: a run a test holds on a lock of its own (TableLock) is long by design; Npgsql's default of
         // 30 s ended it on a loaded machine while the test still waited for a second node to start.
         var builder = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdmin) { Database = name, CommandTimeout = 300 };
         return new TestDatabase(name, DatabaseConnection.Normalize(builder.ConnectionString));

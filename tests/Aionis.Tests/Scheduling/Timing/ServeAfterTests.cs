@@ -4,29 +4,15 @@ namespace Aionis.Tests.Scheduling.Timing;
 
 /// <summary>Issue #22 item 3: <c>after:</c> through two real <c>aionis serve</c> nodes.</summary>
 // Its tests measure follower latencies to the second across two nodes: they run one after another, as ServeTimingTests'
-// do. Run beside each other in the full suite, the stopping-node test timed out waiting for the follower in two CIs
-// running (it passes alone and with its fixture; the cause is not found yet).
+// do. (The stopping-node test's old timeouts under load were a stopping node's Quartz refusing the follower's enqueue:
+// the run had left the in-flight count before its observers ran; ShutdownTests pins the fix.)
 [Parallelizable(ParallelScope.Self)]
 public sealed class ServeAfterTests : BinaryTest
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
 
     /// <summary>An upstream and a follower with no schedule of its own.</summary>
-    private const string Chain = """
-        version: 1
-        tasks:
-          - id: digest
-            job: hosted-key-rotation-sla
-            schedule: "0 6 1 1 *"
-            permissions: [read:control_plane]
-            overlap: allow
-            inputs: { strict: true }
-          - id: backlog
-            job: hosted-key-rotation-sla
-            after: [{ task: digest }]
-            permissions: [read:control_plane]
-
-        """;
+    private const string Chain = AfterChainRegistry.Yaml;
 
     /// <summary>The chain plus a follower with a schedule: its <c>after:</c> guards its fires.</summary>
     private const string Guarded = Chain + """
@@ -110,7 +96,7 @@ public sealed class ServeAfterTests : BinaryTest
         await using var a = ServeProcess.Start(Db, RegistryPath, "node-a", Dir);
         await a.WaitUntilAsync(() => Db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM worker.registry_syncs WHERE accepted)"), Wait, "the sync");
         Guid digest;
-        await using (var keys = await KeyTableLock.HoldAsync(Db.ConnectionString))
+        await using (var keys = await TableLock.HoldAsync(Db.ConnectionString))
         {
             // Only node-a is up: the digest runs there, held by the key table lock.
             await EnqueueDigestAsync();

@@ -44,7 +44,7 @@ public sealed class ServeLongRunningTests : BinaryTest
     private async Task AssertAlertsWhileRunningAndResolvesAsync(ServeProcess serve, AlertReceiver receiver, string threshold)
     {
         // The run blocks on this lock until the test lets it go: a run that is still going.
-        await using var keys = await KeyTableLock.HoldAsync(Db.ConnectionString);
+        await using var keys = await TableLock.HoldAsync(Db.ConnectionString);
         await EnqueueAsync();
 
         await serve.WaitUntilAsync(() => Task.FromResult(receiver.Requests.Count >= 1), Wait, "the long-running alert");
@@ -109,7 +109,7 @@ public sealed class ServeLongRunningTests : BinaryTest
         await using var receiver = await AlertReceiver.StartAsync();
         await using var serve = await StartAsync(receiver, "notify: { long_running: p95x3 }");
         await SeedHistoryAsync(TimeSpan.FromMinutes(1));
-        await using (var keys = await KeyTableLock.HoldAsync(Db.ConnectionString))
+        await using (var keys = await TableLock.HoldAsync(Db.ConnectionString))
         {
             await EnqueueAsync();
             // Longer than the alerting test's run before its alert (3 × a 1 s p95), far under 3 × this task's 1 min p95.

@@ -52,7 +52,7 @@ public sealed partial class ServeTimingTests : BinaryTest
     [Test]
     public async Task A_group_with_max_running_1_never_overlaps_across_two_nodes_while_an_ungrouped_task_does()
     {
-        await using var keys = await KeyTableLock.HoldAsync(Db.ConnectionString);
+        await using var keys = await TableLock.HoldAsync(Db.ConnectionString);
         static string Member(string id, string overlap, string group) => $"""
               - id: {id}
                 job: hosted-key-rotation-sla

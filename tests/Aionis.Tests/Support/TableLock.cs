@@ -3,31 +3,31 @@ using Npgsql;
 namespace Aionis.Tests.Support;
 
 /// <summary>
-/// Holds <c>LOCK TABLE control_api_keys IN ACCESS EXCLUSIVE MODE</c> in an open transaction, so any run of
-/// hosted-key-rotation-sla blocks: a reliably long (or hung) job for the daemon tests.
+/// Holds <c>LOCK TABLE … IN ACCESS EXCLUSIVE MODE</c> in an open transaction, so whatever reads the table blocks. By
+/// default the key table: any run of hosted-key-rotation-sla blocks, a reliably long (or hung) job for the daemon tests.
 /// </summary>
-public sealed class KeyTableLock : IAsyncDisposable
+public sealed class TableLock : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
     private NpgsqlTransaction? _transaction;
 
-    private KeyTableLock(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    private TableLock(NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         _connection = connection;
         _transaction = transaction;
     }
 
-    public static async Task<KeyTableLock> HoldAsync(string connectionString)
+    public static async Task<TableLock> HoldAsync(string connectionString, string table = "control_api_keys")
     {
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         var transaction = await connection.BeginTransactionAsync();
-        await using var command = new NpgsqlCommand("LOCK TABLE control_api_keys IN ACCESS EXCLUSIVE MODE", connection, transaction);
+        await using var command = new NpgsqlCommand($"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", connection, transaction);
         await command.ExecuteNonQueryAsync();
-        return new KeyTableLock(connection, transaction);
+        return new TableLock(connection, transaction);
     }
 
-    /// <summary>Lets the blocked job go on.</summary>
+    /// <summary>Lets what it blocked go on.</summary>
     public async Task ReleaseAsync()
     {
         if (_transaction is null) return;
