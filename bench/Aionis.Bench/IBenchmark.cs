@@ -20,4 +20,8 @@ public sealed record BenchContext(string PostgresAdmin, string WorkDirectory, IR
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
         return new BenchContext(admin, work, env);
     }
+
+    /// <summary>A whole-number setting of the benchmark's environment (rounds, sizes), or <paramref name="otherwise"/>.</summary>
+    public int IntSetting(string variable, int otherwise) =>
+        Environment.TryGetValue(variable, out var text) ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : otherwise;
 }

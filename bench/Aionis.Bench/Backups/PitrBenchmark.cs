@@ -64,10 +64,10 @@ public sealed class PitrBenchmark : IBenchmark
             }
 
             var table = new BenchTable($"pgBackRest PITR, {size / 1073741824.0:0.00} GiB database");
-            var rounds = Rounds(context, "AIONIS_BENCH_PITR_ROUNDS", 3);
+            var rounds = context.IntSetting("AIONIS_BENCH_PITR_ROUNDS", 3);
             // A restore runs at the disk's fsync speed, which swings by a third from one run to the next even on a
             // settled disk (21-34 s for the same 5 GB restore, three runs each way): the drill gets its own, larger count.
-            var drillRounds = Rounds(context, "AIONIS_BENCH_PITR_DRILL_ROUNDS", 7);
+            var drillRounds = context.IntSetting("AIONIS_BENCH_PITR_DRILL_ROUNDS", 7);
             // Same work for both sides: a full each; a diff each (both since the last full, no write between them); an
             // incr each after equal writes.
             var full = await PairAsync(0, Timed("full by hand, round 1", () => ByHandAsync(config, "backup", "--type=full")), Timed("full job, round 1", () => Job("pitr-backup", ("type", "full"))));
@@ -109,7 +109,7 @@ public sealed class PitrBenchmark : IBenchmark
             table.Info("drill restore+replay per round", string.Join(" ", drillTimings));
             table.Info("by hand restore+replay per round", string.Join(" ", handTimings));
             table.Info("drill wall time, last round (incl. verify, stop, remove)", $"{drillWall:0.00}s");
-            table.Info("before each timed side", Environment.UserName == "root" ? "sync + drop_caches" : "sync (not root: page cache kept)");
+            table.Info("before each timed side", SettledDisk.Describe(dropCaches: true));
             if (!context.Environment.TryGetValue("AIONIS_BENCH_PITR_DUMP", out var dumpToo) || dumpToo != "0")
             {
                 var dumpFile = Path.Combine(context.WorkDirectory, "pitr.dump");
@@ -149,31 +149,15 @@ public sealed class PitrBenchmark : IBenchmark
         return (await Side(byHand), jobFirst);
     }
 
-    private static int Rounds(BenchContext context, string variable, int otherwise) =>
-        context.Environment.TryGetValue(variable, out var text) ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : otherwise;
-
     private static Func<Task<double>> Timed(string what, Func<Task> work) => () => TimeAsync(what, work);
 
     /// <summary>
     /// pgBackRest fsyncs every file it writes (1,273 fsyncs in a 1 GB restore), so a backup or restore runs at the disk's
-    /// write speed, and this machine's disk swings from 350 MB/s to 1.7 GB/s with what was written just before
-    /// (<c>dd … conv=fsync</c>, three runs in a row). Unsettled, the second side of a pair paid for the first one's
-    /// writeback: a quiet run put the drill, always second in its only round, at 2.35× the restore by hand. Each side now
-    /// starts from the same state: nothing dirty (<c>sync</c>) and a cold page cache (<c>drop_caches</c>, when the
-    /// benchmark runs as root), so both read the database or the repository from disk.
+    /// write speed. Unsettled, the second side of a pair paid for the first one's writeback: a quiet run put the drill,
+    /// always second in its only round, at 2.35× the restore by hand. Each side now starts with nothing dirty and a cold
+    /// page cache (when the benchmark runs as root), so both read the database or the repository from disk.
     /// </summary>
-    private static async Task SettleDiskAsync()
-    {
-        await ProgramAsync(null, "sync");
-        try
-        {
-            await File.WriteAllTextAsync("/proc/sys/vm/drop_caches", "3");
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            // Not root: dirty pages are written, the cache stays warm for both sides alike.
-        }
-    }
+    private static Task SettleDiskAsync() => SettledDisk.SettleAsync(dropCaches: true);
 
     private static void Row(BenchTable table, string what, IReadOnlyList<(double Hand, double Job)> pairs)
     {

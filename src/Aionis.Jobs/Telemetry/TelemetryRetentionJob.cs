@@ -54,7 +54,7 @@ public sealed class TelemetryRetentionJob(TelemetryPurger purger) : IJob<Telemet
                 return Summary(eligible <= wouldDelete, [], eligible > wouldDelete) with { WouldDelete = wouldDelete };
             }
 
-            var cursor = await purger.StartAsync(scope, context.CancellationToken);
+            await using var cursor = await purger.StartAsync(scope, context.CancellationToken);
             var passes = new List<RetentionPass>();
             long total = 0;
             for (var pass = 1; pass <= options.MaxPasses; pass++)
