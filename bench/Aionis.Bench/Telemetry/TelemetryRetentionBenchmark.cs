@@ -29,6 +29,7 @@ public sealed class TelemetryRetentionBenchmark : IBenchmark
     {
         var table = new BenchTable($"telemetry retention: 3M rows, 200 tenants, batch {BatchLimit}");
         table.Info("load before measuring (uptime)", File.ReadAllText("/proc/loadavg").Trim());
+        table.Info("before each timed side", SettledDisk.Describe(dropCaches: false) + " + CHECKPOINT");
         var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         foreach (var (label, timeOrdered) in new[] { ("ids rising with time", true), ("ids not in time order", false) })
         {
