@@ -130,8 +130,18 @@ public class TaskJob(
         }
         if (request.Trigger == RunTrigger.Schedule && request.ScheduledFor is { } due && definition.Jitter > TimeSpan.Zero)
         {
-            var start = due + FireJitter.Offset(request.TaskId!, due, definition.Jitter);
-            if (start > clock.GetUtcNow()) await Task.Delay(start - clock.GetUtcNow(), clock, cancellationToken);
+            var offset = FireJitter.Offset(request.TaskId!, due, definition.Jitter);
+            var now = clock.GetUtcNow();
+            // Said either way (and so kept in the run's log): a start later than its offset is then the fire's own lateness.
+            if (due + offset > now)
+            {
+                TaskJobLog.JitterWait(logger, request.TaskId!, due, due + offset - now, offset);
+                await Task.Delay(due + offset - now, clock, cancellationToken);
+            }
+            else
+            {
+                TaskJobLog.JitterPassed(logger, request.TaskId!, due, now - due, offset);
+            }
         }
         if (definition.Group is not { } group || request.DryRun)
         {
@@ -244,6 +254,12 @@ internal static partial class TaskJobLog
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "run observer {Observer} failed")]
     public static partial void ObserverFailed(ILogger logger, Exception exception, string observer);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "task {Task}: the fire of {Due:O} waits {Wait} to start at its jitter offset {Offset}")]
+    public static partial void JitterWait(ILogger logger, string task, DateTimeOffset due, TimeSpan wait, TimeSpan offset);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "task {Task}: the fire of {Due:O} came {Late} after its slot, past its jitter offset {Offset}: it starts now")]
+    public static partial void JitterPassed(ILogger logger, string task, DateTimeOffset due, TimeSpan late, TimeSpan offset);
 }
 
 public static class TaskJobs
