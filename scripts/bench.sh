@@ -40,4 +40,7 @@ dotnet build -c Release -v q -nologo bench/Aionis.Bench >&2
 # The scheduler benchmarks drive the worker as it is deployed: published for linux-x64 (ReadyToRun), as install.sh does.
 dotnet publish src/Aionis.Worker -c Release -r linux-x64 --self-contained false -o "$root/.local/bench-publish" -nologo -v q >&2
 export AIONIS_BENCH_AIONIS_DLL="${AIONIS_BENCH_AIONIS_DLL:-$root/.local/bench-publish/aionis.dll}"
+# cold-start's floor: the job's statements from a bare Npgsql program, published the same way.
+dotnet publish bench/Aionis.Bench.JobFloor -c Release -r linux-x64 --self-contained false -o "$root/.local/bench-floor" -nologo -v q >&2
+export AIONIS_BENCH_FLOOR_DLL="$root/.local/bench-floor/Aionis.Bench.JobFloor.dll"
 dotnet bench/Aionis.Bench/bin/Release/net10.0/Aionis.Bench.dll "$@"
