@@ -130,7 +130,7 @@ public sealed class TelemetryRetentionBenchmark : IBenchmark
         // machine's scheduling (0.9× and 1.6× in one run): the goal is on the median of the rounds, like the throughput's.
         var lateOverEarlyPerRound = jobs.Select(j => j.Late / j.Early).ToList();
         var lateOverEarly = Median(lateOverEarlyPerRound);
-        table.Info($"{label}: job (direct windows sized by density), per round", $"{Times(jobs.Select(j => j.Elapsed))}; last round {last.Passes.Count} passes, {last.Passes.Sum(p => p.Statements)} statements ({last.Passes.Sum(p => p.Ms)} ms in them), {last.Deleted:N0} deleted, {last.Left} eligible left");
+        table.Info($"{label}: job (direct windows sized by density), per round", $"{Times(jobs.Select(j => j.Elapsed))}; last round {last.Passes.Count} passes, {last.Passes.Sum(p => p.Transactions)} transactions ({last.Passes.Sum(p => p.Ms)} ms in them), {last.Deleted:N0} deleted, {last.Left} eligible left");
         table.Info($"{label}: the same job as the process's first run (JIT included)", $"{warmUp.Elapsed.TotalMilliseconds:0} ms, {Share(warmUp.Elapsed)}");
         table.Info($"{label}: job throughput / unbatched DELETE, per round", string.Join(" ", ratios.Select(r => $"{r:P0}")));
         table.Add($"{label}: job throughput / unbatched DELETE (median of rounds)", ratio * 100, " %", ">= 75 %", ratio >= 0.75 && complete);
@@ -143,7 +143,7 @@ public sealed class TelemetryRetentionBenchmark : IBenchmark
         table.Info($"{label}: concurrent inserts during the job, per round", string.Join(" ", jobs.Select(j => j.Inserts.ToString("N0"))));
     }
 
-    private sealed record PassFigures(int Deleted, long Ms, long Slowest, int Statements);
+    private sealed record PassFigures(int Deleted, long Ms, long Slowest, int Transactions);
 
     private sealed record JobRound(TimeSpan Elapsed, long Deleted, long Left, IReadOnlyList<PassFigures> Passes, int Inserts, TimeSpan SlowestInsert)
     {
@@ -165,7 +165,7 @@ public sealed class TelemetryRetentionBenchmark : IBenchmark
         var (insertCount, slowestInsert) = await inserts;
 
         var summary = (Aionis.Jobs.Telemetry.TelemetryRetentionSummary)run.Result.Summary!;
-        var passes = summary.Detail.Select(p => new PassFigures(p.Deleted, p.ElapsedMs, p.SlowestStatementMs, p.Statements)).ToList();
+        var passes = summary.Detail.Select(p => new PassFigures(p.Deleted, p.ElapsedMs, p.SlowestTransactionMs, p.Transactions)).ToList();
         var left = (await BenchSql.TimeAsync(database, "SELECT 1 FROM memory_request_telemetry WHERE created_at < $1", cutoff)).Rows;
         return new JobRound(run.Elapsed, summary.TotalDeleted, left, passes, insertCount, slowestInsert);
     }

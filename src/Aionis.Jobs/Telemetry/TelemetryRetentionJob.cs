@@ -7,7 +7,7 @@ namespace Aionis.Jobs.Telemetry;
 /// One pass. Beyond the reference: how long it took and in how many delete transactions (a pass that walks past rows
 /// that are not eligible needs several), and the longest of those, which is what the table's writers may wait behind.
 /// </summary>
-public sealed record RetentionPass(int Pass, int Deleted, bool Ok, long ElapsedMs, int Statements, long SlowestStatementMs);
+public sealed record RetentionPass(int Pass, int Deleted, bool Ok, long ElapsedMs, int Transactions, long SlowestTransactionMs);
 
 public sealed record TelemetryRetentionSummary(
     bool Ok,
@@ -66,7 +66,7 @@ public sealed class TelemetryRetentionJob(TelemetryPurger purger) : IJob<Telemet
                 // A pass that starts at the end of the walk runs no statement (the reference's last, empty pass).
                 var slowestMs = batches.Count == 0 ? 0 : (long)batches.Max(b => b.Elapsed.TotalMilliseconds);
                 passes.Add(new RetentionPass(pass, deleted, true, elapsedMs, batches.Count, slowestMs));
-                context.Progress($"[hosted-telemetry-retention] pass {pass}: deleted {deleted} (total {total}) in {elapsedMs} ms, {batches.Count} statement(s)");
+                context.Progress($"[hosted-telemetry-retention] pass {pass}: deleted {deleted} (total {total}) in {elapsedMs} ms, {batches.Count} transaction(s)");
                 if (deleted < options.BatchLimit) break;
             }
             var reachedLimit = passes.Count == options.MaxPasses && passes[^1].Deleted == options.BatchLimit
