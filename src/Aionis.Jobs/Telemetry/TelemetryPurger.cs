@@ -7,7 +7,7 @@ namespace Aionis.Jobs.Telemetry;
 /// <summary>Which telemetry a purge removes: rows older than the cutoff, of one tenant or all.</summary>
 public sealed record PurgeScope(DateTimeOffset Cutoff, string? TenantId);
 
-/// <summary>One statement of a pass: rows deleted and how long the transaction took.</summary>
+/// <summary>One transaction of a pass (a window, with the pass's exact last rows when they fit behind it): rows deleted and how long it took.</summary>
 public sealed record PurgeBatch(int Deleted, TimeSpan Elapsed);
 
 /// <summary>
