@@ -31,10 +31,14 @@ internal static class AionisBinary
     }
 
     /// <summary>Wall time from process start to exit, output captured.</summary>
-    public static async Task<TimedRun> RunAsync(IEnumerable<string> args, IDictionary<string, string?> env)
+    public static Task<TimedRun> RunAsync(IEnumerable<string> args, IDictionary<string, string?> env) =>
+        TimeAsync(StartInfo("dotnet", [DllPath, .. args], env));
+
+    /// <summary>Any child process, timed from its start to its exit, its output captured.</summary>
+    public static async Task<TimedRun> TimeAsync(ProcessStartInfo info)
     {
         var watch = Stopwatch.StartNew();
-        using var process = Process.Start(StartInfo("dotnet", [DllPath, .. args], env))!;
+        using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
@@ -49,13 +53,7 @@ internal static class AionisBinary
     public static async Task<(TimedRun Run, double PeakRssMb)> RunOkWithPeakRssAsync(IEnumerable<string> args, IDictionary<string, string?> env)
     {
         var report = Path.GetTempFileName();
-        var watch = Stopwatch.StartNew();
-        using var process = Process.Start(StartInfo("/usr/bin/time", ["-f", "%M", "-o", report, "dotnet", DllPath, .. args], env))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        watch.Stop();
-        var run = new TimedRun(process.ExitCode, watch.Elapsed, await stdout, await stderr);
+        var run = await TimeAsync(StartInfo("/usr/bin/time", ["-f", "%M", "-o", report, "dotnet", DllPath, .. args], env));
         if (run.ExitCode is not (0 or 2)) throw new InvalidOperationException($"aionis {string.Join(' ', args)} exited {run.ExitCode}:\n{run.Stderr}{run.Stdout}");
         var kb = double.Parse(File.ReadAllLines(report).Last(l => l.Length > 0), System.Globalization.CultureInfo.InvariantCulture);
         File.Delete(report);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Aionis.Bench.Scale;
 
 /// <summary>
@@ -14,13 +12,7 @@ internal static class JobFloor
 
     public static async Task<TimedRun> RunOkAsync(string connectionString)
     {
-        var watch = Stopwatch.StartNew();
-        using var process = Process.Start(AionisBinary.StartInfo("dotnet", [DllPath, connectionString], new Dictionary<string, string?>()))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        watch.Stop();
-        var run = new TimedRun(process.ExitCode, watch.Elapsed, await stdout, await stderr);
+        var run = await AionisBinary.TimeAsync(AionisBinary.StartInfo("dotnet", [DllPath, connectionString], new Dictionary<string, string?>()));
         return run.ExitCode == 0 ? run : throw new InvalidOperationException($"the job floor exited {run.ExitCode}:\n{run.Stderr}{run.Stdout}");
     }
 }
