@@ -132,11 +132,12 @@ public class TaskJob(
         {
             var offset = FireJitter.Offset(request.TaskId!, due, definition.Jitter);
             var now = clock.GetUtcNow();
+            var wait = due + offset - now;
             // Said either way (and so kept in the run's log): a start later than its offset is then the fire's own lateness.
-            if (due + offset > now)
+            if (wait > TimeSpan.Zero)
             {
-                TaskJobLog.JitterWait(logger, request.TaskId!, due, due + offset - now, offset);
-                await Task.Delay(due + offset - now, clock, cancellationToken);
+                TaskJobLog.JitterWait(logger, request.TaskId!, due, wait, offset);
+                await Task.Delay(wait, clock, cancellationToken);
             }
             else
             {
