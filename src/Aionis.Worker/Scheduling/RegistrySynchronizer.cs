@@ -1,6 +1,7 @@
 using Aionis.Data.Pauses;
 using Aionis.Data.Registry;
 using Aionis.Worker.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,7 +16,7 @@ namespace Aionis.Worker.Scheduling;
 /// nodes with the same file never fight. Every sync, accepted or rejected, is a row in <c>worker.registry_syncs</c>.
 /// </summary>
 public sealed class RegistrySynchronizer(
-    NpgsqlDataSource dataSource, PersistedSchedule persisted, RegistrySyncStore syncs, TimeProvider clock, IOptions<WorkerOptions> worker, ILogger<RegistrySynchronizer> logger)
+    [FromKeyedServices(QuartzSetup.EnlistedDataSource)] NpgsqlDataSource dataSource, PersistedSchedule persisted, RegistrySyncStore syncs, TimeProvider clock, IOptions<WorkerOptions> worker, ILogger<RegistrySynchronizer> logger)
 {
     private const long SyncLockKey = 0x41494f4e49530001; // "AIONIS" + 1: one registry sync at a time in the cluster
 

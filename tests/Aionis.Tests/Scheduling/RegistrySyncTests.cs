@@ -30,6 +30,24 @@ public sealed class RegistrySyncTests
     private Task<string> TriggerRowsAsync() => _db.FingerprintAsync("worker.qrtz_triggers", "worker.qrtz_cron_triggers");
 
     [Test]
+    public async Task The_job_store_statements_of_a_sync_run_prepared_on_its_connection()
+    {
+        await using var scheduler = await SchedulerHarness.CreateAsync(_db);
+        await scheduler.Synchronizer.SyncAsync(scheduler.Scheduler,
+            SchedulerHarness.Parse(Registry(Task("one"), Task("two"), Task("three"))), CancellationToken.None);
+
+        // The sync's connection is back in its pool, the only one there: the next one is the same session, with what it prepared.
+        await using var connection = await scheduler.EnlistedDataSource.OpenConnectionAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT statement FROM pg_prepared_statements", connection);
+        var prepared = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) prepared.Add(reader.GetString(0));
+        }
+        Assert.That(prepared, Has.Some.Contains("INSERT INTO worker.qrtz_JOB_DETAILS").And.Some.Contains("INSERT INTO worker.qrtz_TRIGGERS"));
+    }
+
+    [Test]
     public async Task Added_changed_and_removed_tasks_are_applied_and_recorded()
     {
         await using var scheduler = await SchedulerHarness.CreateAsync(_db);

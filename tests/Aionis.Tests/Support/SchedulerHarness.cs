@@ -4,6 +4,7 @@ using Aionis.Worker.Hosting;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Quartz;
 
 namespace Aionis.Tests.Support;
@@ -21,6 +22,9 @@ public sealed class SchedulerHarness : IAsyncDisposable
 
     public IScheduler Scheduler { get; }
     public RegistrySynchronizer Synchronizer => _services.GetRequiredService<RegistrySynchronizer>();
+
+    /// <summary>The data source of the sync's connection, which Quartz's job store runs its statements on.</summary>
+    public NpgsqlDataSource EnlistedDataSource => _services.GetRequiredKeyedService<NpgsqlDataSource>(QuartzSetup.EnlistedDataSource);
 
     /// <summary>A service of the worker's own wiring (operator alerts, the scheduler factory, ...).</summary>
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
