@@ -9,6 +9,11 @@ started=$(date +%s)
 . scripts/lib/emulators.sh
 . scripts/lib/pgbackrest.sh
 
+# User + system CPU seconds of this script's ended child processes, from a file holding bash's `times` (second line).
+children_cpu_s() { awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1"; }
+# CPU seconds of the test cluster: the postmaster and its ended backends (their time rolls up into it as it reaps them).
+pg_cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15 + $16 + $17) / hz }' "/proc/$(head -1 "$1/postmaster.pid")/stat"; }
+
 work="$root/.local/test-run"
 rm -rf "$work"
 mkdir -p "$work"
@@ -70,6 +75,8 @@ wait "$build_pid" || build_status=$?
 build_pid=
 if [ "$build_status" != 0 ]; then cat "$work/build.log" >&2; echo "the build failed" >&2; exit 1; fi
 built=$(date +%s)
+times > "$work/cpu.before"
+pg_before=$(pg_cpu_s "$work/pg")
 status=0
 dotnet test tests/Aionis.Tests/Aionis.Tests.csproj -c Release --no-build -nologo \
   --logger "trx;LogFileName=$work/results.trx" --logger "console;verbosity=normal" "$@" >&2 || status=$?
@@ -90,6 +97,10 @@ for r in root.findall(".//t:UnitTestResult", ns):
 print(f"{c.get('passed', 0)} passed, {failed} failed, {skipped} skipped")
 PY
 finished=$(date +%s)
-# Wall times, with the load the machine was under: the suite's speed depends on both.
+times > "$work/cpu.after"
+tests_cpu=$(( $(children_cpu_s "$work/cpu.after") - $(children_cpu_s "$work/cpu.before") + $(pg_cpu_s "$work/pg") - pg_before ))
+# Wall times, with the load the machine was under, and the CPU the tests took: the suite's speed depends on all three.
+# The tests' CPU over the cores is the least wall time they could take here (docs/ARCHITECTURE.md, "What the suite costs").
 echo "wall time $((finished - started)) s (set-up and build $((built - started)) s, tests $((finished - built)) s); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "tests' CPU $tests_cpu s (the test host, every process it started and PostgreSQL's backends) on $(nproc) cores: at least $((tests_cpu / $(nproc))) s of wall" >&2
 exit $status
