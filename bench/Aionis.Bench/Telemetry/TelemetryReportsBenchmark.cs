@@ -71,20 +71,25 @@ public sealed class TelemetryReportsBenchmark : IBenchmark
     private const string RecentFilter = "FROM memory_request_telemetry WHERE tenant_id = $1 AND api_key_prefix IS NOT NULL AND created_at >= $3";
     private const string BaselineFilter = "FROM memory_request_telemetry WHERE tenant_id = $1 AND api_key_prefix IS NOT NULL AND created_at >= $2 AND created_at < $3";
 
+    // The per-pair groupings of the recent window and the baseline, which the original's page and the job's statement join.
+    private const string RecentAndBaseline = $"""
+        WITH recent AS (
+          SELECT api_key_prefix, endpoint, count(*) AS total, count(*) FILTER (WHERE status_code >= 500) AS srv,
+                 count(*) FILTER (WHERE status_code = 429) AS thr, avg(latency_ms) AS avg_ms,
+                 percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95
+            {RecentFilter} GROUP BY 1, 2),
+        baseline AS (
+          SELECT api_key_prefix, endpoint, count(*) AS total, count(*) FILTER (WHERE status_code >= 500) AS srv,
+                 count(*) FILTER (WHERE status_code = 429) AS thr, avg(latency_ms) AS avg_ms, stddev_pop(latency_ms) AS sd
+            {BaselineFilter} GROUP BY 1, 2)
+        """;
+
     private static readonly SqlCompetitor[] KeyUsageSql =
     [
         // The original key-usage page: the page (recent LEFT JOIN baseline) and its total (distinct recent pairs).
         new("original key usage: recent LEFT JOIN baseline + total (2 statements)", [
             $"""
-            WITH recent AS (
-              SELECT api_key_prefix, endpoint, count(*) AS total, count(*) FILTER (WHERE status_code >= 500) AS srv,
-                     count(*) FILTER (WHERE status_code = 429) AS thr, avg(latency_ms) AS avg_ms,
-                     percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95
-                {RecentFilter} GROUP BY 1, 2),
-            baseline AS (
-              SELECT api_key_prefix, endpoint, count(*) AS total, count(*) FILTER (WHERE status_code >= 500) AS srv,
-                     count(*) FILTER (WHERE status_code = 429) AS thr, avg(latency_ms) AS avg_ms, stddev_pop(latency_ms) AS sd
-                {BaselineFilter} GROUP BY 1, 2)
+            {RecentAndBaseline}
             SELECT r.*, b.total, b.srv, b.thr, b.avg_ms, b.sd
               FROM recent r LEFT JOIN baseline b USING (api_key_prefix, endpoint)
              ORDER BY r.total DESC, r.api_key_prefix ASC, r.endpoint ASC OFFSET 0 LIMIT 500
@@ -121,15 +126,7 @@ public sealed class TelemetryReportsBenchmark : IBenchmark
              ORDER BY rt DESC, 1, 2 LIMIT 500
             """, JobSettings),
         new("the job's statement: disjoint ranges, p95 sorts recent only, baseline hashed", $"""
-            WITH recent AS (
-              SELECT api_key_prefix, endpoint, count(*) AS total, count(*) FILTER (WHERE status_code >= 500) AS srv,
-                     count(*) FILTER (WHERE status_code = 429) AS thr, avg(latency_ms) AS avg_ms,
-                     percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95
-                {RecentFilter} GROUP BY 1, 2),
-            baseline AS (
-              SELECT api_key_prefix, endpoint, count(*) AS total, count(*) FILTER (WHERE status_code >= 500) AS srv,
-                     count(*) FILTER (WHERE status_code = 429) AS thr, avg(latency_ms) AS avg_ms, stddev_pop(latency_ms) AS sd
-                {BaselineFilter} GROUP BY 1, 2)
+            {RecentAndBaseline}
             SELECT r.*, b.total, b.srv, b.thr, b.avg_ms, b.sd, count(*) OVER ()
               FROM recent r LEFT JOIN baseline b USING (api_key_prefix, endpoint)
              ORDER BY r.total DESC, r.api_key_prefix, r.endpoint LIMIT 500
