@@ -161,12 +161,7 @@ public sealed class PitrBenchmark : IBenchmark
 
     private static void Row(BenchTable table, string what, IReadOnlyList<(double Hand, double Job)> pairs)
     {
-        static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.Order().ToList();
-            return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-        }
-        var ratio = Median(pairs.Select(p => p.Job / p.Hand));
+        var ratio = Percentiles.Median(pairs.Select(p => p.Job / p.Hand));
         table.Info($"{what}: pgbackrest by hand", string.Join(" ", pairs.Select(p => $"{p.Hand:0.00}s")));
         table.Info($"{what}: worker job", string.Join(" ", pairs.Select(p => $"{p.Job:0.00}s")));
         table.Add($"{what}: job / by hand", ratio, "x", "<= 1.1x", ratio <= 1.1);

@@ -90,7 +90,7 @@ public sealed class TelemetryRetentionBenchmark : IBenchmark
         }
 
         var eligible = rounds[0].Eligible;
-        var deleteTime = Median(rounds.Select(r => r.Unbatched));
+        var deleteTime = Percentiles.Median(rounds.Select(r => r.Unbatched));
         var deleteRate = eligible / deleteTime.TotalSeconds;
         string Share(TimeSpan total) => $"{eligible / total.TotalSeconds / deleteRate:P0} of unbatched";
         table.Info($"{label}: eligible rows / table rows", $"{eligible:N0} / {Rows:N0}");
@@ -122,14 +122,14 @@ public sealed class TelemetryRetentionBenchmark : IBenchmark
 
         var jobs = rounds.Select(r => r.Job).ToList();
         var ratios = rounds.Select(r => r.Unbatched / r.Job.Elapsed).ToList();
-        var ratio = Median(ratios);
+        var ratio = Percentiles.Median(ratios);
         var last = jobs[^1];
         var complete = jobs.All(j => j.Left == 0 && j.Deleted == eligible);
         var slowest = jobs.Max(j => j.Passes.Max(p => p.Slowest));
         // Full passes take 10–20 ms here, timed to the millisecond, so one round's ratio moves by a third with the
         // machine's scheduling (0.9× and 1.6× in one run): the goal is on the median of the rounds, like the throughput's.
         var lateOverEarlyPerRound = jobs.Select(j => j.Late / j.Early).ToList();
-        var lateOverEarly = Median(lateOverEarlyPerRound);
+        var lateOverEarly = Percentiles.Median(lateOverEarlyPerRound);
         table.Info($"{label}: job (direct windows sized by density), per round", $"{Times(jobs.Select(j => j.Elapsed))}; last round {last.Passes.Count} passes, {last.Passes.Sum(p => p.Transactions)} transactions ({last.Passes.Sum(p => p.Ms)} ms in them), {last.Deleted:N0} deleted, {last.Left} eligible left");
         table.Info($"{label}: the same job as the process's first run (JIT included)", $"{warmUp.Elapsed.TotalMilliseconds:0} ms, {Share(warmUp.Elapsed)}");
         table.Info($"{label}: job throughput / unbatched DELETE, per round", string.Join(" ", ratios.Select(r => $"{r:P0}")));
@@ -148,8 +148,8 @@ public sealed class TelemetryRetentionBenchmark : IBenchmark
     private sealed record JobRound(TimeSpan Elapsed, long Deleted, long Left, IReadOnlyList<PassFigures> Passes, int Inserts, TimeSpan SlowestInsert)
     {
         private IReadOnlyList<long> Full => Passes.Where(p => p.Deleted == BatchLimit).Select(p => p.Ms).ToList();
-        public double Early => Median(Full.Take(10));
-        public double Late => Median(Full.TakeLast(10));
+        public double Early => Percentiles.Median(Full.Take(10).Select(ms => (double)ms));
+        public double Late => Percentiles.Median(Full.TakeLast(10).Select(ms => (double)ms));
     }
 
     private sealed record RetentionRound(TimeSpan Unbatched, long Eligible, JobRound Job);
@@ -180,12 +180,6 @@ public sealed class TelemetryRetentionBenchmark : IBenchmark
     }
 
     private static string Times(IEnumerable<TimeSpan> times) => string.Join(" ", times.Select(t => $"{t.TotalMilliseconds:0}")) + " ms";
-
-    private static T Median<T>(IEnumerable<T> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
 
     private sealed record Walk(TimeSpan Total, int Statements, TimeSpan Slowest);
 
