@@ -5,6 +5,7 @@ using Aionis.Worker.Hosting;
 using Aionis.Worker.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 using Quartz;
 
 namespace Aionis.Tests.Scheduling;
@@ -38,7 +39,7 @@ public sealed class RegistrySyncTests
 
         // The sync's connection is back in its pool, the only one there: the next one is the same session, with what it prepared.
         await using var connection = await scheduler.EnlistedDataSource.OpenConnectionAsync();
-        await using var command = new Npgsql.NpgsqlCommand("SELECT statement FROM pg_prepared_statements", connection);
+        await using var command = new NpgsqlCommand("SELECT statement FROM pg_prepared_statements", connection);
         var prepared = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -259,7 +260,7 @@ public sealed class RegistrySyncTests
             CREATE TRIGGER test_gate BEFORE DELETE ON worker.qrtz_job_details FOR EACH ROW WHEN (OLD.job_name = 'drop') EXECUTE FUNCTION worker.test_gate();
             """);
         await using var gate = await _db.DataSource.OpenConnectionAsync();
-        await using (var hold = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({Gate})", gate)) await hold.ExecuteNonQueryAsync();
+        await using (var hold = new NpgsqlCommand($"SELECT pg_advisory_lock({Gate})", gate)) await hold.ExecuteNonQueryAsync();
 
         var syncing = scheduler.Synchronizer.SyncAsync(scheduler.Scheduler,
             SchedulerHarness.Parse(Registry(Task("keep"), Task("reschedule", "15 7 * * *"), Task("switch_off", enabled: false), Task("fresh", "@hourly"))),
@@ -273,7 +274,7 @@ public sealed class RegistrySyncTests
         }
         var meanwhile = await ScheduleAsync();
         var syncRowsMeanwhile = await _db.ScalarAsync<long>("SELECT count(*) FROM worker.registry_syncs");
-        await using (var release = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_unlock({Gate})", gate)) await release.ExecuteNonQueryAsync();
+        await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({Gate})", gate)) await release.ExecuteNonQueryAsync();
         var plan = await syncing;
 
         var triggers = await _db.RowsAsync("SELECT trigger_name FROM worker.qrtz_triggers ORDER BY trigger_name");
