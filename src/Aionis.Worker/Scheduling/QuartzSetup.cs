@@ -23,6 +23,8 @@ public static class QuartzSetup
     /// <param name="instanceId">Unique among live processes: the node name for <c>serve</c>, a throwaway id for CLI clients.</param>
     public static IServiceCollection AddWorkerScheduler(this IServiceCollection services, string connectionString, WorkerOptions worker, string instanceId)
     {
+        // One connection string for the job store's own connections and for the transactions handed to it.
+        var jobStoreConnectionString = WithAutoPrepare(connectionString);
         services.AddQuartz(quartz =>
         {
             quartz.ConfigureScheduler(scheduler =>
@@ -36,7 +38,7 @@ public static class QuartzSetup
             quartz.UseDefaultThreadPool(worker.MaxConcurrency);
             quartz.UsePersistentStore(store =>
             {
-                store.UsePostgres(WithAutoPrepare(connectionString));
+                store.UsePostgres(jobStoreConnectionString);
                 store.UseSystemTextJsonSerializer();
                 store.UseClustering(cluster =>
                 {
@@ -56,7 +58,7 @@ public static class QuartzSetup
                 });
             });
         });
-        services.AddKeyedSingleton(EnlistedDataSource, (_, _) => NpgsqlDataSource.Create(WithAutoPrepare(connectionString)));
+        services.AddKeyedSingleton(EnlistedDataSource, (_, _) => NpgsqlDataSource.Create(jobStoreConnectionString));
         return services;
     }
 

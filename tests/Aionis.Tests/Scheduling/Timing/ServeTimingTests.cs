@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Aionis.Tests.Support;
 using Aionis.Worker.Scheduling;
@@ -38,9 +39,9 @@ public sealed partial class ServeTimingTests : BinaryTest
         // Each fire's jitter decision, from the node that ran it: the offset it computed, and how late the fire reached
         // the job. Under load a fire can reach it after its offset (seconds late at load 20): it then starts at once.
         var decisions = JitterDecision().Matches(a.Output + b.Output)
-            .Select(m => (Due: DateTimeOffset.Parse(m.Groups["due"].Value, System.Globalization.CultureInfo.InvariantCulture),
-                Offset: TimeSpan.Parse(m.Groups["offset"].Value, System.Globalization.CultureInfo.InvariantCulture),
-                Late: m.Groups["late"].Success ? TimeSpan.Parse(m.Groups["late"].Value, System.Globalization.CultureInfo.InvariantCulture) : TimeSpan.Zero))
+            .Select(m => (Due: DateTimeOffset.Parse(m.Groups["due"].Value, CultureInfo.InvariantCulture),
+                Offset: TimeSpan.Parse(m.Groups["offset"].Value, CultureInfo.InvariantCulture),
+                Late: m.Groups["late"].Success ? TimeSpan.Parse(m.Groups["late"].Value, CultureInfo.InvariantCulture) : TimeSpan.Zero))
             .ToList();
         var delays = runs.Select(r => (Scheduled: (DateTime)r["scheduled_for"]!, Delay: (DateTime)r["started_at"]! - (DateTime)r["scheduled_for"]!)).ToList();
         Assert.Multiple(() =>
